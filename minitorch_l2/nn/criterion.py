@@ -1,0 +1,79 @@
+"""``nn.Criterion``: a loss L(input, target) and its gradient ∂L/∂input (Torch's API).
+
+``forward(input, target)`` returns the loss as a Python float (also kept in ``output``);
+``backward(input, target)`` returns ``grad_input``. With ``size_average=True`` the loss is a
+mean over the batch, as in Torch.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_float_array
+from ._lua_names import CRITERION_METHODS, link_lua_names
+
+
+class Criterion:
+    """Base class of the losses; subclasses implement ``update_output``, ``update_grad_input``."""
+
+    output: float = 0.0
+    grad_input: np.ndarray | None = None
+
+    def __init__(self, size_average: bool = True) -> None:
+        self.size_average = bool(size_average)
+        self.output = 0.0
+        self.grad_input = None
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        link_lua_names(cls, CRITERION_METHODS)
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        """Compute the loss, store it in ``self.output`` and return it."""
+        raise NotImplementedError(f"{self._who()} does not implement update_output")
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Compute ``self.grad_input`` = ∂L/∂input and return it."""
+        raise NotImplementedError(f"{self._who()} does not implement update_grad_input")
+
+    def forward(self, input: np.ndarray, target: np.ndarray) -> float:
+        """Check ``input`` is a floating array, then return ``update_output(input, target)``."""
+        check_float_array(self._who(), "input", input)
+        result = self.update_output(input, target)
+        self.output = float(self.output if result is None else result)
+        return self.output
+
+    __call__ = forward
+
+    def backward(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Return ∂L/∂input (also kept in ``grad_input``)."""
+        check_float_array(self._who(), "input", input)
+        result = self.update_grad_input(input, target)
+        if result is not None:
+            self.grad_input = result
+        return self.grad_input
+
+    @property
+    def gradInput(self) -> np.ndarray | None:
+        return self.grad_input
+
+    @gradInput.setter
+    def gradInput(self, value: np.ndarray | None) -> None:
+        self.grad_input = value
+
+    @property
+    def sizeAverage(self) -> bool:
+        return self.size_average
+
+    @sizeAverage.setter
+    def sizeAverage(self, value: bool) -> None:
+        self.size_average = bool(value)
+
+    def _who(self) -> str:
+        return f"nn.{type(self).__name__}"
+
+    def __repr__(self) -> str:
+        return f"nn.{type(self).__name__}"
+
+
+link_lua_names(Criterion, CRITERION_METHODS)

@@ -1,0 +1,305 @@
+"""``nn.Module``: the Torch 7 layer contract.
+
+A module maps an input to ``output`` (``update_output``) and a ``grad_output`` (∂L/∂output) to
+``grad_input`` = ∂L/∂input (``update_grad_input``); a module with weights also adds
+∂L/∂weight to ``grad_weight`` (``acc_grad_parameters``). Parameter gradients *accumulate* until
+``zero_grad_parameters``, exactly as in Lua Torch.
+
+Buffers are lazy and reused: ``output``, ``grad_input`` and any internal buffer are allocated on
+first use and the *same array object* is returned by later calls while shape and dtype match.
+Copy an output you want to keep (``y = module.forward(x).copy()``), as you would in Torch.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+
+import numpy as np
+
+from ._checks import check_float_array, check_same_dtype, reuse
+from ._lua_names import MODULE_METHODS, link_lua_names
+
+
+class Module:
+    """Base class of every layer and container.
+
+    Subclasses implement ``update_output(input)`` and ``update_grad_input(input, grad_output)``
+    (or their Lua spellings ``updateOutput``/``updateGradInput``), plus
+    ``acc_grad_parameters(input, grad_output, scale)`` if they have weights. Parameters are found
+    through :attr:`parameter_names`: pairs ``(parameter attribute, gradient attribute)``.
+    """
+
+    #: Pairs (parameter attribute, gradient attribute) a module owns; ``None`` values are skipped.
+    parameter_names: tuple[tuple[str, str], ...] = (
+        ("weight", "grad_weight"),
+        ("bias", "grad_bias"),
+    )
+
+    # Class-level defaults, so a layer ported from Lua that forgets ``super().__init__()`` still
+    # has the Torch state (Lua's ``parent.__init(self)`` is just as easy to forget).
+    output: np.ndarray | None = None
+    grad_input: np.ndarray | None = None
+    train: bool = True
+
+    def __init__(self) -> None:
+        self.output = None
+        self.grad_input = None
+        self.train = True
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        link_lua_names(cls, MODULE_METHODS)
+
+    # ------------------------------------------------------------------ the layer API
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        """Compute ``self.output`` from ``input`` and return it (subclasses implement this)."""
+        raise NotImplementedError(f"{self._who()} does not implement update_output")
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        """Compute ``self.grad_input`` = ∂L/∂input from ``grad_output`` = ∂L/∂output."""
+        raise NotImplementedError(f"{self._who()} does not implement update_grad_input")
+
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
+        """Add ``scale`` · ∂L/∂θ to every parameter gradient (nothing for parameter-free layers)."""
+
+    def forward(self, input: np.ndarray) -> np.ndarray:
+        """Check ``input`` (floating ndarray, dtype of the parameters), then ``update_output``."""
+        check_float_array(self._who(), "input", input)
+        for _, param, _ in self._own_parameters():
+            check_same_dtype(self._who(), "input", input, param.dtype)
+            break
+        result = self.update_output(input)
+        if result is not None:
+            self.output = result
+        return self.output
+
+    __call__ = forward
+
+    def backward(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> np.ndarray:
+        """``update_grad_input`` then ``acc_grad_parameters(scale)``; returns ``grad_input``."""
+        self._check_backward_args(input, grad_output)
+        self._run_update_grad_input(input, grad_output)
+        self.acc_grad_parameters(input, grad_output, scale)
+        return self.grad_input
+
+    def _check_backward_args(self, input: np.ndarray, grad_output: np.ndarray) -> None:
+        who = self._who()
+        check_float_array(who, "input", input)
+        check_float_array(who, "grad_output", grad_output)
+        if self.output is not None and grad_output.shape != self.output.shape:
+            raise ValueError(
+                f"{who}: expected grad_output of the output's shape {self.output.shape}, "
+                f"got {grad_output.shape}"
+            )
+        if grad_output.dtype != input.dtype:
+            raise TypeError(
+                f"{who}: grad_output has dtype {grad_output.dtype} but input has {input.dtype}; "
+                f"pass both in one dtype"
+            )
+
+    def _run_update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        # A Lua port sets self.gradInput and returns it; a Python layer may only return it.
+        result = self.update_grad_input(input, grad_output)
+        if result is not None:
+            self.grad_input = result
+        return self.grad_input
+
+    # ------------------------------------------------------------------ parameters
+    def _own_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+        for param_name, grad_name in type(self).parameter_names:
+            param = getattr(self, param_name, None)
+            if param is not None:
+                yield param_name, param, getattr(self, grad_name)
+
+    def _parameter_slots(self) -> list[tuple[str, Module, str, str]]:
+        """Every parameter of the tree as (dotted name, owning module, param attr, grad attr)."""
+        slots = [
+            (param_name, self, param_name, grad_name)
+            for param_name, grad_name in type(self).parameter_names
+            if getattr(self, param_name, None) is not None
+        ]
+        for index, child in enumerate(self._children()):
+            slots += [(f"{index}.{name}", m, p, g) for name, m, p, g in child._parameter_slots()]
+        return slots
+
+    def named_parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
+        """``[(name, param, grad), ...]`` with names ``weight``, ``bias``, ``3.weight``, ..."""
+        return [(name, getattr(m, p), getattr(m, g)) for name, m, p, g in self._parameter_slots()]
+
+    def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """``(params, grads)``: two lists of the actual arrays (not copies), as Torch returns."""
+        named = self.named_parameters()
+        return [p for _, p, _ in named], [g for _, _, g in named]
+
+    def zero_grad_parameters(self) -> Module:
+        """Set every parameter gradient to zero, in place (views from get_parameters stay valid)."""
+        for grad in self.parameters()[1]:
+            grad.fill(0)
+        return self
+
+    def update_parameters(self, learning_rate: float) -> Module:
+        """Plain gradient step, in place: ``p -= learning_rate * grad`` for every parameter."""
+        for param, grad in zip(*self.parameters()):
+            param -= learning_rate * grad
+        return self
+
+    def get_parameters(self) -> tuple[np.ndarray, np.ndarray]:
+        """Flatten all parameters and gradients into two 1-D arrays (Torch's ``getParameters``).
+
+        Afterwards every parameter and gradient array of the tree is a view into them, so an
+        optimiser can update one vector. A second call returns arrays over the same memory.
+        """
+        slots = self._parameter_slots()
+        cached = self.__dict__.get("_flat")
+        if cached is not None and _all_views_of(cached, slots):
+            return cached
+        params = [getattr(m, p) for _, m, p, _ in slots]
+        dtypes = {param.dtype for param in params}
+        if len(dtypes) > 1:
+            raise TypeError(
+                f"{self._who()}: get_parameters needs one dtype, found {sorted(map(str, dtypes))}; "
+                f"convert with .float() or .double() first"
+            )
+        dtype = dtypes.pop() if dtypes else np.dtype(np.float64)
+        total = sum(param.size for param in params)
+        flat_params = np.empty(total, dtype=dtype)
+        flat_grads = np.empty(total, dtype=dtype)
+        offset = 0
+        for _, module, param_name, grad_name in slots:
+            for flat, name in ((flat_params, param_name), (flat_grads, grad_name)):
+                old = getattr(module, name)
+                view = flat[offset : offset + old.size].reshape(old.shape)
+                view[...] = old
+                setattr(module, name, view)
+            offset += getattr(module, param_name).size
+        self._flat = (flat_params, flat_grads)
+        return self._flat
+
+    # ------------------------------------------------------------------ state
+    def _children(self) -> list[Module]:
+        return []
+
+    def list_modules(self) -> list[Module]:
+        """This module followed by every module below it, depth first."""
+        found: list[Module] = [self]
+        for child in self._children():
+            found += child.list_modules()
+        return found
+
+    def training(self) -> Module:
+        """Set ``train = True`` here and below (Dropout becomes active)."""
+        for module in self.list_modules():
+            module.train = True
+        return self
+
+    def evaluate(self) -> Module:
+        """Set ``train = False`` here and below (Dropout becomes the identity)."""
+        for module in self.list_modules():
+            module.train = False
+        return self
+
+    def clear_state(self) -> Module:
+        """Drop ``output``, ``grad_input`` and internal buffers here and below."""
+        for module in self.list_modules():
+            module.output = None
+            module.grad_input = None
+            module.__dict__.pop("_buffers", None)
+        return self
+
+    def type(self, dtype: np.dtype | type | str) -> Module:
+        """Convert every parameter and gradient to ``dtype`` (float32/float64), drop buffers."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"{self._who()}: type() expects a floating dtype, got {dtype}")
+        for _, module, param_name, grad_name in self._parameter_slots():
+            for name in (param_name, grad_name):
+                setattr(module, name, getattr(module, name).astype(dtype))
+        for module in self.list_modules():
+            module.__dict__.pop("_flat", None)
+        return self.clear_state()
+
+    def float(self) -> Module:
+        """Convert to float32 (Torch's ``:float()``)."""
+        return self.type(np.float32)
+
+    def double(self) -> Module:
+        """Convert to float64, the default (Torch's ``:double()``)."""
+        return self.type(np.float64)
+
+    def clone(self) -> Module:
+        """A deep copy: parameters, gradients and buffers are new arrays."""
+        twin = copy.deepcopy(self)
+        for module in twin.list_modules():
+            module.__dict__.pop("_flat", None)
+        return twin
+
+    def _buffer(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
+        """A named internal buffer, reused while ``shape`` and ``dtype`` match (see ``reuse``)."""
+        buffers = self.__dict__.setdefault("_buffers", {})
+        buffer = buffers[name] = reuse(buffers.get(name), shape, dtype)
+        return buffer
+
+    # ------------------------------------------------------------------ Lua attribute names
+    @property
+    def gradInput(self) -> np.ndarray | None:
+        return self.grad_input
+
+    @gradInput.setter
+    def gradInput(self, value: np.ndarray | None) -> None:
+        self.grad_input = value
+
+    @property
+    def gradWeight(self) -> np.ndarray | None:
+        return self.grad_weight
+
+    @gradWeight.setter
+    def gradWeight(self, value: np.ndarray | None) -> None:
+        self.grad_weight = value
+
+    @property
+    def gradBias(self) -> np.ndarray | None:
+        return self.grad_bias
+
+    @gradBias.setter
+    def gradBias(self, value: np.ndarray | None) -> None:
+        self.grad_bias = value
+
+    # ------------------------------------------------------------------ printing
+    def _who(self) -> str:
+        return f"nn.{type(self).__name__}"
+
+    def __tostring__(self) -> str:
+        """Torch's ``__tostring__``: ``nn.Name``; a Lua port may override this spelling."""
+        return f"nn.{type(self).__name__}"
+
+    def __repr__(self) -> str:
+        return self.__tostring__()
+
+
+link_lua_names(Module, MODULE_METHODS)
+
+
+def _all_views_of(
+    flats: tuple[np.ndarray, np.ndarray], slots: list[tuple[str, Module, str, str]]
+) -> bool:
+    """True when every slot's arrays still sit, in order, inside the cached flat vectors."""
+    for flat, which in ((flats[0], 2), (flats[1], 3)):
+        address = flat.__array_interface__["data"][0]
+        offset = 0
+        for slot in slots:
+            array = getattr(slot[1], slot[which])
+            if (
+                array.dtype != flat.dtype
+                or not array.flags.c_contiguous
+                or array.__array_interface__["data"][0] != address + offset * flat.itemsize
+            ):
+                return False
+            offset += array.size
+        if offset != flat.size:
+            return False
+    return True

@@ -1,0 +1,144 @@
+"""``nn.Sequential``: a chain of modules; backward is the chain rule run in reverse.
+
+Forward:  x₀ = input,  xᵢ₊₁ = modules[i](xᵢ),  output = xₖ.
+Backward: gₖ = grad_output,  gᵢ = modules[i].backward(xᵢ, gᵢ₊₁),  grad_input = g₀,
+where each xᵢ is the input that module i recorded in the forward pass (the previous ``output``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from .module import Module
+
+
+class Sequential(Module):
+    """Feed the output of each module to the next: ``Sequential(Linear(4, 6), Tanh())``."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        self.modules: list[Module] = []
+        for module in modules:
+            self.add(module)
+
+    # ------------------------------------------------------------------ container API
+    def add(self, module: Module) -> Sequential:
+        """Append ``module`` at the end; returns self."""
+        self.modules.append(self._checked_module(module))
+        return self
+
+    def insert(self, module: Module, index: int | None = None) -> Sequential:
+        """Insert ``module`` before position ``index`` (0-based; default: at the end)."""
+        module = self._checked_module(module)
+        if index is None:
+            index = len(self.modules)
+        if not -len(self.modules) <= index <= len(self.modules):
+            raise IndexError(
+                f"nn.Sequential.insert: index {index} out of range for {len(self.modules)} modules"
+            )
+        self.modules.insert(index, module)
+        return self
+
+    def remove(self, index: int | None = None) -> Sequential:
+        """Remove the module at ``index`` (0-based; default: the last one); returns self."""
+        if index is None:
+            index = len(self.modules) - 1
+        self._checked_index(index)
+        del self.modules[index]
+        return self
+
+    def get(self, index: int) -> Module:
+        """The module at 0-based ``index`` (negative indices count from the end)."""
+        return self.modules[self._checked_index(index)]
+
+    def size(self) -> int:
+        """Number of modules (Torch's ``:size()``)."""
+        return len(self.modules)
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+    def __getitem__(self, index: int) -> Module:
+        return self.get(index)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.modules)
+
+    def _children(self) -> list[Module]:
+        return self.modules
+
+    def _checked_module(self, module: object) -> Module:
+        if not isinstance(module, Module):
+            raise TypeError(f"nn.Sequential: expected an nn.Module, got {type(module).__name__}")
+        return module
+
+    def _checked_index(self, index: int) -> int:
+        if not -len(self.modules) <= index < len(self.modules):
+            raise IndexError(
+                f"nn.Sequential: index {index} out of range for {len(self.modules)} modules"
+            )
+        return index
+
+    # ------------------------------------------------------------------ the chain rule
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        current = input
+        for module in self.modules:
+            current = module.forward(current)
+        self.output = current
+        return current
+
+    def _module_input(self, index: int, input: np.ndarray) -> np.ndarray:
+        # xᵢ: what module i saw in the forward pass.
+        return input if index == 0 else self.modules[index - 1].output
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        current = grad_output
+        for index in range(len(self.modules) - 1, -1, -1):
+            module = self.modules[index]
+            module_input = self._module_input(index, input)
+            module._check_backward_args(module_input, current)
+            current = module._run_update_grad_input(module_input, current)
+        self.grad_input = current
+        return current
+
+    def acc_grad_parameters(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> None:
+        current = grad_output
+        for index in range(len(self.modules) - 1, -1, -1):
+            module = self.modules[index]
+            module.acc_grad_parameters(self._module_input(index, input), current, scale)
+            current = module.grad_input
+
+    def backward(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> np.ndarray:
+        # One reverse pass doing both jobs, as Torch's Sequential:backward does.
+        self._check_backward_args(input, grad_output)
+        current = grad_output
+        for index in range(len(self.modules) - 1, -1, -1):
+            current = self.modules[index].backward(self._module_input(index, input), current, scale)
+        self.grad_input = current
+        return current
+
+    def zero_grad_parameters(self) -> Sequential:
+        for module in self.modules:
+            module.zero_grad_parameters()
+        return self
+
+    def update_parameters(self, learning_rate: float) -> Sequential:
+        for module in self.modules:
+            module.update_parameters(learning_rate)
+        return self
+
+    # ------------------------------------------------------------------ printing
+    def __tostring__(self) -> str:
+        # Torch's layout, with Python's 0-based indices; nested containers are indented.
+        chain = " -> ".join(["input"] + [f"({i})" for i in range(len(self.modules))] + ["output"])
+        lines = ["nn.Sequential {", f"  [{chain}]"]
+        for i, module in enumerate(self.modules):
+            lines.append(f"  ({i}): " + repr(module).replace("\n", "\n  "))
+        lines.append("}")
+        return "\n".join(lines)
