@@ -25,8 +25,10 @@ NAMESPACES = [
 def first_line(obj: object) -> str | None:
     """The docstring's summary line, or None when there is no docstring of its own."""
     # A class must carry its own docstring (inspect.getdoc would borrow its base's).
-    doc = inspect.cleandoc(vars(obj).get("__doc__") or "") if inspect.isclass(obj) else None
-    doc = doc if inspect.isclass(obj) else inspect.getdoc(obj)
+    if inspect.isclass(obj):
+        doc = inspect.cleandoc(vars(obj).get("__doc__") or "")
+    else:
+        doc = inspect.getdoc(obj)
     return doc.strip().splitlines()[0].strip() if doc and doc.strip() else None
 
 
