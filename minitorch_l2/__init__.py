@@ -6,7 +6,18 @@
 from . import nn
 from ._random import generator, manual_seed
 from .nn import Linear, Module, Sequential
+from .serialization import load, save
 
 __version__ = "0.1.0"
 
-__all__ = ["Linear", "Module", "Sequential", "generator", "manual_seed", "nn", "__version__"]
+__all__ = [
+    "Linear",
+    "Module",
+    "Sequential",
+    "generator",
+    "load",
+    "manual_seed",
+    "nn",
+    "save",
+    "__version__",
+]

@@ -1,0 +1,9 @@
+"""Save and load modules as a plain ``.npz`` with the architecture as JSON — never pickle.
+
+See ``format.py`` for the layout and ``docs/serialization.md`` for a tour.
+"""
+
+from .loading import load
+from .saving import save
+
+__all__ = ["load", "save"]

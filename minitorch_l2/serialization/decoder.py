@@ -1,0 +1,162 @@
+"""(architecture JSON object, arrays) → module tree: the generic half of ``load``.
+
+Only data is built: each module is created with ``object.__new__`` (no ``__init__``, so nothing
+is re-initialised and the random generator is not touched) and its ``__dict__`` is filled with
+the decoded attributes. Every node is checked; a malformed one is a FormatError saying where.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..nn.module import Module
+from .classes import resolve_class
+from .format import (
+    FORMAT_NAME,
+    FORMAT_VERSION,
+    NON_FINITE_FLOATS,
+    RESET_TO_NONE,
+    TAG,
+    FormatError,
+)
+
+
+def _field(node: dict, name: str, kind: type | tuple[type, ...], where: str) -> object:
+    value = node.get(name)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is int:
+        raise FormatError(f"entry {node.get(TAG)!r} at {where} lacks a valid {name!r} field")
+    return value
+
+
+class Decoder:
+    """Decode one architecture against the archive's ``arrays``; each array must be used."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.arrays = arrays
+        self._used: set[str] = set()
+        self._modules: dict[int, Module] = {}
+        self._handlers = {
+            "module": self.module,
+            "module_ref": self.module_ref,
+            "ndarray": self.array,
+            "numpy_scalar": self.numpy_scalar,
+            "float": self.non_finite_float,
+            "tuple": self.tuple_items,
+            "dict": self.dict_items,
+            "dtype": self.dtype_value,
+            "scalar_type": self.scalar_type,
+        }
+
+    def root(self, architecture: object) -> Module:
+        """Check the header (format name and version), decode the root module, check leftovers."""
+        if not isinstance(architecture, dict) or architecture.get("format") != FORMAT_NAME:
+            raise FormatError(f"its architecture entry does not say format {FORMAT_NAME!r}")
+        version = architecture.get("format_version")
+        if version != FORMAT_VERSION or isinstance(version, bool):
+            raise FormatError(
+                f"format version {version!r} is not supported (this minitorch_l2 reads version "
+                f"{FORMAT_VERSION})"
+            )
+        node = architecture.get("module")
+        if not isinstance(node, dict) or node.get(TAG) != "module":
+            raise FormatError("its architecture has no root module entry")
+        module = self.module(node, "model")
+        unused = sorted(set(self.arrays) - self._used)
+        if unused:
+            raise FormatError(f"arrays {unused} are not described by the architecture")
+        return module
+
+    def value(self, node: object, where: str) -> object:
+        """Decode one value node."""
+        if node is None or type(node) in (bool, int, float, str):
+            return node
+        if type(node) is list:
+            return [self.value(item, f"{where}[{i}]") for i, item in enumerate(node)]
+        if type(node) is dict and node.get(TAG) in self._handlers:
+            return self._handlers[node[TAG]](node, where)
+        raise FormatError(f"unknown entry {node!r:.80} at {where}")
+
+    # ------------------------------------------------------------------ modules
+    def module(self, node: dict, where: str) -> Module:
+        node_id = _field(node, "id", int, where)
+        if node_id in self._modules:
+            raise FormatError(f"module id {node_id} is defined twice (at {where})")
+        cls = resolve_class(node.get("class"))
+        attributes = _field(node, "attributes", dict, where)
+        try:
+            module = object.__new__(cls)
+        except TypeError as error:
+            raise FormatError(f"class {node['class']!r} cannot be rebuilt: {error}") from None
+        # Registered before its attributes, so a reference back to it (a cycle) resolves.
+        self._modules[node_id] = module
+        state = dict.fromkeys(RESET_TO_NONE)
+        state.update({name: self.value(v, f"{where}.{name}") for name, v in attributes.items()})
+        module.__dict__.update(state)
+        return module
+
+    def module_ref(self, node: dict, where: str) -> Module:
+        node_id = _field(node, "id", int, where)
+        if node_id not in self._modules:
+            raise FormatError(f"reference to unknown module id {node_id} at {where}")
+        return self._modules[node_id]
+
+    # ------------------------------------------------------------------ arrays
+    def _stored(self, node: dict, where: str) -> np.ndarray:
+        key = _field(node, "key", str, where)
+        if key not in self.arrays:
+            raise FormatError(f"array {key!r} (for {where}) is missing from the archive")
+        array = self.arrays[key]
+        dtype = _field(node, "dtype", str, where)
+        if array.dtype.str != dtype:
+            raise FormatError(
+                f"array {key!r} (for {where}) has dtype {array.dtype.str}, expected {dtype}"
+            )
+        self._used.add(key)
+        return array
+
+    def array(self, node: dict, where: str) -> np.ndarray:
+        array = self._stored(node, where)
+        shape = _field(node, "shape", list, where)
+        if list(array.shape) != shape:
+            raise FormatError(f"array for {where} has shape {array.shape}, expected {shape}")
+        return array  # the same object for a repeated key: shared arrays stay shared
+
+    def numpy_scalar(self, node: dict, where: str) -> np.generic:
+        array = self._stored(node, where)
+        if array.ndim != 0:
+            raise FormatError(f"scalar for {where} is stored with shape {array.shape}")
+        return array[()]
+
+    # ------------------------------------------------------------------ plain values
+    def non_finite_float(self, node: dict, where: str) -> float:
+        name = node.get("value")
+        if name not in NON_FINITE_FLOATS:
+            raise FormatError(f"float entry at {where} is {name!r}, not one of inf, -inf, nan")
+        return NON_FINITE_FLOATS[name]
+
+    def tuple_items(self, node: dict, where: str) -> tuple:
+        items = _field(node, "items", list, where)
+        return tuple(self.value(item, f"{where}[{i}]") for i, item in enumerate(items))
+
+    def dict_items(self, node: dict, where: str) -> dict:
+        decoded = {}
+        for pair in _field(node, "items", list, where):
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise FormatError(f"dict entry at {where} is not a [key, value] pair")
+            key = self.value(pair[0], f"{where} key")
+            try:
+                hash(key)
+            except TypeError:
+                raise FormatError(f"dict key {key!r:.80} at {where} is not hashable") from None
+            decoded[key] = self.value(pair[1], f"{where}[{key!r}]")
+        return decoded
+
+    def dtype_value(self, node: dict, where: str) -> np.dtype:
+        name = _field(node, "dtype", str, where)
+        try:
+            return np.dtype(name)
+        except (TypeError, ValueError):
+            raise FormatError(f"dtype {name!r:.80} at {where} is not a numpy dtype") from None
+
+    def scalar_type(self, node: dict, where: str) -> type:
+        return self.dtype_value(node, where).type
