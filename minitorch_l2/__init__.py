@@ -3,7 +3,7 @@
 ``from minitorch_l2 import nn`` is the main entry; the core classes are re-exported here.
 """
 
-from . import nn
+from . import data, nn, optim
 from ._random import generator, manual_seed
 from .nn import Linear, Module, Sequential
 from .serialization import load, save
@@ -14,10 +14,12 @@ __all__ = [
     "Linear",
     "Module",
     "Sequential",
+    "data",
     "generator",
     "load",
     "manual_seed",
     "nn",
+    "optim",
     "save",
     "__version__",
 ]

@@ -37,3 +37,25 @@ def batches(
 ) -> st.SearchStrategy[np.ndarray]:
     """A vector or a batch of finite values."""
     return arrays(batch_shapes(max_n, max_d), dtype, bound)
+
+
+@st.composite
+def class_problems(
+    draw: st.DrawFn,
+    max_n: int = 8,
+    max_classes: int = 6,
+    dtype: np.dtype | type = np.float64,
+    bound: float = 10.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, targets): scores of shape (n, C) or (C,), one 0-based int64 class per row."""
+    classes = draw(st.integers(1, max_classes))
+    shape = draw(st.one_of(st.just((classes,)), st.tuples(st.integers(1, max_n), st.just(classes))))
+    scores = draw(arrays(shape, dtype, bound))
+    rows = 1 if len(shape) == 1 else shape[0]
+    targets = draw(hnp.arrays(np.int64, (rows,), elements=st.integers(0, classes - 1)))
+    return scores, targets
+
+
+def sign_targets(n: int) -> st.SearchStrategy[np.ndarray]:
+    """An int64 array of n values, each +1 or -1 (targets of CosineEmbeddingCriterion)."""
+    return hnp.arrays(np.int64, (n,), elements=st.sampled_from([-1, 1]))

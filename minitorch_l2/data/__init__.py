@@ -1,0 +1,7 @@
+"""``minitorch_l2.data``: toy data sets (spiral, blobs) and a mini-batch iterator."""
+
+from .batches import batches
+from .blobs import make_blobs
+from .spiral import make_spiral
+
+__all__ = ["batches", "make_blobs", "make_spiral"]

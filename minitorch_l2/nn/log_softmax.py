@@ -1,0 +1,40 @@
+"""``nn.LogSoftMax``: yᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m) over the last dimension, m = maxⱼ xⱼ.
+
+The log-sum-exp form never exponentiates a positive number, so logits of ±1000 give finite,
+exact log-probabilities. Gradient, read from the stored output y (exp(y) is the softmax):
+∂L/∂xᵢ = gᵢ − exp(yᵢ) Σⱼ gⱼ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import reuse
+from ._target_checks import check_class_scores
+from .module import Module
+
+
+class LogSoftMax(Module):
+    """Log of the softmax over the last dimension of a vector ``(d,)`` or a batch ``(n, d)``."""
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        check_class_scores(self._who(), input)
+        self.output = reuse(self.output, input.shape, input.dtype)
+        row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
+        exps = self._buffer("exps", input.shape, input.dtype)
+        np.max(input, axis=-1, keepdims=True, out=row)
+        np.subtract(input, row, out=self.output)  # x − m ≤ 0
+        np.exp(self.output, out=exps)
+        np.sum(exps, axis=-1, keepdims=True, out=row)  # Σ exp(x − m) ∈ [1, d]
+        np.log(row, out=row)
+        self.output -= row
+        return self.output
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+        row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
+        np.exp(self.output, out=self.grad_input)
+        np.sum(grad_output, axis=-1, keepdims=True, out=row)
+        self.grad_input *= row
+        np.subtract(grad_output, self.grad_input, out=self.grad_input)
+        return self.grad_input

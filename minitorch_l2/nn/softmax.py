@@ -1,0 +1,39 @@
+"""``nn.SoftMax``: yᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m) over the last dimension, m = maxⱼ xⱼ.
+
+Subtracting the row maximum m changes nothing mathematically and keeps every exp ≤ 1, so
+logits of ±1000 give exact probabilities instead of inf/inf. Gradient (Jacobian-vector product,
+read from the stored output y as Torch does):  ∂L/∂xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import reuse
+from ._target_checks import check_class_scores
+from .module import Module
+
+
+class SoftMax(Module):
+    """Softmax over the last dimension of a vector ``(d,)`` or a batch ``(n, d)``."""
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        check_class_scores(self._who(), input)
+        self.output = reuse(self.output, input.shape, input.dtype)
+        row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
+        np.max(input, axis=-1, keepdims=True, out=row)
+        np.subtract(input, row, out=self.output)
+        np.exp(self.output, out=self.output)
+        np.sum(self.output, axis=-1, keepdims=True, out=row)
+        self.output /= row
+        return self.output
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+        row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
+        # Σⱼ gⱼ yⱼ per row, then yᵢ (gᵢ − that sum), all in the buffer.
+        np.multiply(grad_output, self.output, out=self.grad_input)
+        np.sum(self.grad_input, axis=-1, keepdims=True, out=row)
+        np.subtract(grad_output, row, out=self.grad_input)
+        self.grad_input *= self.output
+        return self.grad_input
