@@ -1,0 +1,42 @@
+"""The other examples run as scripts, with small sizes, and say what they claim."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+FINAL = re.compile(r"^final accuracy: (\d\.\d{4})$", re.MULTILINE)
+
+
+def run_example(name: str, *args: str) -> str:
+    """Run examples/<name> in a subprocess; return its stdout (a failure shows stderr)."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / name), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_lua_port_trains_and_prints_the_torch_layout():
+    out = run_example("lua_port.py", "5")
+    assert "[input -> (0) -> (1) -> (2) -> (3) -> output]" in out
+    assert "(3): nn.LogSoftMax" in out
+    match = FINAL.search(out)
+    assert match and float(match.group(1)) >= 0.95
+
+
+def test_lua_port_transcribes_every_python_line_it_claims():
+    # Side by side means each statement of the training loop carries its Lua line.
+    source = (ROOT / "examples" / "lua_port.py").read_text()
+    loop = source[source.index("# fmt: off") : source.index("# fmt: on")]
+    for needle in ("model:getParameters()", "optim.sgd(feval", "criterion:backward", "model:add"):
+        assert needle in loop
