@@ -5,8 +5,17 @@
 
 from . import nn
 from ._random import generator, manual_seed
-from .nn import Linear, Module, Sequential
+from .nn import L2Normalize, Linear, Module, Sequential
 
 __version__ = "0.1.0"
 
-__all__ = ["Linear", "Module", "Sequential", "generator", "manual_seed", "nn", "__version__"]
+__all__ = [
+    "L2Normalize",
+    "Linear",
+    "Module",
+    "Sequential",
+    "generator",
+    "manual_seed",
+    "nn",
+    "__version__",
+]
