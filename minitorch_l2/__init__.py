@@ -5,12 +5,13 @@
 
 from . import data, nn, optim
 from ._random import generator, manual_seed
-from .nn import Linear, Module, Sequential
+from .nn import L2Normalize, Linear, Module, Sequential
 from .serialization import load, save
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "L2Normalize",
     "Linear",
     "Module",
     "Sequential",
