@@ -46,6 +46,9 @@ class L2Normalize(Module):
     A row holding NaN or ±inf gives NaN in that row only. The input is never written to.
     """
 
+    # Which rows the last forward rescaled (a RowScale, or None): backward needs it.
+    per_call_attributes = ("_rescaled",)
+
     def __init__(self, eps: float = 1e-12, jacobian: bool = True) -> None:
         super().__init__()
         if isinstance(eps, bool) or not isinstance(eps, int | float | np.floating | np.integer):
