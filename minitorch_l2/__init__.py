@@ -3,7 +3,7 @@
 ``from minitorch_l2 import nn`` is the main entry; the core classes are re-exported here.
 """
 
-from . import data, nn, optim
+from . import data, gradcheck, nn, optim
 from ._random import generator, manual_seed
 from .nn import L2Normalize, Linear, Module, Sequential
 from .serialization import load, save
@@ -17,6 +17,7 @@ __all__ = [
     "Sequential",
     "data",
     "generator",
+    "gradcheck",
     "load",
     "manual_seed",
     "nn",

@@ -112,3 +112,21 @@ def wide_range_pairs(
     x = np.ldexp(mantissa, exponent[:, None]).astype(dtype).reshape(shape)
     g = np.ldexp(grad_mantissa, exponent[:, None]).astype(dtype).reshape(shape)
     return x, g
+
+
+@st.composite
+def linear_cases(draw, max_size: int = 4, max_n: int = 4, bound: float = 2.0):
+    """(input, weight, bias, grad_weight, grad_bias) for a Linear layer with arbitrary state.
+
+    Values include signed zeros and subnormals; the gradients stand for what a user has
+    accumulated before a check (they must survive it bit for bit).
+    """
+    input_size = draw(st.integers(1, max_size))
+    output_size = draw(st.integers(1, max_size))
+    n = draw(st.integers(1, max_n))
+    input = draw(arrays((n, input_size), np.float64, bound))
+    weight = draw(arrays((output_size, input_size), np.float64, bound))
+    bias = draw(arrays((output_size,), np.float64, bound))
+    grad_weight = draw(arrays((output_size, input_size), np.float64, 100.0))
+    grad_bias = draw(arrays((output_size,), np.float64, 100.0))
+    return input, weight, bias, grad_weight, grad_bias
