@@ -7,7 +7,9 @@ normalisation). Its gradients, for G = ∂L/∂y over a batch of rows x:
 
 The first version below has a bug a tired person writes: ∂L/∂w = Σₙ G (the ⊙ x forgotten). The
 checker's report says which tensor is wrong (``weight``), where, by how much — and the input and
-bias gradients, which are right, pass. Then the fixed version passes everywhere.
+bias gradients, which are right, pass. Reading its worst elements: ∂y[n, j]/∂w[j] should be
+x[n, j] (the numeric column), but the analytic one is 1 everywhere — the ⊙ x is missing. Then the
+fixed version passes everywhere.
 
     python examples/custom_layer.py
 """

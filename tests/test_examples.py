@@ -58,3 +58,12 @@ def test_embeddings_normalised_model_is_scale_invariant_and_beats_the_plain_head
     assert normalised[2] > plain[2]
     assert "(3): nn.L2Normalize(jacobian=False)" in out
     assert float(FINAL.search(out).group(1)) == normalised[2]
+
+
+def test_custom_layer_report_points_at_the_weight_gradient():
+    out = run_example("custom_layer.py")
+    buggy, fixed = out.split("The fixed layer:")
+    assert "nn.BuggyScaleShift: FAIL" in buggy
+    table = {line.split()[0]: line.split()[-1] for line in buggy.splitlines()[3:6]}
+    assert table == {"input": "ok", "weight": "FAIL", "bias": "ok"}
+    assert "nn.ScaleShift: ok" in fixed

@@ -85,3 +85,28 @@ recipe("Linear, vector input, no bias", lambda: nn.Linear(4, 3).no_bias(), unifo
 recipe("Linear, float32", lambda: nn.Linear(4, 3).float(), uniform(5, 4, dtype=np.float32))
 recipe("Tanh", nn.Tanh, uniform(5, 4))
 recipe("Sequential", _mlp, uniform(5, 4))
+recipe("Identity", nn.Identity, uniform(5, 4))
+recipe("ReLU", nn.ReLU, uniform(5, 4))
+recipe("Sigmoid", nn.Sigmoid, uniform(5, 4))
+recipe("SoftMax", nn.SoftMax, uniform(5, 4))
+recipe("LogSoftMax", nn.LogSoftMax, uniform(5, 4))
+recipe("Dropout, evaluate", lambda: nn.Dropout(0.5).evaluate(), uniform(5, 4))
+recipe("L2Normalize, Jacobian path", nn.L2Normalize, uniform(5, 4))
+recipe("L2Normalize, direct path", lambda: nn.L2Normalize(jacobian=False), uniform(5, 4))
+recipe("L2Normalize, vector input", nn.L2Normalize, uniform(4))
+recipe("L2Normalize, float32", nn.L2Normalize, uniform(5, 4, dtype=np.float32))
+recipe("MSECriterion", nn.MSECriterion, uniform(5, 4), uniform(5, 4))
+recipe("ClassNLLCriterion", nn.ClassNLLCriterion, uniform(5, 4), integers(4, 5))
+recipe(
+    "ClassNLLCriterion, weights",
+    lambda: nn.ClassNLLCriterion(weights=np.array([1.0, 2.0, 0.5, 1.5])),
+    uniform(5, 4),
+    integers(4, 5),
+)
+recipe("CrossEntropyCriterion", nn.CrossEntropyCriterion, uniform(5, 4), integers(4, 5))
+recipe(
+    "CosineEmbeddingCriterion",
+    lambda: nn.CosineEmbeddingCriterion(margin=0.2),
+    lambda rng: (rng.uniform(-2, 2, (5, 4)), rng.uniform(-2, 2, (5, 4))),
+    lambda rng: rng.choice([-1, 1], 5),
+)
