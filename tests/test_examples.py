@@ -64,7 +64,8 @@ def test_custom_layer_report_points_at_the_weight_gradient():
     out = run_example("custom_layer.py")
     buggy, fixed = out.split("The fixed layer:")
     assert "nn.BuggyScaleShift: FAIL" in buggy
-    rows = [line.split() for line in buggy.splitlines()]
-    table = {row[0]: row[-1] for row in rows if row and row[0] in ("input", "weight", "bias")}
+    # the summary table: tensor, shape, max abs error, failing count, result
+    row = re.compile(r"^\s+(input|weight|bias)\s+\(.*\)\s+\S+\s+\d+/\d+\s+(ok|FAIL)$", re.M)
+    table = dict(row.findall(buggy))
     assert table == {"input": "ok", "weight": "FAIL", "bias": "ok"}
     assert "nn.ScaleShift: ok" in fixed
