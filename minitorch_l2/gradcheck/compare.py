@@ -56,17 +56,11 @@ def wrong_shape(
     rtol: float,
 ) -> TensorCheck:
     """A tensor whose gradient came back in another shape: name both shapes, try a diagnosis."""
-    return TensorCheck(
-        name=name,
-        shape=tuple(shape),
-        output_shape=tuple(output_shape),
-        numeric=numeric,
-        analytic=None,
-        max_abs_error=np.inf,
-        failing=numeric.size,
-        problem=shape_message(name, tuple(shape), stack.shape[1:]),
-        diagnosis=diagnose_shape(tuple(shape), stack, numeric, atol, rtol),
+    check = not_compared(
+        name, shape, output_shape, numeric, shape_message(name, tuple(shape), stack.shape[1:])
     )
+    check.diagnosis = diagnose_shape(tuple(shape), stack, numeric, atol, rtol)
+    return check
 
 
 def not_compared(
