@@ -36,3 +36,12 @@ def link_lua_names(cls: type, pairs: dict[str, str]) -> None:
             setattr(cls, snake, own[camel])
         elif snake in own and camel not in own:
             setattr(cls, camel, own[snake])
+
+
+def attribute_alias(name: str) -> property:
+    """A read/write property forwarding to ``name``: Lua's ``gradInput`` for ``grad_input``."""
+    return property(
+        lambda self: getattr(self, name),
+        lambda self, value: setattr(self, name, value),
+        doc=f"Lua spelling of ``{name}`` (the same attribute, read and write).",
+    )

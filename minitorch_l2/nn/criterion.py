@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import check_float_array
-from ._lua_names import CRITERION_METHODS, link_lua_names
+from ._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
 
 
 class Criterion:
@@ -53,21 +53,8 @@ class Criterion:
             self.grad_input = result
         return self.grad_input
 
-    @property
-    def gradInput(self) -> np.ndarray | None:
-        return self.grad_input
-
-    @gradInput.setter
-    def gradInput(self, value: np.ndarray | None) -> None:
-        self.grad_input = value
-
-    @property
-    def sizeAverage(self) -> bool:
-        return self.size_average
-
-    @sizeAverage.setter
-    def sizeAverage(self, value: bool) -> None:
-        self.size_average = bool(value)
+    gradInput = attribute_alias("grad_input")
+    sizeAverage = attribute_alias("size_average")
 
     def _who(self) -> str:
         return f"nn.{type(self).__name__}"

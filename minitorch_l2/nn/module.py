@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ._checks import check_float_array, check_same_dtype, reuse
-from ._lua_names import MODULE_METHODS, link_lua_names
+from ._lua_names import MODULE_METHODS, attribute_alias, link_lua_names
 
 
 class Module:
@@ -250,29 +250,9 @@ class Module:
         return buffer
 
     # ------------------------------------------------------------------ Lua attribute names
-    @property
-    def gradInput(self) -> np.ndarray | None:
-        return self.grad_input
-
-    @gradInput.setter
-    def gradInput(self, value: np.ndarray | None) -> None:
-        self.grad_input = value
-
-    @property
-    def gradWeight(self) -> np.ndarray | None:
-        return self.grad_weight
-
-    @gradWeight.setter
-    def gradWeight(self, value: np.ndarray | None) -> None:
-        self.grad_weight = value
-
-    @property
-    def gradBias(self) -> np.ndarray | None:
-        return self.grad_bias
-
-    @gradBias.setter
-    def gradBias(self, value: np.ndarray | None) -> None:
-        self.grad_bias = value
+    gradInput = attribute_alias("grad_input")
+    gradWeight = attribute_alias("grad_weight")
+    gradBias = attribute_alias("grad_bias")
 
     # ------------------------------------------------------------------ printing
     def _who(self) -> str:
