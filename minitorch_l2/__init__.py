@@ -3,19 +3,21 @@
 ``from minitorch_l2 import nn`` is the main entry; the core classes are re-exported here.
 """
 
-from . import data, nn, optim
+from . import data, gradcheck, nn, optim
 from ._random import generator, manual_seed
-from .nn import Linear, Module, Sequential
+from .nn import L2Normalize, Linear, Module, Sequential
 from .serialization import load, save
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "L2Normalize",
     "Linear",
     "Module",
     "Sequential",
     "data",
     "generator",
+    "gradcheck",
     "load",
     "manual_seed",
     "nn",

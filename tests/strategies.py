@@ -59,3 +59,74 @@ def class_problems(
 def sign_targets(n: int) -> st.SearchStrategy[np.ndarray]:
     """An int64 array of n values, each +1 or -1 (targets of CosineEmbeddingCriterion)."""
     return hnp.arrays(np.int64, (n,), elements=st.sampled_from([-1, 1]))
+
+
+def normal_range_arrays(
+    shape: tuple[int, ...] | st.SearchStrategy, dtype: np.dtype | type = np.float64
+) -> st.SearchStrategy[np.ndarray]:
+    """Arrays whose entries are 0 or have magnitude in [2⁻⁶, 10]: every row's ‖x‖ is 0 or ≥ 2⁻⁶.
+
+    Inside every implementation's comfortable range (PyTorch's eps clamp included), which makes
+    these rows fit for oracle and finite-difference comparisons.
+    """
+    width = 32 if np.dtype(dtype) == np.float32 else 64
+    magnitude = st.floats(2.0**-6, 10, width=width)
+    element = st.one_of(st.just(0.0), magnitude, magnitude.map(lambda v: -v))
+    return hnp.arrays(dtype, shape, elements=element)
+
+
+def normal_range_batches(
+    max_n: int = 6, max_d: int = 6, dtype: np.dtype | type = np.float64, zero_rows: bool = True
+) -> st.SearchStrategy[np.ndarray]:
+    """A vector or batch of :func:`normal_range_arrays`; ``zero_rows=False`` rules out 0-rows."""
+    batch = normal_range_arrays(batch_shapes(max_n, max_d), dtype)
+    if zero_rows:
+        return batch
+    return batch.filter(lambda x: bool(np.all(np.abs(x).max(axis=-1) > 0)))
+
+
+@st.composite
+def wide_range_pairs(
+    draw: st.DrawFn, max_n: int = 6, max_d: int = 6, dtype: np.dtype | type = np.float64
+) -> tuple[np.ndarray, np.ndarray]:
+    """(x, g) of one shape: each row of x is m·2ᵏ with max|mᵢ| = 1 and k anywhere in the dtype.
+
+    k spans the whole exponent range, from rows of subnormals (2^(minexp − nmant)) to rows whose
+    largest entry is 2^(maxexp − 1), with the two ends drawn often. Row r of g shares x's 2ᵏ, so
+    ∂L/∂x ~ g/‖x‖ stays representable; zero rows of x (all mᵢ = 0) get g with k = 0.
+    """
+    info = np.finfo(dtype)
+    low, high = info.minexp - info.nmant, info.maxexp - 1
+    shape = draw(batch_shapes(max_n, max_d))
+    rows = shape[0] if len(shape) == 2 else 1
+    mantissa = draw(arrays(shape, dtype, bound=1.0)).reshape(rows, -1)
+    grad_mantissa = draw(arrays(shape, dtype, bound=1.0)).reshape(rows, -1)
+    edge = st.one_of(st.integers(low, low + 40), st.integers(high - 40, high))
+    exponent = np.array(
+        draw(st.lists(st.one_of(edge, st.integers(low, high)), min_size=rows, max_size=rows))
+    )
+    peak = np.abs(mantissa).max(axis=1)
+    exponent[peak == 0] = 0
+    # This division rounds, harmlessly: oracles read the values actually drawn.
+    mantissa /= np.where(peak == 0, 1, peak)[:, None]
+    x = np.ldexp(mantissa, exponent[:, None]).astype(dtype).reshape(shape)
+    g = np.ldexp(grad_mantissa, exponent[:, None]).astype(dtype).reshape(shape)
+    return x, g
+
+
+@st.composite
+def linear_cases(draw, max_size: int = 4, max_n: int = 4, bound: float = 2.0):
+    """(input, weight, bias, grad_weight, grad_bias) for a Linear layer with arbitrary state.
+
+    Values include signed zeros and subnormals; the gradients stand for what a user has
+    accumulated before a check (they must survive it bit for bit).
+    """
+    input_size = draw(st.integers(1, max_size))
+    output_size = draw(st.integers(1, max_size))
+    n = draw(st.integers(1, max_n))
+    input = draw(arrays((n, input_size), np.float64, bound))
+    weight = draw(arrays((output_size, input_size), np.float64, bound))
+    bias = draw(arrays((output_size,), np.float64, bound))
+    grad_weight = draw(arrays((output_size, input_size), np.float64, 100.0))
+    grad_bias = draw(arrays((output_size,), np.float64, 100.0))
+    return input, weight, bias, grad_weight, grad_bias

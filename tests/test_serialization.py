@@ -535,3 +535,20 @@ def test_deeply_nested_architecture_is_refused(saved):
     text = json.dumps(architecture).replace('"DEEP"', "[" * 100_000 + "]" * 100_000)
     rewrite(saved, architecture=np.array(text))
     refused(saved, "nested too deeply")
+
+
+def test_per_call_state_is_not_saved_and_comes_back_as_none(tmp_path):
+    # L2Normalize remembers which rows its forward rescaled (a zero row is one); that is state
+    # for the next backward, not part of the model, so save skips it and load resets it.
+    model = nn.Sequential(nn.Linear(2, 2), nn.L2Normalize())
+    x = np.array([[0.0, 0.0], [1.0, 2.0]])
+    model.get(0).bias[...] = 0.0
+    expected = model.forward(x).copy()
+    assert model.get(1)._rescaled is not None
+    path = tmp_path / "model.npz"
+    minitorch_l2.save(path, model)
+    loaded = minitorch_l2.load(path)
+    assert loaded.get(1)._rescaled is None
+    np.testing.assert_array_equal(loaded.forward(x), expected)
+    model.clear_state()
+    assert model.get(1)._rescaled is None

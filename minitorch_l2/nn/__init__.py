@@ -6,6 +6,8 @@ from .criterion import Criterion
 from .cross_entropy_criterion import CrossEntropyCriterion
 from .dropout import Dropout
 from .identity import Identity
+from .jacobian import Jacobian
+from .l2normalize import L2Normalize
 from .linear import Linear
 from .log_softmax import LogSoftMax
 from .module import Module
@@ -23,6 +25,8 @@ __all__ = [
     "CrossEntropyCriterion",
     "Dropout",
     "Identity",
+    "Jacobian",
+    "L2Normalize",
     "Linear",
     "LogSoftMax",
     "MSECriterion",

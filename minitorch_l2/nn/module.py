@@ -35,6 +35,9 @@ class Module:
         ("weight", "grad_weight"),
         ("bias", "grad_bias"),
     )
+    #: Attributes a layer sets in forward/backward for the next call, beside ``output``,
+    #: ``grad_input`` and named buffers: ``clear_state`` resets them to None, ``save`` skips them.
+    per_call_attributes: tuple[str, ...] = ()
 
     # Class-level defaults, so a layer ported from Lua that forgets ``super().__init__()`` still
     # has the Torch state (Lua's ``parent.__init(self)`` is just as easy to forget).
@@ -209,6 +212,8 @@ class Module:
             module.output = None
             module.grad_input = None
             module.__dict__.pop("_buffers", None)
+            for name in type(module).per_call_attributes:
+                setattr(module, name, None)
         return self
 
     def type(self, dtype: np.dtype | type | str) -> Module:

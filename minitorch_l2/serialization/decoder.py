@@ -89,7 +89,7 @@ class Decoder:
             raise FormatError(f"class {node['class']!r} cannot be rebuilt: {error}") from None
         # Registered before its attributes, so a reference back to it (a cycle) resolves.
         self._modules[node_id] = module
-        state = dict.fromkeys(RESET_TO_NONE)
+        state = dict.fromkeys((*RESET_TO_NONE, *cls.per_call_attributes))
         state.update({name: self.value(v, f"{where}.{name}") for name, v in attributes.items()})
         module.__dict__.update(state)
         return module

@@ -64,7 +64,7 @@ class Encoder:
         }
         attributes: dict[str, object] = {}
         for name, value in vars(module).items():
-            if name in TRANSIENT_ATTRIBUTES:
+            if name in TRANSIENT_ATTRIBUTES or name in type(module).per_call_attributes:
                 continue
             if not isinstance(name, str):
                 raise ValueError(f"minitorch_l2.save: {who} ({where}) has a non-str attribute name")

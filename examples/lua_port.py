@@ -1,0 +1,67 @@
+"""A Lua Torch 7 training loop and its Python transcription, line by line.
+
+Each Python line carries, in the comment beside it, the Lua line it transcribes. The model is a
+small classifier of three Gaussian blobs, trained with ``optim.sgd`` on the flat parameter vector,
+exactly as a 2015 Torch script would do it. Run it:
+
+    python examples/lua_port.py
+
+The differences that matter when porting (see docs/lua-torch.md): Python indices and class targets
+are 0-based, ``:`` method calls become ``.``, and ``x:clone()`` becomes ``x.copy()``.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+import minitorch_l2
+from minitorch_l2 import data, nn, optim
+
+
+def main(argv: list[str] | None = None) -> float:
+    """Train and return the final training accuracy (also printed as ``final accuracy: ...``)."""
+    epochs = int(argv[0]) if argv else 30
+    # fmt: off
+    # Python                                            -- Lua Torch 7
+    minitorch_l2.manual_seed(1)                         # torch.manualSeed(1)
+    X, y = data.make_blobs(n_per_class=100, seed=1)     # local X, y = ...  (y: 1..3 in Lua, 0..2 here)
+
+    model = nn.Sequential()                             # local model = nn.Sequential()
+    model.add(nn.Linear(2, 16))                         # model:add(nn.Linear(2, 16))
+    model.add(nn.Tanh())                                # model:add(nn.Tanh())
+    model.add(nn.Linear(16, 3))                         # model:add(nn.Linear(16, 3))
+    model.add(nn.LogSoftMax())                          # model:add(nn.LogSoftMax())
+    criterion = nn.ClassNLLCriterion()                  # local criterion = nn.ClassNLLCriterion()
+    print(model)                                        # print(model)
+
+    params, grad_params = model.get_parameters()        # local params, gradParams = model:getParameters()
+    config = {"learning_rate": 0.1, "momentum": 0.9}    # local config = {learningRate=0.1, momentum=0.9}
+
+    accuracy = 0.0
+    for epoch in range(epochs):                         # for epoch = 1, epochs do
+        for batch_x, batch_y in data.batches(X, y, 30, seed=epoch):  # for each mini-batch do
+            # Lua closures capture the loop's variables; Python binds them through defaults.
+            def feval(x, batch_x=batch_x, batch_y=batch_y):  # local function feval(x)
+                if x is not params:                     #   if x ~= params then
+                    params[:] = x                       #     params:copy(x) end
+                model.zero_grad_parameters()            #   model:zeroGradParameters()
+                output = model.forward(batch_x)         #   local output = model:forward(batchX)
+                loss = criterion.forward(output, batch_y)        # local loss = criterion:forward(output, batchY)
+                d_output = criterion.backward(output, batch_y)   # local dOutput = criterion:backward(output, batchY)
+                model.backward(batch_x, d_output)       #   model:backward(batchX, dOutput)
+                return loss, grad_params                #   return loss, gradParams end
+
+            _, (loss,) = optim.sgd(feval, params, config)  # local _, fs = optim.sgd(feval, params, config)
+        prediction = model.forward(X).argmax(axis=1)    # local _, prediction = model:forward(X):max(2)
+        accuracy = float(np.mean(prediction == y))      # prediction:eq(y):double():mean()
+        if epoch % 10 == 0 or epoch == epochs - 1:
+            print(f"epoch {epoch:3d}  loss {loss:.4f}  accuracy {accuracy:.4f}")
+    # fmt: on
+    print(f"final accuracy: {accuracy:.4f}")
+    return accuracy
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,112 @@
+"""Recipes: how ``python -m minitorch_l2.gradcheck`` checks each built-in module and criterion.
+
+A recipe is a factory for the module (or criterion) and a factory for its random arguments.
+Adding one is one line at the bottom of this file::
+
+    recipe("Linear", lambda: nn.Linear(4, 3), uniform(5, 4))  # a module: input
+    recipe("MSECriterion", nn.MSECriterion, uniform(5, 4), uniform(5, 4))  # input, target
+
+A test fails when a Module or Criterion subclass exported in ``minitorch_l2.nn.__all__`` has no
+recipe (unless it is listed in :data:`NO_RECIPE` with the reason). Draw inputs away from kinks
+(``uniform`` almost never hits 0 exactly) and build random layers so that forward is
+deterministic (Dropout: ``lambda: nn.Dropout(0.5).evaluate()``), or the check says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .. import nn
+from .check import check_criterion, check_module
+from .report import GradcheckReport
+
+Arguments = Callable[[np.random.Generator], object]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One built-in to check: ``make()`` builds it, each of ``arguments`` draws one argument."""
+
+    name: str
+    make: Callable[[], object]
+    arguments: tuple[Arguments, ...]
+    options: dict[str, object] = field(default_factory=dict)
+
+    def check(self, rng: np.random.Generator) -> GradcheckReport:
+        """Build the subject, draw its arguments from ``rng`` and check it."""
+        subject = self.make()
+        args = [draw(rng) for draw in self.arguments]
+        if isinstance(subject, nn.Criterion):
+            return check_criterion(subject, *args, **self.options)
+        return check_module(subject, *args, **self.options)
+
+
+#: Every recipe, by name, in the order the CLI prints them.
+RECIPES: dict[str, Recipe] = {}
+
+#: Exported classes that need no recipe, with the reason.
+NO_RECIPE: dict[str, str] = {
+    "Module": "abstract base class of the layers",
+    "Criterion": "abstract base class of the losses",
+}
+
+
+def recipe(name: str, make: Callable[[], object], *arguments: Arguments, **options: object) -> None:
+    """Register a recipe: ``make`` builds the subject, ``arguments`` draw (input[, target]).
+
+    ``options`` go to :func:`check_module` / :func:`check_criterion` (``atol=...``).
+    """
+    if name in RECIPES:
+        raise ValueError(f"gradcheck recipe {name!r} is defined twice")
+    RECIPES[name] = Recipe(name, make, arguments, dict(options))
+
+
+def uniform(
+    *shape: int, low: float = -2.0, high: float = 2.0, dtype: type = np.float64
+) -> Arguments:
+    """Draw an array of ``shape`` from U(low, high) (Lua's testJacobian range is [-2, 2])."""
+    return lambda rng: rng.uniform(low, high, shape).astype(dtype)
+
+
+def integers(high: int, *shape: int) -> Arguments:
+    """Draw integer labels in [0, high) of ``shape`` (class targets)."""
+    return lambda rng: rng.integers(0, high, shape)
+
+
+def _mlp() -> nn.Sequential:
+    return nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
+
+
+recipe("Linear", lambda: nn.Linear(4, 3), uniform(5, 4))
+recipe("Linear, vector input, no bias", lambda: nn.Linear(4, 3).no_bias(), uniform(4))
+recipe("Linear, float32", lambda: nn.Linear(4, 3).float(), uniform(5, 4, dtype=np.float32))
+recipe("Tanh", nn.Tanh, uniform(5, 4))
+recipe("Sequential", _mlp, uniform(5, 4))
+recipe("Identity", nn.Identity, uniform(5, 4))
+recipe("ReLU", nn.ReLU, uniform(5, 4))
+recipe("Sigmoid", nn.Sigmoid, uniform(5, 4))
+recipe("SoftMax", nn.SoftMax, uniform(5, 4))
+recipe("LogSoftMax", nn.LogSoftMax, uniform(5, 4))
+recipe("Dropout, evaluate", lambda: nn.Dropout(0.5).evaluate(), uniform(5, 4))
+recipe("L2Normalize, Jacobian path", nn.L2Normalize, uniform(5, 4))
+recipe("L2Normalize, direct path", lambda: nn.L2Normalize(jacobian=False), uniform(5, 4))
+recipe("L2Normalize, vector input", nn.L2Normalize, uniform(4))
+recipe("L2Normalize, float32", nn.L2Normalize, uniform(5, 4, dtype=np.float32))
+recipe("MSECriterion", nn.MSECriterion, uniform(5, 4), uniform(5, 4))
+recipe("ClassNLLCriterion", nn.ClassNLLCriterion, uniform(5, 4), integers(4, 5))
+recipe(
+    "ClassNLLCriterion, weights",
+    lambda: nn.ClassNLLCriterion(weights=np.array([1.0, 2.0, 0.5, 1.5])),
+    uniform(5, 4),
+    integers(4, 5),
+)
+recipe("CrossEntropyCriterion", nn.CrossEntropyCriterion, uniform(5, 4), integers(4, 5))
+recipe(
+    "CosineEmbeddingCriterion",
+    lambda: nn.CosineEmbeddingCriterion(margin=0.2),
+    lambda rng: (rng.uniform(-2, 2, (5, 4)), rng.uniform(-2, 2, (5, 4))),
+    lambda rng: rng.choice([-1, 1], 5),
+)

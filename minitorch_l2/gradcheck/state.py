@@ -1,0 +1,49 @@
+"""Save and restore a module's parameters and gradients exactly around a check.
+
+The checker perturbs parameters in place and zeroes gradients before every analytic row; the
+user's module must come back as it was: the *same array objects* (views made by
+``get_parameters`` stay valid) holding the *same bits* (accumulated gradients included).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+
+@contextmanager
+def preserved_parameters(module: object) -> Iterator[None]:
+    """On exit, rebind each parameter/gradient attribute to its original array, restore its data.
+
+    Rebinding undoes a layer that replaced ``self.grad_weight`` by a new array; copying the
+    saved data back undoes in-place perturbation and zeroing.
+    """
+    saved = [(owner, attr, array, array.copy()) for owner, attr, array in _slots(module)]
+    try:
+        yield
+    finally:
+        for owner, attr, array, data in saved:
+            if owner is not None:
+                setattr(owner, attr, array)
+            np.copyto(array, data)
+
+
+def zero_gradients(module: object) -> None:
+    """Fill every parameter gradient with zeros, in place (without trusting the module's own
+    ``zero_grad_parameters``, which is user code too)."""
+    for _, _, grad in module.named_parameters():
+        if isinstance(grad, np.ndarray):
+            grad.fill(0)
+
+
+def _slots(module: object) -> list[tuple[object | None, str, np.ndarray]]:
+    # (owning module, attribute, array) for every parameter and gradient of the tree; a module
+    # without nn.Module's slot table only gets its arrays' data restored (owner None).
+    slots = getattr(module, "_parameter_slots", None)
+    if slots is None:
+        pairs = [(None, name, a) for name, p, g in module.named_parameters() for a in (p, g)]
+    else:
+        pairs = [(owner, a, getattr(owner, a)) for _, owner, p, g in slots() for a in (p, g)]
+    return [(owner, attr, array) for owner, attr, array in pairs if isinstance(array, np.ndarray)]

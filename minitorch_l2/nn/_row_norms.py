@@ -1,0 +1,152 @@
+"""Row norms exact for every finite row: only the rows that need it are rescaled by a power of 2.
+
+For a row x the plain sum of squares ‖x‖² = Σᵢ xᵢ² overflows to inf once ‖x‖ ≳ √max (float32
+``[3e30, 4e30]``) and underflows to 0 or to a few subnormal bits once ‖x‖ ≲ √tiny (float64
+``[3e-300, 4e-300]``, any subnormal row). Rows whose ‖x‖² lies in the *safe range*
+[2⁻ᵏ, 2ᵏ], k = maxexp // 2 (float32: k = 64, float64: k = 512), are left alone; for them every
+later quantity, ‖x‖³ = ‖x‖²·‖x‖ included, stays inside the normal range. Any other nonzero row is
+divided by s = 2ᵉ, e = (binary exponent of max|xᵢ|) − 1 from ``np.frexp``, so its largest entry
+lands in [1, 2) and ‖x/s‖² ∈ [1, 4d]. Scaling by a power of two only moves exponents, hence
+
+    x/‖x‖ = (x/s) / ‖x/s‖,      J(x) g = 2^(e_g − e) · J(x/s) (g/2^e_g)
+    (J = ∂y/∂x = (‖x‖² I − x xᵀ) / ‖x‖³),
+
+where g's row is brought into range the same way, with no rounding beyond the one the plain
+formula has in the safe range. (An entry that becomes subnormal when divided is below tiny
+(2⁻¹⁰²²; float32 2⁻¹²⁶) times the row's largest entry, so its share of the result is below that
+result's own rounding.) The zero row has no direction: its norm is taken to be eps, so y = 0 and
+∂L/∂x = g / eps. A row holding ±inf becomes NaN, like a row holding NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+
+@dataclass
+class RowScale:
+    """What a forward pass did to rows outside the safe range.
+
+    ``rows[j]`` was divided by 2**``exponent[j]`` in ``input`` (None when only zero rows were
+    found: then nothing needed dividing); ``zero_rows`` are the all-zero rows.
+    """
+
+    rows: np.ndarray
+    exponent: np.ndarray
+    zero_rows: np.ndarray
+    input: np.ndarray | None
+
+
+def as_rows(who: str, input: np.ndarray) -> np.ndarray:
+    """The input as an (n, d) batch: a vector (d,) becomes a (1, d) view; no data is copied.
+
+    Raises a ValueError naming ``who`` unless ``input`` is (d,) or (n, d) with d ≥ 1.
+    """
+    if input.ndim not in (1, 2) or input.shape[-1] == 0:
+        raise ValueError(
+            f"{who}: expected input of shape (d,) or (n, d) with d >= 1, got shape {input.shape}"
+        )
+    return input if input.ndim == 2 else input.reshape(1, -1)
+
+
+@cache
+def safe_range(dtype: np.dtype) -> tuple[float, float]:
+    """(2⁻ᵏ, 2ᵏ) with k = maxexp // 2: where ‖x‖², ‖x‖³ and 1/‖x‖³ are all normal numbers."""
+    k = np.finfo(dtype).maxexp // 2
+    return float(2.0**-k), float(2.0**k)
+
+
+def sum_of_squares(rows: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``out[i] = Σⱼ rows[i, j]²`` in one vectorised pass (no Python loop over rows).
+
+    Squares that overflow or underflow are expected here, not errors: such rows fall outside
+    :func:`safe_range` and :func:`rescale_rows` computes them again, rescaled.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        return np.vecdot(rows, rows, out=out)
+
+
+def in_safe_range(sum_sq: np.ndarray) -> bool:
+    """True when every row's ‖x‖² is inside :func:`safe_range` (False for NaN, sorted out later)."""
+    low, high = safe_range(sum_sq.dtype)
+    return sum_sq.size == 0 or bool(low <= sum_sq.min() and sum_sq.max() <= high)
+
+
+def range_exponent(rows: np.ndarray) -> np.ndarray:
+    """Per row, e = (binary exponent of max|xᵢ|) − 1, so that max|xᵢ| / 2ᵉ ∈ [1, 2).
+
+    −1 for a zero row and for a row holding ±inf or NaN (``np.frexp`` gives them exponent 0).
+    """
+    peak = np.max(np.abs(rows), axis=1, initial=0)
+    return np.frexp(peak)[1].astype(np.int64) - 1
+
+
+def rescale_rows(
+    rows: np.ndarray, sum_sq: np.ndarray, buffer: Callable[[], np.ndarray]
+) -> RowScale:
+    """Bring every row whose ‖x‖² is outside the safe range into it; update ``sum_sq``.
+
+    Nonzero rows are divided by 2ᵉ into a copy of ``rows`` (``buffer()``, only requested when
+    such a row exists) and get ‖x/2ᵉ‖²; zero rows get ‖x‖² := 1 (so y = 0/1 = 0 and J = I, the
+    gradient being divided by eps later); rows with ±inf become NaN. NaN rows are left as they are.
+    """
+    low, high = safe_range(rows.dtype)
+    unsafe = np.flatnonzero((sum_sq < low) | (sum_sq > high))  # NaN compares False: left alone
+    picked = rows[unsafe]
+    nonzero = picked.any(axis=1)
+    zero_rows, unsafe, picked = unsafe[~nonzero], unsafe[nonzero], picked[nonzero]
+    sum_sq[zero_rows] = 1
+    exponent = range_exponent(picked)
+    scaled = None
+    if unsafe.size:
+        with np.errstate(under="ignore"):
+            picked = np.ldexp(picked, -exponent[:, None])  # exact: a power of two
+            picked[~np.isfinite(picked).all(axis=1)] = np.nan  # a row with ±inf has no direction
+            sum_sq[unsafe] = np.vecdot(picked, picked)
+        scaled = buffer()
+        np.copyto(scaled, rows)
+        scaled[unsafe] = picked
+    return RowScale(rows=unsafe, exponent=exponent, zero_rows=zero_rows, input=scaled)
+
+
+def rescale_grad_rows(
+    grad_output: np.ndarray, scale: RowScale, buffer: Callable[[], np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """g with the rows the forward rescaled divided by their own 2^e_g, and e_g − e per such row.
+
+    Without this, g of a tiny row (g ~ x ~ 2⁻¹⁰⁷⁰) would be multiplied by J(x/s) ~ 1 while still
+    tiny, losing its bits to subnormal rounding before the final factor 1/s restores the scale.
+    """
+    if not scale.rows.size:
+        return grad_output, scale.exponent
+    picked = grad_output[scale.rows]
+    grad_exponent = range_exponent(picked)
+    scaled = buffer()
+    np.copyto(scaled, grad_output)
+    with np.errstate(under="ignore"):
+        scaled[scale.rows] = np.ldexp(picked, -grad_exponent[:, None])
+    return scaled, grad_exponent - scale.exponent
+
+
+def unscale_gradient(
+    grad: np.ndarray, grad_output: np.ndarray, scale: RowScale, shift: np.ndarray, eps: float
+) -> None:
+    """Finish, in place, the rows :func:`rescale_rows` touched.
+
+    A rescaled row gets its factor back, J(x) g = 2^shift · J(x/s)(g/2^e_g), in one exact ldexp;
+    a true gradient beyond the float range rounds to ±inf, one below it to a subnormal or 0, as
+    IEEE arithmetic does, without a warning. A zero row gets g / eps.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        if scale.rows.size:
+            grad[scale.rows] = np.ldexp(grad[scale.rows], shift[:, None])
+        if scale.zero_rows.size:
+            # eps too small for the dtype counts as its smallest subnormal, never as 0
+            eps_here = np.maximum(
+                np.asarray(eps, grad.dtype), np.finfo(grad.dtype).smallest_subnormal
+            )
+            grad[scale.zero_rows] = grad_output[scale.zero_rows] / eps_here

@@ -1,0 +1,494 @@
+"""nn.L2Normalize: exact over the whole float range, two backward paths, oracles, buffers, errors.
+
+Expectations come from outside the code under test: hand computation (3-4-5 triangles), a
+60-digit ``decimal`` evaluation of y = x/‖x‖ and J g = (g − y (y·g))/‖x‖ (stdlib, no float range
+limits), central finite differences, and PyTorch's ``F.normalize``. Every test turns warnings into
+errors: no RuntimeWarning may escape.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import minitorch_l2
+from minitorch_l2 import nn
+
+from .strategies import (
+    FLOAT_DTYPES,
+    float_dtypes,
+    normal_range_arrays,
+    normal_range_batches,
+    wide_range_pairs,
+)
+
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
+PATHS = [True, False]  # jacobian=True (the Torch recipe), jacobian=False (direct O(n·d))
+SUBNORMAL64 = 2.0**-1074
+
+
+# ---------------------------------------------------------------------------- independent oracles
+def exact_normalize(
+    x: np.ndarray, g: np.ndarray, eps: float = 1e-12
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """y = x/‖x‖, J g = (g − y (y·g))/‖x‖ and ‖g‖₁/‖x‖ per row, in 60-digit decimal arithmetic.
+
+    A zero row has y = 0 and J g = g/eps (its norm is taken to be eps). Decimal has no overflow
+    or underflow at these magnitudes, and each result is rounded once, at the end.
+    """
+    rows, grads = x.reshape(-1, x.shape[-1]), g.reshape(-1, x.shape[-1])
+    y = np.empty(rows.shape)
+    vjp = np.empty(rows.shape)
+    scale = np.empty(len(rows))
+    with decimal.localcontext(decimal.Context(prec=60, Emin=-(10**6), Emax=10**6)):
+        for r, (row, grad_row) in enumerate(zip(rows, grads)):
+            xs = [decimal.Decimal(float(v)) for v in row]
+            gs = [decimal.Decimal(float(v)) for v in grad_row]
+            sum_sq = sum(v * v for v in xs)
+            norm = sum_sq.sqrt() if sum_sq else decimal.Decimal(eps)
+            ys = [v / norm for v in xs]
+            y_dot_g = sum(a * b for a, b in zip(ys, gs))
+            y[r] = [float(v) for v in ys]
+            vjp[r] = [float((b - a * y_dot_g) / norm) for a, b in zip(ys, gs)]
+            scale[r] = float(sum(abs(b) for b in gs) / norm)
+    return y.reshape(x.shape), vjp.reshape(x.shape), scale
+
+
+def central_differences(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
+    """∂f/∂x ≈ (f(x + h eᵢ) − f(x − h eᵢ)) / 2h, coordinate by coordinate (float64).
+
+    A stand-in until the project's gradcheck module lands.
+    """
+    x = np.array(x, dtype=np.float64)
+    flat = x.reshape(-1)
+    grad = np.empty_like(flat)
+    for i in range(flat.size):
+        keep = flat[i]
+        flat[i] = keep + h
+        up = f(x)
+        flat[i] = keep - h
+        down = f(x)
+        flat[i] = keep
+        grad[i] = (up - down) / (2 * h)
+    return grad.reshape(x.shape)
+
+
+def assert_rows_close(actual, expected, row_scale, dtype, factor: float = 4.0) -> None:
+    """|actual − expected| ≤ factor·(d + 4)·ε·row_scale + 4·(smallest subnormal), row by row."""
+    info = np.finfo(dtype)
+    d = actual.shape[-1]
+    expected = expected.astype(dtype).astype(np.float64)
+    actual = actual.astype(np.float64)
+    scale = np.broadcast_to(np.reshape(row_scale, actual.shape[:-1] + (-1,)), actual.shape)
+    tol = factor * (d + 4) * float(info.eps) * scale + 4 * float(info.smallest_subnormal)
+    with np.errstate(invalid="ignore"):
+        ok = (actual == expected) | (np.abs(actual - expected) <= tol)
+    assert ok.all(), f"\nactual   {actual}\nexpected {expected}\ntol      {tol}"
+
+
+def forward_backward(layer: nn.L2Normalize, x: np.ndarray, g: np.ndarray):
+    y = layer.forward(x).copy()
+    return y, layer.backward(x, g).copy()
+
+
+# ---------------------------------------------------------------------------- exact forward
+THREE_FOUR = [0.6, 0.8]  # the 3-4-5 triangle: [3c, 4c] / 5c, whatever c is
+HALF = [1 / math.sqrt(2), 1 / math.sqrt(2)]
+
+
+@pytest.mark.parametrize(
+    ("row", "dtype", "expected"),
+    [
+        ([3e30, 4e30, 0.0], np.float32, THREE_FOUR + [0.0]),  # squares overflow float32
+        ([3e-300, 4e-300], np.float64, THREE_FOUR),  # squares underflow to 0
+        ([3 * SUBNORMAL64, 4 * SUBNORMAL64], np.float64, THREE_FOUR),  # a subnormal row
+        ([3 * 2.0**-149, 4 * 2.0**-149], np.float32, THREE_FOUR),  # subnormal float32
+        ([1e308, -1e308], np.float64, [HALF[0], -HALF[1]]),  # Σ x² overflows, ‖x‖ does not
+        ([3.4e38, 3.4e38], np.float32, HALF),
+        ([1e-20, 1e-20], np.float32, HALF),  # Σ x² subnormal: precision lost without rescaling
+        ([SUBNORMAL64], np.float64, [1.0]),
+        ([2.0**-149, 0.0], np.float32, [1.0, 0.0]),
+        ([1.0, 2.0, 2.0], np.float64, [1 / 3, 2 / 3, 2 / 3]),  # the common path
+    ],
+)
+@pytest.mark.parametrize("vector", [True, False], ids=["(d,)", "(1,d)"])
+def test_extreme_rows_give_the_unit_vector(row, dtype, expected, vector):
+    x = np.array(row, dtype=dtype)
+    if not vector:
+        x = x[None, :]
+    y = nn.L2Normalize().forward(x)
+    assert y.shape == x.shape and y.dtype == dtype
+    tol = 3 * float(np.finfo(dtype).eps)
+    np.testing.assert_allclose(y.reshape(-1), expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize(
+    ("scale", "dtype"),
+    [
+        (2.0**100, np.float32),  # squares overflow
+        (2.0**-100, np.float32),  # squares are subnormal
+        (2.0**-140, np.float32),  # a subnormal row
+        (2.0**1000, np.float64),
+        (2.0**-1000, np.float64),
+        (SUBNORMAL64, np.float64),  # [3, 4, 0]·2⁻¹⁰⁷⁴, the smallest there is
+        (1.0, np.float64),  # the common path
+    ],
+)
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_extreme_rows_give_the_exact_gradient(scale, dtype, jacobian):
+    # x = c·[3, 4, 0], g = c·[1, 0, 2]: y = [.6, .8, 0], y·g = .6c, ‖x‖ = 5c, so
+    # J g = (g − y (y·g)) / ‖x‖ = [1 − .36, −.48, 2] / 5 = [.128, −.096, .4], independent of c.
+    x = np.array([3 * scale, 4 * scale, 0], dtype=dtype)
+    g = np.array([scale, 0, 2 * scale], dtype=dtype)
+    layer = nn.L2Normalize(jacobian=jacobian)
+    layer.forward(x)
+    grad = layer.backward(x, g)
+    assert grad.shape == (3,) and grad.dtype == dtype
+    tol = 8 * float(np.finfo(dtype).eps)
+    np.testing.assert_allclose(grad, [0.128, -0.096, 0.4], rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_gradient_beyond_the_range_rounds_to_inf_not_nan(jacobian):
+    # ‖x‖ = 5·2⁻¹⁰⁷⁴, g = [0, 0, 1] ⊥ x: J g = g/‖x‖ = [0, 0, 2¹⁰⁷⁴/5] → [0, 0, inf], no NaN
+    x = np.array([3 * SUBNORMAL64, 4 * SUBNORMAL64, 0.0])
+    layer = nn.L2Normalize(jacobian=jacobian)
+    layer.forward(x)
+    grad = layer.backward(x, np.array([0.0, 0.0, 1.0]))
+    np.testing.assert_array_equal(grad, [0.0, 0.0, np.inf])
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_exact_over_the_whole_float_range(dtype, data):
+    x, g = data.draw(wide_range_pairs(dtype=dtype))
+    x_before, g_before = x.copy(), g.copy()
+    y_exact, grad_exact, grad_scale = exact_normalize(x, g)
+    for jacobian in PATHS:
+        y, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+        assert y.shape == grad.shape == x.shape and y.dtype == grad.dtype == dtype
+        assert_rows_close(y, y_exact, np.abs(y_exact), dtype, factor=1.0)
+        assert_rows_close(grad, grad_exact, grad_scale, dtype)
+    np.testing.assert_array_equal(x, x_before)  # the input is never written to
+    np.testing.assert_array_equal(g, g_before)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_one_layer_across_batch_sizes_and_dtypes(data):
+    # One layer per path sees batches of changing size and dtype: buffers are reused or
+    # replaced, and every result still matches the oracle.
+    layers = [nn.L2Normalize(jacobian=jacobian) for jacobian in PATHS]
+    for dtype in data.draw(st.lists(float_dtypes(), min_size=2, max_size=5)):
+        x, g = data.draw(wide_range_pairs(dtype=dtype))
+        y_exact, grad_exact, grad_scale = exact_normalize(x, g)
+        for layer in layers:
+            y, grad = forward_backward(layer, x, g)
+            assert_rows_close(y, y_exact, np.abs(y_exact), dtype, factor=1.0)
+            assert_rows_close(grad, grad_exact, grad_scale, dtype)
+
+
+# ---------------------------------------------------------------------------- the two paths
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_jacobian_and_direct_paths_agree(dtype, data):
+    if data.draw(st.booleans(), label="whole float range"):
+        x, g = data.draw(wide_range_pairs(dtype=dtype))
+    else:
+        x = data.draw(normal_range_batches(dtype=dtype))
+        g = data.draw(normal_range_arrays(x.shape, dtype))
+    _, by_matrix = forward_backward(nn.L2Normalize(jacobian=True), x, g)
+    _, direct = forward_backward(nn.L2Normalize(jacobian=False), x, g)
+    _, _, grad_scale = exact_normalize(x, g)
+    assert_rows_close(by_matrix, direct, grad_scale, dtype)
+
+
+@pytest.mark.parametrize("jacobian", PATHS)
+@settings(max_examples=25, deadline=None)
+@given(x=normal_range_batches(max_n=4, max_d=5, zero_rows=False), data=st.data())
+def test_gradient_matches_central_differences(jacobian, x, data):
+    weights = data.draw(normal_range_arrays(x.shape))
+    probe = nn.L2Normalize()
+
+    def loss(v: np.ndarray) -> float:  # L = Σ w ⊙ y(x), so ∂L/∂y = w
+        return float(np.sum(weights * probe.forward(v)))
+
+    numeric = central_differences(loss, x)
+    layer = nn.L2Normalize(jacobian=jacobian)
+    layer.forward(x)
+    analytic = layer.backward(x, weights)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-6)
+
+
+# ---------------------------------------------------------------------------- PyTorch
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_matches_pytorch_on_normal_range_rows(torch, dtype, data):
+    x = data.draw(normal_range_batches(dtype=dtype))  # zero rows included: eps meets eps there
+    g = data.draw(normal_range_arrays(x.shape, dtype))
+    eps = data.draw(st.sampled_from([1e-12, 1e-4]))
+    tx = torch.from_numpy(x.copy()).requires_grad_()
+    ty = torch.nn.functional.normalize(tx, p=2.0, dim=-1, eps=eps)
+    ty.backward(torch.from_numpy(g.copy()))
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    for jacobian in PATHS:
+        y, grad = forward_backward(nn.L2Normalize(eps=eps, jacobian=jacobian), x, g)
+        np.testing.assert_allclose(y, ty.detach().numpy(), rtol=rtol, atol=rtol)
+        scale = np.abs(tx.grad.numpy()).max(initial=1.0)
+        np.testing.assert_allclose(grad, tx.grad.numpy(), rtol=rtol, atol=rtol * scale)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("eps", [1e-12, 1e-3])
+def test_zero_row_matches_pytorch(torch, dtype, eps):
+    x = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 2.0]], dtype=dtype)
+    g = np.array([[1.0, -2.0, 0.5], [1.0, 1.0, 1.0]], dtype=dtype)
+    tx = torch.from_numpy(x.copy()).requires_grad_()
+    torch.nn.functional.normalize(tx, dim=-1, eps=eps).backward(torch.from_numpy(g.copy()))
+    for jacobian in PATHS:
+        y, grad = forward_backward(nn.L2Normalize(eps=eps, jacobian=jacobian), x, g)
+        np.testing.assert_array_equal(y[0], 0.0)
+        np.testing.assert_allclose(grad, tx.grad.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("row", "dtype", "expected"),
+    [
+        ([3e30, 4e30, 0.0], np.float32, THREE_FOUR + [0.0]),
+        ([3e-300, 4e-300], np.float64, THREE_FOUR),
+        ([3 * SUBNORMAL64, 4 * SUBNORMAL64], np.float64, THREE_FOUR),
+        ([1e308, 1e308], np.float64, HALF),
+        ([1e-20, 1e-20], np.float32, HALF),
+    ],
+)
+def test_pytorch_is_not_exact_where_we_are(torch, row, dtype, expected):
+    # Documents why the rescaling exists: F.normalize's Σ x² overflows (output 0) or underflows
+    # (then its eps clamp returns x/eps, nowhere near unit length).
+    x = np.array([row], dtype=dtype)
+    theirs = torch.nn.functional.normalize(torch.from_numpy(x), dim=-1).numpy()
+    ours = nn.L2Normalize().forward(x)
+    np.testing.assert_allclose(ours[0], expected, rtol=1e-6, atol=1e-6)
+    assert not np.allclose(theirs[0], expected, rtol=1e-2, atol=1e-2)
+
+
+# ---------------------------------------------------------------------------- zero, NaN, inf
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("jacobian", PATHS)
+@pytest.mark.parametrize("eps", [1e-12, 0.5, math.inf])
+def test_zero_row_gives_zero_output_and_gradient_over_eps(dtype, jacobian, eps):
+    x = np.array([[3.0, 4.0], [0.0, 0.0], [-0.0, 0.0]], dtype=dtype)
+    g = np.array([[1.0, 0.0], [2.0, -3.0], [1.0, 1.0]], dtype=dtype)
+    layer = nn.L2Normalize(eps=eps, jacobian=jacobian)
+    y, grad = forward_backward(layer, x, g)
+    np.testing.assert_array_equal(y[1:], 0.0)
+    np.testing.assert_allclose(y[0], THREE_FOUR, rtol=1e-6)
+    assert np.isfinite(grad).all()
+    # zero row: the norm is taken to be eps, so J = I/eps and J g = g/eps (0 for eps = inf)
+    np.testing.assert_allclose(grad[1:], g[1:] / np.asarray(eps, dtype), rtol=1e-6)
+    np.testing.assert_allclose(grad[0], [0.64 / 5, -0.48 / 5], rtol=1e-6)  # untouched by eps
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_nan_and_inf_stay_in_their_own_rows(dtype, jacobian):
+    x = np.array([[1.0, np.nan], [3.0, 4.0], [np.inf, 1.0], [0.0, 0.0], [-np.inf, 1e30]], dtype)
+    g = np.ones_like(x)
+    y, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+    for bad in (0, 2, 4):
+        assert np.isnan(y[bad]).all() and np.isnan(grad[bad]).all()
+    np.testing.assert_allclose(y[1], THREE_FOUR, rtol=1e-6)
+    np.testing.assert_allclose(grad[1], [(1 - 0.6 * 1.4) / 5, (1 - 0.8 * 1.4) / 5], rtol=1e-5)
+    np.testing.assert_array_equal(y[3], 0.0)
+    np.testing.assert_allclose(grad[3], 1e12, rtol=1e-6)
+
+
+# ---------------------------------------------------------------------------- layouts
+@pytest.mark.parametrize("jacobian", PATHS)
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("magnitude", ["one", "subnormal", "huge"])
+def test_non_contiguous_inputs_and_no_mutation(jacobian, dtype, magnitude):
+    rng = np.random.default_rng(5)
+    info = np.finfo(dtype)
+    factor = {"one": 1, "subnormal": info.smallest_subnormal * 2**20, "huge": info.max / 8}
+    base = rng.normal(size=(7, 10)).astype(dtype) * factor[magnitude]
+    grads = rng.normal(size=(10, 10)).astype(dtype)
+    views = [
+        (base.T, grads[:, :7]),  # Fortran-ordered view, strided grad
+        (base[::2, ::3], grads[:4:, :4]),  # strided slice
+        (base[1, ::2], grads[0, ::2]),  # strided vector
+    ]
+    for x, g in views:
+        assert not x.flags.c_contiguous
+        before = base.copy()
+        y, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+        y_ref, grad_ref = forward_backward(
+            nn.L2Normalize(jacobian=jacobian), np.ascontiguousarray(x), np.ascontiguousarray(g)
+        )
+        np.testing.assert_array_equal(base, before)
+        np.testing.assert_allclose(y, y_ref, rtol=4 * np.finfo(dtype).eps)
+        np.testing.assert_allclose(grad, grad_ref, rtol=1e-4 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_vector_input_gives_vector_grad_the_missing_squeeze(jacobian):
+    x = np.array([3.0, 0.0, 4.0])
+    layer = nn.L2Normalize(jacobian=jacobian)
+    y = layer.forward(x)
+    grad = layer.backward(x, np.array([1.0, 1.0, 0.0]))
+    assert y.shape == grad.shape == (3,)  # the 2015 recipe returned (1, 3) here
+    np.testing.assert_allclose(y, [0.6, 0.0, 0.8])
+    # g − y (y·g) = [1, 1, 0] − .6·[.6, 0, .8] = [.64, 1, −.48]; / ‖x‖ = 5
+    np.testing.assert_allclose(grad, [0.128, 0.2, -0.096])
+
+
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_empty_batch(jacobian):
+    x = np.empty((0, 3))
+    layer = nn.L2Normalize(jacobian=jacobian)
+    assert layer.forward(x).shape == (0, 3)
+    assert layer.backward(x, np.empty((0, 3))).shape == (0, 3)
+
+
+# ---------------------------------------------------------------------------- buffers, memory
+def test_buffers_are_reused_while_shape_and_dtype_match():
+    rng = np.random.default_rng(0)
+    layer = nn.L2Normalize()
+    x, g = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    y = layer.forward(x)
+    grad = layer.backward(x, g)
+    jac = layer._buffers["jacobian"]
+    assert layer.forward(2 * x) is y and layer.backward(2 * x, g) is grad
+    assert layer._buffers["jacobian"] is jac
+    # a new batch size: new buffers of the new shape, correct values
+    x5, g5 = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
+    y5 = layer.forward(x5)
+    assert y5 is not y and y5.shape == (5, 3)
+    assert layer.backward(x5, g5) is not grad
+    assert layer._buffers["jacobian"].shape == (5, 3, 3)
+    y_exact, grad_exact, scale = exact_normalize(x5, g5)
+    assert_rows_close(y5, y_exact, np.abs(y_exact), np.float64)
+    assert_rows_close(layer.grad_input, grad_exact, scale, np.float64)
+    # a new dtype: float32 buffers
+    x32 = x.astype(np.float32)
+    assert layer.forward(x32).dtype == np.float32
+    assert layer.backward(x32, g.astype(np.float32)).dtype == np.float32
+    assert layer._buffers["jacobian"].dtype == np.float32
+
+
+def test_direct_path_never_builds_the_matrix():
+    layer = nn.L2Normalize(jacobian=False)
+    x = np.ones((3, 4))
+    layer.forward(x)
+    layer.backward(x, x)
+    assert "jacobian" not in layer._buffers
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("extreme_rows", [False, True])
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_warm_forward_backward_allocates_no_n_d_d_temporaries(dtype, extreme_rows, jacobian):
+    n, d = 256, 64
+    rng = np.random.default_rng(1)
+    x, g = rng.normal(size=(n, d)).astype(dtype), rng.normal(size=(n, d)).astype(dtype)
+    if extreme_rows:  # exercise the rescaling: tiny, zero and huge rows
+        x[::3] *= np.finfo(dtype).tiny
+        x[1::7] = 0
+        x[2::5] *= np.finfo(dtype).max / 4
+    layer = nn.L2Normalize(jacobian=jacobian)
+    for _ in range(2):  # warm-up: the buffers are allocated here
+        layer.forward(x)
+        layer.backward(x, g)
+    tracemalloc.start()
+    try:
+        layer.forward(x)
+        layer.backward(x, g)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    itemsize = np.dtype(dtype).itemsize
+    assert peak < n * d * d * itemsize / 8
+    if not jacobian:  # O(n·d): a few row-sized temporaries at most
+        assert peak < 4 * n * d * itemsize
+
+
+# ---------------------------------------------------------------------------- errors, printing
+@pytest.mark.parametrize(
+    ("bad", "error", "words"),
+    [
+        (np.array(1.0), ValueError, ["(d,) or (n, d)", "()"]),
+        (np.ones((2, 3, 4)), ValueError, ["(d,) or (n, d)", "(2, 3, 4)"]),
+        (np.ones((2, 0)), ValueError, ["d >= 1", "(2, 0)"]),
+        (np.ones((2, 3), dtype=np.int64), TypeError, ["float32 or float64", "int64"]),
+        (np.ones((2, 3), dtype=np.complex128), TypeError, ["float32 or float64", "complex128"]),
+        ([[1.0, 2.0]], TypeError, ["numpy.ndarray", "list"]),
+    ],
+)
+def test_bad_input_is_named(bad, error, words):
+    with pytest.raises(error) as info:
+        nn.L2Normalize().forward(bad)
+    message = str(info.value)
+    assert "nn.L2Normalize" in message
+    for word in words:
+        assert word in message
+
+
+def test_bad_input_through_the_lua_name_too():
+    with pytest.raises(ValueError, match=r"nn\.L2Normalize.*\(2, 3, 4\)"):
+        nn.L2Normalize().updateOutput(np.ones((2, 3, 4)))
+
+
+def test_bad_grad_output_is_named():
+    layer = nn.L2Normalize()
+    x = np.ones((2, 3))
+    layer.forward(x)
+    with pytest.raises(ValueError, match=r"nn\.L2Normalize.*\(2, 3\).*\(3, 2\)"):
+        layer.backward(x, np.ones((3, 2)))
+    with pytest.raises(TypeError, match=r"nn\.L2Normalize.*float32.*float64"):
+        layer.backward(x, np.ones((2, 3), dtype=np.float32))
+
+
+def test_backward_needs_the_forward_input():
+    with pytest.raises(ValueError, match=r"nn\.L2Normalize.*no forward yet.*\(2, 3\)"):
+        nn.L2Normalize().backward(np.ones((2, 3)), np.ones((2, 3)))
+    layer = nn.L2Normalize()
+    layer.forward(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"nn\.L2Normalize.*\(2, 3\) float64.*got \(3,\)"):
+        layer.update_grad_input(np.ones(3), np.ones(3))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"eps": 0.0}, ValueError),
+        ({"eps": -1e-12}, ValueError),
+        ({"eps": math.nan}, ValueError),
+        ({"eps": "1e-12"}, TypeError),
+        ({"jacobian": 1}, TypeError),
+    ],
+)
+def test_bad_options_are_named(kwargs, error):
+    with pytest.raises(error, match=r"nn\.L2Normalize.*expected"):
+        nn.L2Normalize(**kwargs)
+
+
+def test_repr_and_exports():
+    assert repr(nn.L2Normalize()) == "nn.L2Normalize"
+    assert repr(nn.L2Normalize(jacobian=False)) == "nn.L2Normalize(jacobian=False)"
+    assert repr(nn.L2Normalize(eps=1e-6, jacobian=False)) == (
+        "nn.L2Normalize(eps=1e-06, jacobian=False)"
+    )
+    assert minitorch_l2.L2Normalize is nn.L2Normalize
+    assert "L2Normalize" in minitorch_l2.__all__ and "L2Normalize" in nn.__all__
+    assert str(nn.Sequential(nn.Linear(2, 2), nn.L2Normalize())).count("nn.L2Normalize") == 1
