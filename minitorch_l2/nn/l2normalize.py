@@ -73,7 +73,10 @@ class L2Normalize(Module):
             rows = rows if self._rescaled.input is None else self._rescaled.input
         norm = np.sqrt(sum_sq, out=self._buffer("norm", (n,), dtype))
         inv_norm = np.reciprocal(norm, out=self._buffer("inv_norm", (n,), dtype))
-        np.multiply(rows, inv_norm[:, None], out=self.output.reshape(rows.shape))  # y = x / ‖x‖
+        # y = x / ‖x‖ as x · (1/‖x‖). einsum, not multiply(rows, inv_norm[:, None]): NumPy's
+        # multiply with a broadcast (n, 1) operand and a separate output runs a slow loop (about
+        # 1.4x einsum's time at (256, 64), 1.1x at (4096, 512); see docs/performance.md).
+        np.einsum("ij,i->ij", rows, inv_norm, out=self.output.reshape(rows.shape))
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
@@ -97,20 +100,24 @@ class L2Normalize(Module):
         grad = self.grad_input.reshape(rows.shape)  # a view: the squeeze the 2015 code forgot
         sum_sq = self._buffer("sum_sq", (n,), dtype)  # ‖x‖² of the forward (rescaled rows: ‖x/s‖²)
         if self.jacobian:
-            # Torch recipe, in place in one (n, d, d) buffer: J = (‖x‖² I − x xᵀ) / ‖x‖³, then J g.
+            # Torch recipe, in one reused (n, d, d) buffer: J = (‖x‖² I − x xᵀ) / ‖x‖³, then J g.
+            # Written as J = I/‖x‖ − (x/‖x‖³) xᵀ so that the n·d² entries are written once (the
+            # scaled outer product) and read once (J g); only the diagonal is touched again.
             jac = self._buffer("jacobian", (n, d, d), dtype)
-            np.einsum("ij,ik->ijk", rows, rows, out=jac)  # x xᵀ, batched
-            np.negative(jac, out=jac)
-            np.einsum("ijj->ij", jac)[...] += sum_sq[:, None]  # + ‖x‖² I (diagonal)
             norm = self._buffer("norm", (n,), dtype)
-            cube = np.multiply(sum_sq, norm, out=self._buffer("cube", (n,), dtype))
-            np.divide(jac, cube[:, None, None], out=jac)  # / ‖x‖³
+            cube = np.multiply(sum_sq, norm, out=self._buffer("cube", (n,), dtype))  # ‖x‖³
+            neg_inv_cube = np.divide(-1, cube, out=cube)
+            scaled = self._buffer("scaled_rows", rows.shape, dtype)
+            np.einsum("ij,i->ij", rows, neg_inv_cube, out=scaled)  # −x / ‖x‖³, O(n·d)
+            # (a three-operand einsum here runs a generic loop, about twice as slow)
+            np.einsum("ij,ik->ijk", scaled, rows, out=jac)  # −x xᵀ / ‖x‖³
+            np.einsum("ijj->ij", jac)[...] += self._buffer("inv_norm", (n,), dtype)[:, None]
             np.einsum("ijk,ik->ij", jac, g, out=grad)  # batched mat-vec J g
         else:
             # Same product without the matrix: J g = (g − y (y·g)) / ‖x‖, O(n·d).
             y = self.output.reshape(rows.shape)
             y_dot_g = np.vecdot(y, g, out=self._buffer("y_dot_g", (n,), dtype))
-            np.multiply(y, y_dot_g[:, None], out=grad)
+            np.einsum("ij,i->ij", y, y_dot_g, out=grad)  # y (y·g); einsum: see update_output
             np.subtract(g, grad, out=grad)
             np.multiply(grad, self._buffer("inv_norm", (n,), dtype)[:, None], out=grad)
         if rescaled is not None:  # J(x) g = 2^(e_g − e) J(x/2ᵉ)(g/2^e_g); a zero row: g / eps

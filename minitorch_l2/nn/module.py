@@ -45,6 +45,14 @@ class Module:
     grad_input: np.ndarray | None = None
     train: bool = True
 
+    #: Set to False when nothing needs ∂L/∂input from this module — typically the first layer of
+    #: a network, whose input is the data. ``backward`` then skips ``update_grad_input`` (for a
+    #: first Linear layer that is a third of its backward's arithmetic: the product G W), still
+    #: accumulates the parameter gradients, and leaves ``grad_input`` None. Lua Torch's
+    #: ``nn.Linear`` skipped the same product when ``self.gradInput`` was nil; PyTorch skips it
+    #: whenever the input does not require grad. Default True: Torch's contract.
+    compute_grad_input: bool = True
+
     def __init__(self) -> None:
         self.output = None
         self.grad_input = None
@@ -70,10 +78,15 @@ class Module:
 
     def forward(self, input: np.ndarray) -> np.ndarray:
         """Check ``input`` (floating ndarray, dtype of the parameters), then ``update_output``."""
-        check_float_array(self._who(), "input", input)
-        for _, param, _ in self._own_parameters():
-            check_same_dtype(self._who(), "input", input, param.dtype)
-            break
+        # Cheap attribute tests on the hot path; the checkers build the message only on failure.
+        if not isinstance(input, np.ndarray) or input.dtype.kind != "f":
+            check_float_array(self._who(), "input", input)
+        for param_name, _ in type(self).parameter_names:
+            param = getattr(self, param_name, None)
+            if param is not None:
+                if param.dtype != input.dtype:
+                    check_same_dtype(self._who(), "input", input, param.dtype)
+                break
         result = self.update_output(input)
         if result is not None:
             self.output = result
@@ -91,6 +104,15 @@ class Module:
         return self.grad_input
 
     def _check_backward_args(self, input: np.ndarray, grad_output: np.ndarray) -> None:
+        output = self.output
+        if (  # the hot path: attribute tests only, no message built
+            isinstance(input, np.ndarray)
+            and isinstance(grad_output, np.ndarray)
+            and input.dtype.kind == "f"
+            and grad_output.dtype == input.dtype
+            and (output is None or grad_output.shape == output.shape)
+        ):
+            return
         who = self._who()
         check_float_array(who, "input", input)
         check_float_array(who, "grad_output", grad_output)
@@ -105,7 +127,12 @@ class Module:
                 f"pass both in one dtype"
             )
 
-    def _run_update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+    def _run_update_grad_input(
+        self, input: np.ndarray, grad_output: np.ndarray
+    ) -> np.ndarray | None:
+        if not self.compute_grad_input:  # nobody reads it (see compute_grad_input): skip the work
+            self.grad_input = None
+            return None
         # A Lua port sets self.gradInput and returns it; a Python layer may only return it.
         result = self.update_grad_input(input, grad_output)
         if result is not None:
@@ -141,8 +168,10 @@ class Module:
 
     def zero_grad_parameters(self) -> Module:
         """Set every parameter gradient to zero, in place (views from get_parameters stay valid)."""
-        for grad in self.parameters()[1]:
+        for _, _, grad in self._own_parameters():
             grad.fill(0)
+        for child in self._children():
+            child.zero_grad_parameters()
         return self
 
     def update_parameters(self, learning_rate: float) -> Module:

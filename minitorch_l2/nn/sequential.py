@@ -89,6 +89,29 @@ class Sequential(Module):
         self.output = current
         return current
 
+    @property
+    def compute_grad_input(self) -> bool:
+        """The first module's flag: a Sequential's grad_input is its first module's (see Module)."""
+        return self.modules[0].compute_grad_input if self.modules else True
+
+    @compute_grad_input.setter
+    def compute_grad_input(self, value: bool) -> None:
+        if not self.modules:
+            raise ValueError(
+                "nn.Sequential: compute_grad_input is its first module's flag, and it has none"
+            )
+        self.modules[0].compute_grad_input = bool(value)
+
+    def _check_received(self, index: int, grad: np.ndarray | None) -> np.ndarray:
+        # Only the first module may skip its grad_input: every other one feeds a module before it.
+        if grad is None:
+            raise ValueError(
+                f"nn.Sequential: module ({index + 1}) {self.modules[index + 1]!r} has "
+                f"compute_grad_input=False, but module ({index}) before it needs its grad_input; "
+                f"only the first module may skip it"
+            )
+        return grad
+
     def _module_input(self, index: int, input: np.ndarray) -> np.ndarray:
         # xᵢ: what module i saw in the forward pass.
         return input if index == 0 else self.modules[index - 1].output
@@ -98,6 +121,8 @@ class Sequential(Module):
         for index in range(len(self.modules) - 1, -1, -1):
             module = self.modules[index]
             module_input = self._module_input(index, input)
+            if index < len(self.modules) - 1:
+                current = self._check_received(index, current)
             module._check_backward_args(module_input, current)
             current = module._run_update_grad_input(module_input, current)
         self.grad_input = current
@@ -109,6 +134,8 @@ class Sequential(Module):
         current = grad_output
         for index in range(len(self.modules) - 1, -1, -1):
             module = self.modules[index]
+            if index < len(self.modules) - 1:
+                current = self._check_received(index, current)
             module.acc_grad_parameters(self._module_input(index, input), current, scale)
             current = module.grad_input
 
@@ -118,7 +145,10 @@ class Sequential(Module):
         # One reverse pass doing both jobs, as Torch's Sequential:backward does.
         self._check_backward_args(input, grad_output)
         current = grad_output
-        for index in range(len(self.modules) - 1, -1, -1):
+        last = len(self.modules) - 1
+        for index in range(last, -1, -1):
+            if index < last:
+                current = self._check_received(index, current)
             current = self.modules[index].backward(self._module_input(index, input), current, scale)
         self.grad_input = current
         return current

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._blas import add_scaled
 from ._common import Feval, check_parameters, check_real, evaluate, resolve, state_buffer
 
 WHO = "optim.sgd"
@@ -69,6 +70,13 @@ def sgd(
 
     loss, grad = evaluate(WHO, feval, x)
 
+    current_rate = learning_rate / (1 + evals * decay)
+    if not weight_decay and not momentum:
+        # Plain SGD: x −= η' g in one pass (BLAS axpy), not copy g, scale it, add it.
+        add_scaled(x, grad, -current_rate)
+        state["eval_counter"] = evals + 1
+        return x, [loss]
+
     direction = state_buffer(state, "direction", x)
     if direction is None:
         direction = state["direction"] = np.empty_like(x)
@@ -78,7 +86,6 @@ def sgd(
     else:
         np.copyto(direction, grad)
 
-    current_rate = learning_rate / (1 + evals * decay)
     if momentum:
         velocity = state_buffer(state, "velocity", x)
         if velocity is None:
