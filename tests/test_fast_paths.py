@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import minitorch_l2
 from minitorch_l2 import nn, optim
-from minitorch_l2._blas import add_column_sums, add_scaled, add_transposed_product
+from minitorch_l2._blas import add_column_sums, add_scaled, add_transposed_product, write_affine
 
 from .strategies import arrays, float_dtypes
 
@@ -129,6 +129,33 @@ def test_add_transposed_product_accumulates_in_place(
     expected = out.astype(np.float64) + alpha * left.astype(np.float64).T @ right
     before = out
     add_transposed_product(out, left, right, alpha)
+    assert out is before and out.dtype == dtype
+    np.testing.assert_allclose(out, expected, rtol=tolerance(dtype), atol=tolerance(dtype) * 64)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    dtype=float_dtypes(),
+    sizes=st.tuples(st.integers(0, 6), st.integers(1, 5), st.integers(1, 5)),
+    input_layout=st.sampled_from(LAYOUTS),
+    weight_layout=st.sampled_from(LAYOUTS),
+    with_bias=st.booleans(),
+    data=st.data(),
+)
+def test_write_affine_overwrites_out_with_the_affine_map(
+    dtype, sizes, input_layout, weight_layout, with_bias, data
+):
+    n, d_in, d_out = sizes
+    x = laid_out(data.draw(arrays((n, d_in), dtype, bound=4.0)), input_layout)
+    weight = laid_out(data.draw(arrays((d_out, d_in), dtype, bound=4.0)), weight_layout)
+    bias = data.draw(arrays((d_out,), dtype, bound=4.0)) if with_bias else None
+    out = np.full((n, d_out), np.nan, dtype=dtype)  # stale contents must not leak through
+    # y_ij = Σ_k x_ik W_jk + b_j, in float64
+    expected = np.einsum("ik,jk->ij", x.astype(np.float64), weight.astype(np.float64))
+    if with_bias:
+        expected += bias
+    before = out
+    write_affine(out, x, weight, bias)
     assert out is before and out.dtype == dtype
     np.testing.assert_allclose(out, expected, rtol=tolerance(dtype), atol=tolerance(dtype) * 64)
 

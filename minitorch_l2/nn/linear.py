@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .._blas import add_column_sums, add_transposed_product
+from .._blas import add_column_sums, add_transposed_product, write_affine
 from .._random import generator
 from ._checks import check_feature_input, reuse
 from .module import Module
@@ -57,10 +57,8 @@ class Linear(Module):
         if input.ndim not in (1, 2) or input.shape[-1] != self.input_size:
             check_feature_input(self._who(), input, self.input_size)  # raises, naming the layer
         self.output = reuse(self.output, input.shape[:-1] + (self.output_size,), self.weight.dtype)
-        # x Wᵀ for a batch; W x for a single vector. BLAS writes straight into the buffer.
-        np.matmul(input, self.weight.T, out=self.output)
-        if self.bias is not None:
-            self.output += self.bias
+        # x Wᵀ + b for a batch (one gemm onto the broadcast bias); W x + b for a single vector.
+        write_affine(self.output, input, self.weight, self.bias)
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
