@@ -104,6 +104,11 @@ def _ones(size: int, dtype: np.dtype) -> np.ndarray:
     return ones
 
 
+def ones_column(size: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only ``(size, 1)`` column of ones, shared: ``x @ ones_column(...)`` sums x's rows."""
+    return _ones(size, np.dtype(dtype))[:, None]
+
+
 def add_column_sums(out: np.ndarray, matrix: np.ndarray, alpha: float) -> None:
     """``out += alpha · Σᵢ matrix[i, :]`` in place (gemv with beta=1 against a vector of ones).
 

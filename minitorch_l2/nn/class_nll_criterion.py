@@ -41,30 +41,21 @@ class ClassNLLCriterion(Criterion):
                 )
         self.weights = weights
 
-    def _targets_and_scale(self, input: np.ndarray, target: np.ndarray) -> tuple:
-        """Validated targets, their weights (None when unweighted) and the normaliser Z."""
-        check_class_scores(self._who(), input)
-        target = check_class_targets(self._who(), input, target)
-        if self.weights is None:
-            return target, None, (target.size if self.size_average else 1)
-        if self.weights.size != input.shape[-1]:
-            raise ValueError(
-                f"{self._who()}: has {self.weights.size} class weights but the input has "
-                f"{input.shape[-1]} classes (shape {input.shape})"
-            )
-        target_weights = self.weights[target]
-        total = float(target_weights.sum()) if self.size_average else 1.0
-        return target, target_weights, total
-
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
-        target, target_weights, total = self._targets_and_scale(input, target)
-        picked = input.reshape(-1, input.shape[-1])[np.arange(target.size), target]  # x[i, tᵢ]
-        loss = -float(picked.sum() if target_weights is None else np.dot(target_weights, picked))
-        self.output = loss / total if total else 0.0
+        self.output = self._loss(input, self._checked_targets(input, target))
         return self.output
 
+    def _loss(self, log_probabilities: np.ndarray, target: np.ndarray) -> float:
+        """L for targets that were already checked (CrossEntropyCriterion checks them once)."""
+        target_weights, total = self._target_weights_and_normaliser(log_probabilities, target)
+        rows = log_probabilities.reshape(-1, log_probabilities.shape[-1])
+        picked = rows[np.arange(target.size), target]  # x[i, tᵢ]
+        loss = -float(picked.sum() if target_weights is None else np.dot(target_weights, picked))
+        return loss / total if total else 0.0
+
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        target, target_weights, total = self._targets_and_scale(input, target)
+        target = self._checked_targets(input, target)
+        target_weights, total = self._target_weights_and_normaliser(input, target)
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         self.grad_input.fill(0)
         if total:
@@ -72,3 +63,22 @@ class ClassNLLCriterion(Criterion):
             step = -1.0 / total if target_weights is None else target_weights * (-1.0 / total)
             rows[np.arange(target.size), target] = step
         return self.grad_input
+
+    def _checked_targets(self, input: np.ndarray, target: object) -> np.ndarray:
+        """``target`` as a 1-D integer array, after the shape, dtype and range checks."""
+        check_class_scores(self._who(), input)
+        return check_class_targets(self._who(), input, target)
+
+    def _target_weights_and_normaliser(
+        self, input: np.ndarray, target: np.ndarray
+    ) -> tuple[np.ndarray | None, float]:
+        """w[tᵢ] for checked targets (None when unweighted) and the normaliser Z."""
+        if self.weights is None:
+            return None, (target.size if self.size_average else 1)
+        if self.weights.size != input.shape[-1]:
+            raise ValueError(
+                f"{self._who()}: has {self.weights.size} class weights but the input has "
+                f"{input.shape[-1]} classes (shape {input.shape})"
+            )
+        target_weights = self.weights[target]
+        return target_weights, (float(target_weights.sum()) if self.size_average else 1.0)

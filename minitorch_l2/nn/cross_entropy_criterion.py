@@ -5,12 +5,18 @@
 with p = softmax(x) and Z as in ClassNLLCriterion. The log-sum-exp is taken after subtracting the
 row maximum, so logits of ±1000 are exact. ``backward`` recomputes the log-softmax from ``input``,
 so it does not depend on a previous ``forward``.
+
+The gradient is written in the closed form above (p = exp(log-softmax), subtract 1 at the
+targets, scale) rather than chained through ClassNLL's one-hot gradient and LogSoftMax's
+backward: the same numbers in five array passes instead of nine, and the targets are checked
+once per call instead of twice.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._checks import reuse
 from ._target_checks import check_class_scores, check_class_targets
 from .class_nll_criterion import ClassNLLCriterion
 from .criterion import Criterion
@@ -34,18 +40,28 @@ class CrossEntropyCriterion(Criterion):
         self.nll = ClassNLLCriterion(weights, size_average)
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
-        check_class_scores(self._who(), input)
-        target = check_class_targets(self._who(), input, target)
-        self.nll.size_average = self.size_average
-        self.lsm.update_output(input)
-        self.output = self.nll.update_output(self.lsm.output, target)
+        target = self._checked_targets(input, target)
+        self.output = self.nll._loss(self.lsm.update_output(input), target)
         return self.output
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        check_class_scores(self._who(), input)
-        target = check_class_targets(self._who(), input, target)
-        self.nll.size_average = self.size_average
-        self.lsm.update_output(input)
-        self.nll.update_grad_input(self.lsm.output, target)
-        self.grad_input = self.lsm.update_grad_input(input, self.nll.grad_input)
+        target = self._checked_targets(input, target)
+        target_weights, total = self.nll._target_weights_and_normaliser(input, target)
+        self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+        if not total:  # no target carries weight: L = 0 (ClassNLLCriterion), so is its gradient
+            self.grad_input.fill(0)
+            return self.grad_input
+        np.exp(self.lsm.update_output(input), out=self.grad_input)  # p = softmax(x)
+        rows = self.grad_input.reshape(-1, input.shape[-1])  # a view of the buffer
+        rows[np.arange(target.size), target] -= 1.0  # p − onehot(t)
+        if target_weights is None:
+            self.grad_input *= 1.0 / total
+        else:
+            rows *= (target_weights * (1.0 / total))[:, None]  # · w[tᵢ] / Z, row by row
         return self.grad_input
+
+    def _checked_targets(self, input: np.ndarray, target: object) -> np.ndarray:
+        # Checked under this criterion's name; the inner ClassNLL sees them already checked.
+        self.nll.size_average = self.size_average
+        check_class_scores(self._who(), input)
+        return check_class_targets(self._who(), input, target)

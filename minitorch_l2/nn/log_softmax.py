@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import reuse
+from ._row_reductions import row_max, row_sum
 from ._target_checks import check_class_scores
 from .module import Module
 
@@ -22,10 +23,10 @@ class LogSoftMax(Module):
         self.output = reuse(self.output, input.shape, input.dtype)
         row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
         exps = self._buffer("exps", input.shape, input.dtype)
-        np.max(input, axis=-1, keepdims=True, out=row)
+        row_max(input, out=row)
         np.subtract(input, row, out=self.output)  # x − m ≤ 0
         np.exp(self.output, out=exps)
-        np.sum(exps, axis=-1, keepdims=True, out=row)  # Σ exp(x − m) ∈ [1, d]
+        row_sum(exps, out=row)  # Σ exp(x − m) ∈ [1, d]
         np.log(row, out=row)
         self.output -= row
         return self.output
@@ -34,7 +35,7 @@ class LogSoftMax(Module):
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
         np.exp(self.output, out=self.grad_input)
-        np.sum(grad_output, axis=-1, keepdims=True, out=row)
+        row_sum(grad_output, out=row)
         self.grad_input *= row
         np.subtract(grad_output, self.grad_input, out=self.grad_input)
         return self.grad_input

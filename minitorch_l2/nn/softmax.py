@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import reuse
+from ._row_reductions import row_max, row_sum
 from ._target_checks import check_class_scores
 from .module import Module
 
@@ -21,10 +22,10 @@ class SoftMax(Module):
         check_class_scores(self._who(), input)
         self.output = reuse(self.output, input.shape, input.dtype)
         row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
-        np.max(input, axis=-1, keepdims=True, out=row)
+        row_max(input, out=row)
         np.subtract(input, row, out=self.output)
         np.exp(self.output, out=self.output)
-        np.sum(self.output, axis=-1, keepdims=True, out=row)
+        row_sum(self.output, out=row)
         self.output /= row
         return self.output
 
@@ -33,7 +34,7 @@ class SoftMax(Module):
         row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
         # Σⱼ gⱼ yⱼ per row, then yᵢ (gᵢ − that sum), all in the buffer.
         np.multiply(grad_output, self.output, out=self.grad_input)
-        np.sum(self.grad_input, axis=-1, keepdims=True, out=row)
+        row_sum(self.grad_input, out=row)
         np.subtract(grad_output, row, out=self.grad_input)
         self.grad_input *= self.output
         return self.grad_input
