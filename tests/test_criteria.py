@@ -174,6 +174,34 @@ def test_cross_entropy_matches_pytorch_including_logits_of_1000(torch, weighted,
     np.testing.assert_allclose(grad, x_t.grad.numpy(), rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_cross_entropy_of_a_spiral_sized_batch_matches_pytorch(torch, dtype, weighted):
+    # (300, 3): many rows, few classes — the shape the row reductions fold column by column
+    rng = np.random.default_rng(7)
+    x = (rng.normal(size=(300, 3)) * 5).astype(dtype)
+    t = rng.integers(0, 3, size=300)
+    w = np.array([0.5, 2.0, 1.0]) if weighted else None
+    x_t = to_torch(torch, x)
+    weight_t = None if w is None else torch.tensor(w, dtype=x_t.dtype)
+    loss_t = torch.nn.functional.cross_entropy(x_t, torch.tensor(t), weight=weight_t)
+    loss_t.backward()
+    criterion = nn.CrossEntropyCriterion(w)
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    assert criterion.forward(x, t) == pytest.approx(loss_t.item(), rel=tolerance)
+    grad = criterion.backward(x, t)
+    assert grad.dtype == dtype
+    np.testing.assert_allclose(grad, x_t.grad.numpy(), rtol=tolerance, atol=tolerance * 1e-3)
+
+
+@pytest.mark.parametrize("weights", [None, np.array([0.5, 2.0, 1.0])])
+def test_cross_entropy_gradient_of_a_folded_batch_matches_finite_differences(weights):
+    x = sample((64, 3), seed=3)  # 64 rows >= 16 x 3 columns: the column-folding row maximum
+    t = np.random.default_rng(3).integers(0, 3, size=64)
+    report = check_criterion(nn.CrossEntropyCriterion(weights), x, t, **TOLERANCE)
+    assert report.ok, str(report)
+
+
 def test_cross_entropy_with_logits_of_plus_minus_1000_is_exact():
     x = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
     t = np.array([0, 0])
