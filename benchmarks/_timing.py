@@ -153,6 +153,25 @@ def environment(threads: int, torch: ModuleType | None) -> dict[str, object]:
     }
 
 
+def report(
+    benchmark: str,
+    args: argparse.Namespace,
+    torch: ModuleType | None,
+    rows: list[dict],
+    notes: list[str] | None = None,
+) -> dict[str, object]:
+    """The JSON document every benchmark prints: its name, environment, repeats, rows, notes."""
+    if notes is None:
+        notes = [] if torch is not None else ["PyTorch not installed: no ratios"]
+    return {
+        "benchmark": benchmark,
+        "environment": environment(args.threads, torch),
+        "repeats": args.repeats,
+        "rows": rows,
+        "notes": notes,
+    }
+
+
 def emit(report: dict[str, object], table: str, as_json: bool) -> None:
     """Print ``report`` as JSON, or the Markdown ``table`` after a line on the environment."""
     if as_json:

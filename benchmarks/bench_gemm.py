@@ -88,13 +88,7 @@ def run(args) -> None:
                     else _timing.paired_ratio(samples["ours"], theirs),
                 }
             )
-    report = {
-        "benchmark": "bench_gemm",
-        "environment": _timing.environment(args.threads, torch),
-        "repeats": args.repeats,
-        "rows": rows,
-        "notes": [] if torch is not None else ["PyTorch not installed: no ratios"],
-    }
+    report = _timing.report("bench_gemm", args, torch, rows)
     table = _timing.markdown_table(
         ["shape (n, in, out)", "dtype", "product", "ours", "PyTorch", "ours/PyTorch"],
         [

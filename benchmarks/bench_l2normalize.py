@@ -172,13 +172,7 @@ def run(args) -> None:
                 cases(torch, x, g, with_jacobian), args.repeats, sample_seconds
             )
             rows += rows_for(torch, x, g, samples, with_jacobian)
-    report = {
-        "benchmark": "bench_l2normalize",
-        "environment": _timing.environment(args.threads, torch),
-        "repeats": args.repeats,
-        "rows": rows,
-        "notes": notes(torch, shapes),
-    }
+    report = _timing.report("bench_l2normalize", args, torch, rows, notes(torch, shapes))
     _timing.emit(report, table(rows), args.json)
 
 

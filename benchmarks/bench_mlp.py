@@ -160,13 +160,7 @@ def run(args) -> None:
                     "max_relative_difference_after_one_step": disagreement,
                 }
             )
-    report = {
-        "benchmark": "bench_mlp",
-        "environment": _timing.environment(args.threads, torch),
-        "repeats": args.repeats,
-        "rows": rows,
-        "notes": [] if torch is not None else ["PyTorch not installed: no ratios"],
-    }
+    report = _timing.report("bench_mlp", args, torch, rows)
     table = _timing.markdown_table(
         ["model", "dtype", "batch", "ours", "ours step", "PyTorch step", "ours/PyTorch", "target"],
         [
