@@ -53,6 +53,18 @@ def test_forward_and_call_dispatch_to_update_output():
     assert m.output is not None and np.array_equal(m.output, x**2)
 
 
+def test_call_reaches_a_subclass_forward_override():
+    class Logged(Square):
+        def forward(self, input):
+            self.calls = getattr(self, "calls", 0) + 1
+            return super().forward(input)
+
+    m = Logged()
+    x = np.arange(3.0)
+    assert np.array_equal(m(x), x**2)
+    assert m.calls == 1
+
+
 def test_backward_returns_grad_input():
     x = np.arange(6.0).reshape(2, 3)
     m = Square()
