@@ -153,16 +153,6 @@ class Sequential(Module):
         self.grad_input = current
         return current
 
-    def zero_grad_parameters(self) -> Sequential:
-        for module in self.modules:
-            module.zero_grad_parameters()
-        return self
-
-    def update_parameters(self, learning_rate: float) -> Sequential:
-        for module in self.modules:
-            module.update_parameters(learning_rate)
-        return self
-
     # ------------------------------------------------------------------ printing
     def __tostring__(self) -> str:
         # Torch's layout, with Python's 0-based indices; nested containers are indented.
