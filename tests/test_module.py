@@ -164,6 +164,20 @@ def test_get_parameters_rebuilds_after_type_change():
     flat32, grad32 = net.get_parameters()
     assert flat32.dtype == np.float32 and not np.shares_memory(flat, flat32)
     np.testing.assert_allclose(flat32, flat, rtol=1e-6)
+    params, grads = net.parameters()
+    assert all(p.dtype == np.float32 and np.shares_memory(p, flat32) for p in params)
+    assert all(g.dtype == np.float32 and np.shares_memory(g, grad32) for g in grads)
+
+
+def test_type_to_the_same_dtype_keeps_the_flat_views_and_drops_buffers():
+    net = small_net()
+    flat, flat_grad = net.get_parameters()
+    net.forward(np.ones((2, 4)))
+    assert net.double() is net
+    assert all(m.output is None for m in net.list_modules())
+    assert np.shares_memory(net[0].weight, flat) and np.shares_memory(net[2].grad_bias, flat_grad)
+    again = net.get_parameters()
+    assert again[0] is flat and again[1] is flat_grad
 
 
 def test_get_parameters_refuses_mixed_dtypes():

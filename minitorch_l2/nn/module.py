@@ -291,18 +291,27 @@ class Module:
         return self
 
     def type(self, dtype: np.dtype | type | str) -> Module:
-        """Convert every parameter and gradient to ``dtype`` (float32/float64), drop buffers."""
+        """Convert every parameter and gradient to ``dtype`` (float32/float64), drop buffers.
+
+        Arrays already of ``dtype`` are kept, so ``get_parameters`` views stay valid.
+        """
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"{self._who()}: type() expects a floating dtype, got {dtype}")
         check_declared(self, "type")
+        converted_any = False
         for group in self._parameter_groups():
             for which in (2, 3):
-                converted = getattr(group[0][1], group[0][which]).astype(dtype)
+                array = getattr(group[0][1], group[0][which])
+                if array.dtype == dtype:
+                    continue  # no copy: views made by get_parameters stay views of its vectors
+                converted = array.astype(dtype)
                 for slot in group:  # a shared array stays shared after conversion
                     setattr(slot[1], slot[which], converted)
-        for module in self.list_modules():
-            module.__dict__.pop("_flat", None)
+                converted_any = True
+        if converted_any:  # the old flat vectors no longer back the parameters
+            for module in self.list_modules():
+                module.__dict__.pop("_flat", None)
         return self.clear_state()
 
     def float(self) -> Module:
