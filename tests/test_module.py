@@ -343,3 +343,25 @@ def test_manual_seed_makes_initialisation_repeatable():
     assert not np.array_equal(a, c)
     with pytest.raises(TypeError, match="manual_seed"):
         minitorch_l2.manual_seed(1.5)
+
+
+UNSUPPORTED_FLOATS = [np.float16] + (
+    [np.longdouble] if np.dtype(np.longdouble) != np.dtype(np.float64) else []
+)
+
+
+@pytest.mark.parametrize("dtype", UNSUPPORTED_FLOATS)
+def test_floats_other_than_float32_and_float64_are_a_type_error(dtype):
+    x = np.ones((2, 3), dtype=dtype)
+    name = np.dtype(dtype).name
+    for module, who in ((nn.Linear(3, 2), r"nn.Linear\(3 -> 2\)"), (nn.Tanh(), "nn.Tanh")):
+        with pytest.raises(TypeError, match=rf"{who}.*{name}.*float32 or float64"):
+            module.forward(x)
+    lin = nn.Linear(3, 2)
+    lin.forward(np.ones((2, 3)))
+    with pytest.raises(TypeError, match=rf"{name}.*float32 or float64"):
+        lin.backward(x, np.ones((2, 2), dtype=dtype))
+    with pytest.raises(TypeError, match=rf"nn.MSECriterion.*{name}.*float32 or float64"):
+        nn.MSECriterion().forward(x, x)
+    with pytest.raises(TypeError, match=rf"float32 or float64, got {name}"):
+        lin.type(dtype)

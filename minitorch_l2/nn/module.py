@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._checks import check_float_array, check_same_dtype, reuse
+from ._checks import SUPPORTED_FLOAT_CHARS, check_float_array, check_same_dtype, reuse
 from ._lua_names import MODULE_METHODS, attribute_alias, link_lua_names
 from ._parameter_slots import Slot, all_views_of, check_declared, group_slots
 
@@ -80,7 +80,7 @@ class Module:
     def forward(self, input: np.ndarray) -> np.ndarray:
         """Check ``input`` (floating ndarray, dtype of the parameters), then ``update_output``."""
         # Cheap attribute tests on the hot path; the checkers build the message only on failure.
-        if not isinstance(input, np.ndarray) or input.dtype.kind != "f":
+        if not isinstance(input, np.ndarray) or input.dtype.char not in SUPPORTED_FLOAT_CHARS:
             check_float_array(self._who(), "input", input)
         for param_name, _ in type(self).parameter_names:
             param = getattr(self, param_name, None)
@@ -112,7 +112,7 @@ class Module:
         if (  # the hot path: attribute tests only, no message built
             isinstance(input, np.ndarray)
             and isinstance(grad_output, np.ndarray)
-            and input.dtype.kind == "f"
+            and input.dtype.char in SUPPORTED_FLOAT_CHARS
             and grad_output.dtype == input.dtype
             and (output is None or grad_output.shape == output.shape)
         ):
@@ -296,8 +296,11 @@ class Module:
         Arrays already of ``dtype`` are kept, so ``get_parameters`` views stay valid.
         """
         dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"{self._who()}: type() expects a floating dtype, got {dtype}")
+        if dtype.char not in SUPPORTED_FLOAT_CHARS:
+            raise TypeError(
+                f"{self._who()}: type() expects a floating dtype modules compute in, float32 or "
+                f"float64, got {dtype}"
+            )
         check_declared(self, "type")
         converted_any = False
         for group in self._parameter_groups():
