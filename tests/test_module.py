@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -244,6 +246,62 @@ def test_backward_checks_grad_output_shape_and_dtype():
         lin.backward(x, np.ones((4, 3)))
     with pytest.raises(TypeError, match="grad_output"):
         lin.backward(x, np.ones((4, 2), dtype=np.float32))
+
+
+def test_backward_checks_input_dtype_against_the_parameters():
+    lin = nn.Linear(3, 2)
+    lin.forward(np.ones((4, 3)))
+    x32, g32 = np.ones((4, 3), dtype=np.float32), np.ones((4, 2), dtype=np.float32)
+    with pytest.raises(TypeError, match=r"nn.Linear\(3 -> 2\).*float32.*float64.*\.float\(\)"):
+        lin.backward(x32, g32)
+
+
+@pytest.mark.parametrize(
+    ("forward_shape", "input_shape", "grad_shape"),
+    [
+        ((4, 3), (4, 5), (4, 2)),
+        ((4, 3), (5, 3), (4, 2)),
+        ((3,), (4,), (2,)),
+        ((4, 3), (3,), (4, 2)),
+    ],
+)
+def test_linear_backward_checks_the_input_shape(forward_shape, input_shape, grad_shape):
+    lin = nn.Linear(3, 2)
+    lin.forward(np.ones(forward_shape))
+    expected = re.escape(f"{grad_shape[:-1] + (3,)}") + ".*" + re.escape(f"{input_shape}")
+    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 2\).*" + expected):
+        lin.backward(np.ones(input_shape), np.ones(grad_shape))
+    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 2\).*" + expected):
+        nn.Sequential(lin).update_grad_input(np.ones(input_shape), np.ones(grad_shape))
+
+
+@pytest.mark.parametrize(
+    ("module", "who"),
+    [
+        (nn.Tanh(), "nn.Tanh"),
+        (nn.Linear(3, 3), r"nn.Linear\(3 -> 3\)"),
+        (nn.Sequential(nn.Linear(3, 3), nn.Tanh()), "nn.Sequential"),
+    ],
+)
+def test_backward_before_forward_is_a_value_error_naming_the_module(module, who):
+    x = np.ones((4, 3))
+    with pytest.raises(ValueError, match=rf"^{who}: backward called before forward"):
+        module.backward(x, np.ones((4, 3)))
+    module.forward(x)
+    module.clear_state()
+    with pytest.raises(ValueError, match=rf"^{who}: backward called before forward"):
+        module.backward(x, np.ones((4, 3)))
+    # The Linear case from the report: a grad_output matching nothing, before any forward.
+    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 2\): backward called before forward"):
+        nn.Linear(3, 2).backward(np.ones((4, 3)), np.ones((4, 5)))
+
+
+def test_gradient_checker_still_runs_backward_after_forward():
+    from minitorch_l2.gradcheck import check_module
+
+    x = np.random.default_rng(0).normal(size=(2, 3))
+    assert check_module(nn.Linear(3, 2), x).ok
+    assert check_module(nn.Linear(3, 2).float(), x.astype(np.float32)).ok
 
 
 def test_clone_is_deep():

@@ -66,6 +66,21 @@ class Linear(Module):
         np.matmul(grad_output, self.weight, out=self.grad_input)  # ∂L/∂x = G W
         return self.grad_input
 
+    def _check_backward_args(self, input: np.ndarray, grad_output: np.ndarray) -> None:
+        super()._check_backward_args(input, grad_output)  # grad_output now has output's shape
+        # x must be the (n, input_size) or (input_size,) that produced grad_output's rows, or
+        # G W and Gᵀ x fail deep inside matmul.
+        if (
+            input.ndim != grad_output.ndim
+            or input.shape[-1] != self.input_size
+            or (input.ndim == 2 and input.shape[0] != grad_output.shape[0])
+        ):
+            expected = grad_output.shape[:-1] + (self.input_size,)
+            raise ValueError(
+                f"{self._who()}: backward expected input of shape {expected} (the rows of "
+                f"grad_output {grad_output.shape}), got {input.shape}"
+            )
+
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:

@@ -110,19 +110,43 @@ class Module:
     def _check_backward_args(self, input: np.ndarray, grad_output: np.ndarray) -> None:
         output = self.output
         if (  # the hot path: attribute tests only, no message built
-            isinstance(input, np.ndarray)
+            output is not None
+            and isinstance(input, np.ndarray)
             and isinstance(grad_output, np.ndarray)
             and input.dtype.char in SUPPORTED_FLOAT_CHARS
             and grad_output.dtype == input.dtype
-            and (output is None or grad_output.shape == output.shape)
+            and grad_output.shape == output.shape
         ):
-            return
+            for param_name, _ in type(self).parameter_names:  # forward's parameter-dtype test
+                param = getattr(self, param_name, None)
+                if param is not None:
+                    if param.dtype == input.dtype:
+                        return
+                    break
+            else:
+                return
+        self._raise_backward_error(input, grad_output)
+
+    def _raise_backward_error(self, input: object, grad_output: object) -> None:
+        # Off the hot path: find what _check_backward_args refused and say so.
         who = self._who()
+        output = self.output
+        if output is None:
+            got = f"{input.shape}" if isinstance(input, np.ndarray) else type(input).__name__
+            raise ValueError(
+                f"{who}: backward called before forward (no forward yet, or clear_state() "
+                f"dropped the output backward reads); call forward(input) first; got input {got}"
+            )
         check_float_array(who, "input", input)
         check_float_array(who, "grad_output", grad_output)
-        if self.output is not None and grad_output.shape != self.output.shape:
+        for param_name, _ in type(self).parameter_names:
+            param = getattr(self, param_name, None)
+            if param is not None:
+                check_same_dtype(who, "input", input, param.dtype)
+                break
+        if grad_output.shape != output.shape:
             raise ValueError(
-                f"{who}: expected grad_output of the output's shape {self.output.shape}, "
+                f"{who}: expected grad_output of the output's shape {output.shape}, "
                 f"got {grad_output.shape}"
             )
         if grad_output.dtype != input.dtype:
