@@ -32,6 +32,15 @@ def test_reset_with_stdv_writes_in_place():
     assert lin.weight is w and np.abs(w).max() <= 0.01
 
 
+@pytest.mark.parametrize("stdv", [-0.1, math.inf, -math.inf, math.nan, "0.1", True])
+def test_reset_refuses_a_bad_stdv(stdv):
+    lin = nn.Linear(3, 4)
+    w = lin.weight.copy()
+    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 4\).*stdv"):
+        lin.reset(stdv)
+    np.testing.assert_array_equal(lin.weight, w)
+
+
 def test_vector_and_batch_agree():
     lin = nn.Linear(3, 2)
     x = np.array([1.0, -2.0, 0.5])

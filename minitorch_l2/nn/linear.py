@@ -8,6 +8,7 @@ Gradients (batch form, G = ∂L/∂y of shape (n, output_size)):
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -37,6 +38,15 @@ class Linear(Module):
         """Draw weight and bias from U(−stdv, stdv); default stdv = 1/√input_size (Torch's)."""
         if stdv is None:
             stdv = 1.0 / math.sqrt(self.input_size)
+        elif (
+            isinstance(stdv, bool)
+            or not isinstance(stdv, numbers.Real)
+            or not 0 <= stdv < math.inf  # also false for NaN
+        ):
+            raise ValueError(
+                f"{self._who()}: reset's stdv must be a finite number >= 0 (the half-width of "
+                f"U(-stdv, stdv)), got {stdv!r}"
+            )
         rng = generator()
         # Written in place so views made by get_parameters() stay valid.
         self.weight[...] = rng.uniform(-stdv, stdv, self.weight.shape)
