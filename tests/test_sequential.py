@@ -26,6 +26,19 @@ def test_container_api():
         net.add("Linear")
 
 
+def test_slicing_gives_a_sequential_of_the_same_modules():
+    a, b, c = nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)
+    net = nn.Sequential(a, b, c)
+    head = net[0:2]
+    assert isinstance(head, nn.Sequential) and head is not net
+    assert head.modules == [a, b] and head[0] is a and head[1] is b
+    assert net[::-1].modules == [c, b, a] and net[-1:].modules == [c] and len(net[5:]) == 0
+    head.add(nn.Tanh())  # a new container: the original chain is unchanged
+    assert net.modules == [a, b, c]
+    x = np.ones((4, 2))
+    np.testing.assert_allclose(net[:2].forward(x), np.tanh(x @ a.weight.T + a.bias))
+
+
 def test_forward_is_the_composition():
     net = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
     x = np.random.default_rng(0).normal(size=(5, 4))

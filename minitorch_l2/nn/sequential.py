@@ -60,7 +60,11 @@ class Sequential(Module):
     def __len__(self) -> int:
         return len(self.modules)
 
-    def __getitem__(self, index: int) -> Module:
+    def __getitem__(self, index: int | slice) -> Module:
+        # A slice is a new Sequential over the *same* module objects (as torch.nn.Sequential
+        # does): net[:2] runs the first two layers, sharing their weights with net.
+        if isinstance(index, slice):
+            return Sequential(*self.modules[index])
         return self.get(index)
 
     def __iter__(self) -> Iterator[Module]:
