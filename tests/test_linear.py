@@ -58,6 +58,21 @@ def test_vector_and_batch_agree():
     np.testing.assert_allclose(lin.grad_bias, g)
 
 
+def test_vector_path_accumulates_with_scale_in_a_reused_buffer():
+    lin = nn.Linear(3, 2)
+    x, g = np.array([1.0, -2.0, 0.5]), np.array([3.0, -1.0])
+    lin.forward(x)
+    lin.backward(x, g, scale=0.5)
+    # By hand: ∂L/∂W = scale · g xᵀ, ∂L/∂b = scale · g.
+    np.testing.assert_allclose(lin.grad_weight, 0.5 * np.outer(g, x))
+    np.testing.assert_allclose(lin.grad_bias, 0.5 * g)
+    step = lin._buffers["weight_step"]
+    lin.backward(x, g, scale=-2.0)
+    assert lin._buffers["weight_step"] is step
+    np.testing.assert_allclose(lin.grad_weight, (0.5 - 2.0) * np.outer(g, x))
+    np.testing.assert_allclose(lin.grad_bias, (0.5 - 2.0) * g)
+
+
 @settings(max_examples=40, deadline=None)
 @given(data=st.data(), n=st.integers(1, 6), d_in=st.integers(1, 6), d_out=st.integers(1, 6))
 def test_gradients_match_the_formulas(data, n, d_in, d_out):

@@ -346,6 +346,19 @@ def test_buffers_are_reused_when_shape_and_dtype_match():
     assert out3 is not out1 and out3.shape == (5, 2)
 
 
+def test_buffers_are_reallocated_when_the_dtype_changes():
+    tanh = nn.Tanh()
+    x64 = np.full((4, 3), 0.5)
+    out64 = tanh.forward(x64)
+    gi64 = tanh.backward(x64, np.ones((4, 3)))
+    x32 = x64.astype(np.float32)
+    out32 = tanh.forward(x32)  # same shape, other dtype: a new buffer, not a silent upcast
+    gi32 = tanh.backward(x32, np.ones((4, 3), dtype=np.float32))
+    assert out32 is not out64 and out32.dtype == np.float32
+    assert gi32 is not gi64 and gi32.dtype == np.float32
+    assert tanh.forward(x32) is out32  # and that one is reused in turn
+
+
 def test_update_output_returning_only_a_value_still_sets_output():
     class Double(nn.Module):
         def update_output(self, input):
@@ -379,6 +392,22 @@ def test_lua_method_spellings_are_aliases():
     assert lin.grad_weight is lin.gradWeight
     lin.gradBias = np.ones(2)
     assert lin.grad_bias is lin.gradBias
+
+
+def test_writing_a_lua_attribute_alias_writes_the_python_attribute():
+    lin = nn.Linear(2, 2)
+    for lua, python, shape in (
+        ("gradInput", "grad_input", (3, 2)),
+        ("gradWeight", "grad_weight", (2, 2)),
+        ("gradBias", "grad_bias", (2,)),
+    ):
+        written = np.full(shape, 7.0)
+        setattr(lin, lua, written)
+        assert getattr(lin, python) is written
+        assert lua not in vars(lin)  # no shadowing instance attribute
+        other = np.zeros(shape)
+        setattr(lin, python, other)
+        assert getattr(lin, lua) is other
 
 
 def test_repr_defaults_to_torch_name_and_honours_lua_tostring():
