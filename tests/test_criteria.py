@@ -429,3 +429,20 @@ def test_printing_and_lua_names(criterion_class):
 def test_float_input_is_required():
     with pytest.raises(TypeError, match=r"nn\.CrossEntropyCriterion: expected input of a float"):
         nn.CrossEntropyCriterion().forward(np.array([[1, 2]]), np.array([0]))
+
+
+def test_call_reaches_a_subclass_forward_override():
+    class Halved(nn.MSECriterion):
+        def forward(self, input, target):
+            return super().forward(input, target) / 2
+
+    x, t = np.array([1.0, 3.0]), np.zeros(2)
+    # MSE with size_average: (1² + 3²) / 2 = 5; halved by the override: 2.5
+    assert Halved()(x, t) == 2.5
+    assert nn.MSECriterion()(x, t) == 5.0
+
+
+def test_cosine_embedding_call_takes_the_pair():
+    x1, x2 = np.array([[1.0, 0.0]]), np.array([[0.0, 2.0]])
+    # orthogonal rows: c = 0, so a similar pair (y = 1) costs 1 − c = 1
+    assert nn.CosineEmbeddingCriterion()((x1, x2), np.array([1.0])) == pytest.approx(1.0)

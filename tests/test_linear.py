@@ -32,6 +32,15 @@ def test_reset_with_stdv_writes_in_place():
     assert lin.weight is w and np.abs(w).max() <= 0.01
 
 
+@pytest.mark.parametrize("stdv", [-0.1, math.inf, -math.inf, math.nan, "0.1", True])
+def test_reset_refuses_a_bad_stdv(stdv):
+    lin = nn.Linear(3, 4)
+    w = lin.weight.copy()
+    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 4\).*stdv"):
+        lin.reset(stdv)
+    np.testing.assert_array_equal(lin.weight, w)
+
+
 def test_vector_and_batch_agree():
     lin = nn.Linear(3, 2)
     x = np.array([1.0, -2.0, 0.5])
@@ -47,6 +56,21 @@ def test_vector_and_batch_agree():
     np.testing.assert_allclose(gi, g @ lin.weight)
     np.testing.assert_allclose(lin.grad_weight, np.outer(g, x))
     np.testing.assert_allclose(lin.grad_bias, g)
+
+
+def test_vector_path_accumulates_with_scale_in_a_reused_buffer():
+    lin = nn.Linear(3, 2)
+    x, g = np.array([1.0, -2.0, 0.5]), np.array([3.0, -1.0])
+    lin.forward(x)
+    lin.backward(x, g, scale=0.5)
+    # By hand: ∂L/∂W = scale · g xᵀ, ∂L/∂b = scale · g.
+    np.testing.assert_allclose(lin.grad_weight, 0.5 * np.outer(g, x))
+    np.testing.assert_allclose(lin.grad_bias, 0.5 * g)
+    step = lin._buffers["weight_step"]
+    lin.backward(x, g, scale=-2.0)
+    assert lin._buffers["weight_step"] is step
+    np.testing.assert_allclose(lin.grad_weight, (0.5 - 2.0) * np.outer(g, x))
+    np.testing.assert_allclose(lin.grad_bias, (0.5 - 2.0) * g)
 
 
 @settings(max_examples=40, deadline=None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -51,6 +53,18 @@ def test_forward_and_call_dispatch_to_update_output():
     assert np.array_equal(m.forward(x), x**2)
     assert np.array_equal(m(x), x**2)
     assert m.output is not None and np.array_equal(m.output, x**2)
+
+
+def test_call_reaches_a_subclass_forward_override():
+    class Logged(Square):
+        def forward(self, input):
+            self.calls = getattr(self, "calls", 0) + 1
+            return super().forward(input)
+
+    m = Logged()
+    x = np.arange(3.0)
+    assert np.array_equal(m(x), x**2)
+    assert m.calls == 1
 
 
 def test_backward_returns_grad_input():
@@ -152,6 +166,20 @@ def test_get_parameters_rebuilds_after_type_change():
     flat32, grad32 = net.get_parameters()
     assert flat32.dtype == np.float32 and not np.shares_memory(flat, flat32)
     np.testing.assert_allclose(flat32, flat, rtol=1e-6)
+    params, grads = net.parameters()
+    assert all(p.dtype == np.float32 and np.shares_memory(p, flat32) for p in params)
+    assert all(g.dtype == np.float32 and np.shares_memory(g, grad32) for g in grads)
+
+
+def test_type_to_the_same_dtype_keeps_the_flat_views_and_drops_buffers():
+    net = small_net()
+    flat, flat_grad = net.get_parameters()
+    net.forward(np.ones((2, 4)))
+    assert net.double() is net
+    assert all(m.output is None for m in net.list_modules())
+    assert np.shares_memory(net[0].weight, flat) and np.shares_memory(net[2].grad_bias, flat_grad)
+    again = net.get_parameters()
+    assert again[0] is flat and again[1] is flat_grad
 
 
 def test_get_parameters_refuses_mixed_dtypes():
@@ -220,6 +248,62 @@ def test_backward_checks_grad_output_shape_and_dtype():
         lin.backward(x, np.ones((4, 2), dtype=np.float32))
 
 
+def test_backward_checks_input_dtype_against_the_parameters():
+    lin = nn.Linear(3, 2)
+    lin.forward(np.ones((4, 3)))
+    x32, g32 = np.ones((4, 3), dtype=np.float32), np.ones((4, 2), dtype=np.float32)
+    with pytest.raises(TypeError, match=r"nn.Linear\(3 -> 2\).*float32.*float64.*\.float\(\)"):
+        lin.backward(x32, g32)
+
+
+@pytest.mark.parametrize(
+    ("forward_shape", "input_shape", "grad_shape"),
+    [
+        ((4, 3), (4, 5), (4, 2)),
+        ((4, 3), (5, 3), (4, 2)),
+        ((3,), (4,), (2,)),
+        ((4, 3), (3,), (4, 2)),
+    ],
+)
+def test_linear_backward_checks_the_input_shape(forward_shape, input_shape, grad_shape):
+    lin = nn.Linear(3, 2)
+    lin.forward(np.ones(forward_shape))
+    expected = re.escape(f"{grad_shape[:-1] + (3,)}") + ".*" + re.escape(f"{input_shape}")
+    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 2\).*" + expected):
+        lin.backward(np.ones(input_shape), np.ones(grad_shape))
+    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 2\).*" + expected):
+        nn.Sequential(lin).update_grad_input(np.ones(input_shape), np.ones(grad_shape))
+
+
+@pytest.mark.parametrize(
+    ("module", "who"),
+    [
+        (nn.Tanh(), "nn.Tanh"),
+        (nn.Linear(3, 3), r"nn.Linear\(3 -> 3\)"),
+        (nn.Sequential(nn.Linear(3, 3), nn.Tanh()), "nn.Sequential"),
+    ],
+)
+def test_backward_before_forward_is_a_value_error_naming_the_module(module, who):
+    x = np.ones((4, 3))
+    with pytest.raises(ValueError, match=rf"^{who}: backward called before forward"):
+        module.backward(x, np.ones((4, 3)))
+    module.forward(x)
+    module.clear_state()
+    with pytest.raises(ValueError, match=rf"^{who}: backward called before forward"):
+        module.backward(x, np.ones((4, 3)))
+    # The Linear case from the report: a grad_output matching nothing, before any forward.
+    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 2\): backward called before forward"):
+        nn.Linear(3, 2).backward(np.ones((4, 3)), np.ones((4, 5)))
+
+
+def test_gradient_checker_still_runs_backward_after_forward():
+    from minitorch_l2.gradcheck import check_module
+
+    x = np.random.default_rng(0).normal(size=(2, 3))
+    assert check_module(nn.Linear(3, 2), x).ok
+    assert check_module(nn.Linear(3, 2).float(), x.astype(np.float32)).ok
+
+
 def test_clone_is_deep():
     net = small_net()
     twin = net.clone()
@@ -262,6 +346,19 @@ def test_buffers_are_reused_when_shape_and_dtype_match():
     assert out3 is not out1 and out3.shape == (5, 2)
 
 
+def test_buffers_are_reallocated_when_the_dtype_changes():
+    tanh = nn.Tanh()
+    x64 = np.full((4, 3), 0.5)
+    out64 = tanh.forward(x64)
+    gi64 = tanh.backward(x64, np.ones((4, 3)))
+    x32 = x64.astype(np.float32)
+    out32 = tanh.forward(x32)  # same shape, other dtype: a new buffer, not a silent upcast
+    gi32 = tanh.backward(x32, np.ones((4, 3), dtype=np.float32))
+    assert out32 is not out64 and out32.dtype == np.float32
+    assert gi32 is not gi64 and gi32.dtype == np.float32
+    assert tanh.forward(x32) is out32  # and that one is reused in turn
+
+
 def test_update_output_returning_only_a_value_still_sets_output():
     class Double(nn.Module):
         def update_output(self, input):
@@ -297,6 +394,22 @@ def test_lua_method_spellings_are_aliases():
     assert lin.grad_bias is lin.gradBias
 
 
+def test_writing_a_lua_attribute_alias_writes_the_python_attribute():
+    lin = nn.Linear(2, 2)
+    for lua, python, shape in (
+        ("gradInput", "grad_input", (3, 2)),
+        ("gradWeight", "grad_weight", (2, 2)),
+        ("gradBias", "grad_bias", (2,)),
+    ):
+        written = np.full(shape, 7.0)
+        setattr(lin, lua, written)
+        assert getattr(lin, python) is written
+        assert lua not in vars(lin)  # no shadowing instance attribute
+        other = np.zeros(shape)
+        setattr(lin, python, other)
+        assert getattr(lin, lua) is other
+
+
 def test_repr_defaults_to_torch_name_and_honours_lua_tostring():
     class Custom(nn.Module):
         def __tostring__(self):
@@ -317,3 +430,25 @@ def test_manual_seed_makes_initialisation_repeatable():
     assert not np.array_equal(a, c)
     with pytest.raises(TypeError, match="manual_seed"):
         minitorch_l2.manual_seed(1.5)
+
+
+UNSUPPORTED_FLOATS = [np.float16] + (
+    [np.longdouble] if np.dtype(np.longdouble) != np.dtype(np.float64) else []
+)
+
+
+@pytest.mark.parametrize("dtype", UNSUPPORTED_FLOATS)
+def test_floats_other_than_float32_and_float64_are_a_type_error(dtype):
+    x = np.ones((2, 3), dtype=dtype)
+    name = np.dtype(dtype).name
+    for module, who in ((nn.Linear(3, 2), r"nn.Linear\(3 -> 2\)"), (nn.Tanh(), "nn.Tanh")):
+        with pytest.raises(TypeError, match=rf"{who}.*{name}.*float32 or float64"):
+            module.forward(x)
+    lin = nn.Linear(3, 2)
+    lin.forward(np.ones((2, 3)))
+    with pytest.raises(TypeError, match=rf"{name}.*float32 or float64"):
+        lin.backward(x, np.ones((2, 2), dtype=dtype))
+    with pytest.raises(TypeError, match=rf"nn.MSECriterion.*{name}.*float32 or float64"):
+        nn.MSECriterion().forward(x, x)
+    with pytest.raises(TypeError, match=rf"float32 or float64, got {name}"):
+        lin.type(dtype)

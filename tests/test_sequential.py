@@ -26,6 +26,40 @@ def test_container_api():
         net.add("Linear")
 
 
+def test_insert_and_remove_with_negative_and_out_of_range_indices():
+    a, b, c, d = nn.Linear(2, 2), nn.Tanh(), nn.Linear(2, 2), nn.Tanh()
+    net = nn.Sequential(a, b)
+    net.insert(c, -1)  # before the last, as list.insert
+    assert net.modules == [a, c, b]
+    net.insert(d, -3)  # before the first
+    assert net.modules == [d, a, c, b]
+    for index in (5, -5):
+        with pytest.raises(IndexError, match=rf"insert: index {index} out of range for 4"):
+            net.insert(nn.Tanh(), index)
+    assert net.remove(-1) is net and net.modules == [d, a, c]
+    net.remove(-3)
+    assert net.modules == [a, c]
+    for index in (2, -3):
+        with pytest.raises(IndexError, match=rf"index {index} out of range for 2"):
+            net.remove(index)
+    assert net.modules == [a, c]
+    with pytest.raises(IndexError, match="out of range for 0"):
+        nn.Sequential().remove()
+
+
+def test_slicing_gives_a_sequential_of_the_same_modules():
+    a, b, c = nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1)
+    net = nn.Sequential(a, b, c)
+    head = net[0:2]
+    assert isinstance(head, nn.Sequential) and head is not net
+    assert head.modules == [a, b] and head[0] is a and head[1] is b
+    assert net[::-1].modules == [c, b, a] and net[-1:].modules == [c] and len(net[5:]) == 0
+    head.add(nn.Tanh())  # a new container: the original chain is unchanged
+    assert net.modules == [a, b, c]
+    x = np.ones((4, 2))
+    np.testing.assert_allclose(net[:2].forward(x), np.tanh(x @ a.weight.T + a.bias))
+
+
 def test_forward_is_the_composition():
     net = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
     x = np.random.default_rng(0).normal(size=(5, 4))

@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
+#: ``dtype.char`` of the two dtypes modules compute in: float32 ("f") and float64 ("d"), Torch 7's
+#: FloatTensor and DoubleTensor. float16 and long double are refused rather than half-supported:
+#: BLAS has no kernels for them and no layer is tested in them. Looking up the one-letter
+#: ``dtype.char`` in a frozenset is the cheapest exact test for the hot path.
+SUPPORTED_FLOAT_CHARS = frozenset("fd")
+
 
 def check_float_array(who: str, name: str, array: object) -> np.ndarray:
-    """Return ``array`` if it is a floating ndarray, else raise a TypeError naming ``who``."""
+    """Return ``array`` if it is a float32/float64 ndarray, else raise a TypeError naming who."""
     if not isinstance(array, np.ndarray):
         raise TypeError(
             f"{who}: expected {name} to be a numpy.ndarray of float32 or float64, "
@@ -20,6 +26,12 @@ def check_float_array(who: str, name: str, array: object) -> np.ndarray:
         raise TypeError(
             f"{who}: expected {name} of a floating dtype (float32 or float64), got {array.dtype}; "
             f"convert it with .astype(np.float64)"
+        )
+    if array.dtype.char not in SUPPORTED_FLOAT_CHARS:
+        raise TypeError(
+            f"{who}: {name} has dtype {array.dtype}, which is not supported: modules compute in "
+            f"float32 or float64 only (Torch 7's Float and Double); convert it with "
+            f".astype(np.float64) or .astype(np.float32)"
         )
     return array
 

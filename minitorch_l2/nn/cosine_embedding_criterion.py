@@ -44,8 +44,6 @@ class CosineEmbeddingCriterion(Criterion):
         self.output = float(self.update_output(input, target))
         return self.output
 
-    __call__ = forward
-
     def backward(
         self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:

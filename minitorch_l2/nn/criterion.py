@@ -43,7 +43,9 @@ class Criterion:
         self.output = float(self.output if result is None else result)
         return self.output
 
-    __call__ = forward
+    def __call__(self, input: np.ndarray, target: np.ndarray) -> float:
+        # Dispatch through the instance, so a subclass overriding ``forward`` is reached too.
+        return self.forward(input, target)
 
     def backward(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         """Return ∂L/∂input (also kept in ``grad_input``)."""

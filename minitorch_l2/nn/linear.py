@@ -8,6 +8,7 @@ Gradients (batch form, G = ∂L/∂y of shape (n, output_size)):
 from __future__ import annotations
 
 import math
+import numbers
 
 import numpy as np
 
@@ -37,6 +38,15 @@ class Linear(Module):
         """Draw weight and bias from U(−stdv, stdv); default stdv = 1/√input_size (Torch's)."""
         if stdv is None:
             stdv = 1.0 / math.sqrt(self.input_size)
+        elif (
+            isinstance(stdv, bool)
+            or not isinstance(stdv, numbers.Real)
+            or not 0 <= stdv < math.inf  # also false for NaN
+        ):
+            raise ValueError(
+                f"{self._who()}: reset's stdv must be a finite number >= 0 (the half-width of "
+                f"U(-stdv, stdv)), got {stdv!r}"
+            )
         rng = generator()
         # Written in place so views made by get_parameters() stay valid.
         self.weight[...] = rng.uniform(-stdv, stdv, self.weight.shape)
@@ -65,6 +75,21 @@ class Linear(Module):
         self.grad_input = reuse(self.grad_input, input.shape, self.weight.dtype)
         np.matmul(grad_output, self.weight, out=self.grad_input)  # ∂L/∂x = G W
         return self.grad_input
+
+    def _check_backward_args(self, input: np.ndarray, grad_output: np.ndarray) -> None:
+        super()._check_backward_args(input, grad_output)  # grad_output now has output's shape
+        # x must be the (n, input_size) or (input_size,) that produced grad_output's rows, or
+        # G W and Gᵀ x fail deep inside matmul.
+        if (
+            input.ndim != grad_output.ndim
+            or input.shape[-1] != self.input_size
+            or (input.ndim == 2 and input.shape[0] != grad_output.shape[0])
+        ):
+            expected = grad_output.shape[:-1] + (self.input_size,)
+            raise ValueError(
+                f"{self._who()}: backward expected input of shape {expected} (the rows of "
+                f"grad_output {grad_output.shape}), got {input.shape}"
+            )
 
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._checks import check_float_array, check_same_dtype, reuse
+from ._checks import SUPPORTED_FLOAT_CHARS, check_float_array, check_same_dtype, reuse
 from ._lua_names import MODULE_METHODS, attribute_alias, link_lua_names
+from ._parameter_slots import Slot, all_views_of, check_declared, group_slots
 
 
 class Module:
@@ -79,7 +80,7 @@ class Module:
     def forward(self, input: np.ndarray) -> np.ndarray:
         """Check ``input`` (floating ndarray, dtype of the parameters), then ``update_output``."""
         # Cheap attribute tests on the hot path; the checkers build the message only on failure.
-        if not isinstance(input, np.ndarray) or input.dtype.kind != "f":
+        if not isinstance(input, np.ndarray) or input.dtype.char not in SUPPORTED_FLOAT_CHARS:
             check_float_array(self._who(), "input", input)
         for param_name, _ in type(self).parameter_names:
             param = getattr(self, param_name, None)
@@ -92,7 +93,10 @@ class Module:
             self.output = result
         return self.output
 
-    __call__ = forward
+    def __call__(self, input: np.ndarray) -> np.ndarray:
+        # Looked up on the instance, so a subclass's own ``forward`` is what ``module(x)`` runs
+        # (``__call__ = forward`` would bind Module.forward for good). One extra call frame.
+        return self.forward(input)
 
     def backward(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
@@ -106,19 +110,43 @@ class Module:
     def _check_backward_args(self, input: np.ndarray, grad_output: np.ndarray) -> None:
         output = self.output
         if (  # the hot path: attribute tests only, no message built
-            isinstance(input, np.ndarray)
+            output is not None
+            and isinstance(input, np.ndarray)
             and isinstance(grad_output, np.ndarray)
-            and input.dtype.kind == "f"
+            and input.dtype.char in SUPPORTED_FLOAT_CHARS
             and grad_output.dtype == input.dtype
-            and (output is None or grad_output.shape == output.shape)
+            and grad_output.shape == output.shape
         ):
-            return
+            for param_name, _ in type(self).parameter_names:  # forward's parameter-dtype test
+                param = getattr(self, param_name, None)
+                if param is not None:
+                    if param.dtype == input.dtype:
+                        return
+                    break
+            else:
+                return
+        self._raise_backward_error(input, grad_output)
+
+    def _raise_backward_error(self, input: object, grad_output: object) -> None:
+        # Off the hot path: find what _check_backward_args refused and say so.
         who = self._who()
+        output = self.output
+        if output is None:
+            got = f"{input.shape}" if isinstance(input, np.ndarray) else type(input).__name__
+            raise ValueError(
+                f"{who}: backward called before forward (no forward yet, or clear_state() "
+                f"dropped the output backward reads); call forward(input) first; got input {got}"
+            )
         check_float_array(who, "input", input)
         check_float_array(who, "grad_output", grad_output)
-        if self.output is not None and grad_output.shape != self.output.shape:
+        for param_name, _ in type(self).parameter_names:
+            param = getattr(self, param_name, None)
+            if param is not None:
+                check_same_dtype(who, "input", input, param.dtype)
+                break
+        if grad_output.shape != output.shape:
             raise ValueError(
-                f"{who}: expected grad_output of the output's shape {self.output.shape}, "
+                f"{who}: expected grad_output of the output's shape {output.shape}, "
                 f"got {grad_output.shape}"
             )
         if grad_output.dtype != input.dtype:
@@ -146,8 +174,11 @@ class Module:
             if param is not None:
                 yield param_name, param, getattr(self, grad_name)
 
-    def _parameter_slots(self) -> list[tuple[str, Module, str, str]]:
-        """Every parameter of the tree as (dotted name, owning module, param attr, grad attr)."""
+    def _parameter_slots(self) -> list[Slot]:
+        """Every parameter of the tree as (dotted name, owning module, param attr, grad attr).
+
+        A shared parameter has one slot per use; ``_parameter_groups`` groups them.
+        """
         slots = [
             (param_name, self, param_name, grad_name)
             for param_name, grad_name in type(self).parameter_names
@@ -157,17 +188,47 @@ class Module:
             slots += [(f"{index}.{name}", m, p, g) for name, m, p, g in child._parameter_slots()]
         return slots
 
+    def _parameter_groups(self) -> list[list[Slot]]:
+        """The slots grouped by parameter array: one group per distinct array, first use first."""
+        return group_slots(self._who(), self._parameter_slots())
+
     def named_parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
-        """``[(name, param, grad), ...]`` with names ``weight``, ``bias``, ``3.weight``, ..."""
-        return [(name, getattr(m, p), getattr(m, g)) for name, m, p, g in self._parameter_slots()]
+        """``[(name, param, grad), ...]`` with names ``weight``, ``bias``, ``3.weight``, ...
+
+        A parameter shared by several modules is listed once, under the name of its first use.
+        """
+        return [
+            (name, getattr(m, p), getattr(m, g)) for (name, m, p, g), *_ in self._parameter_groups()
+        ]
 
     def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """``(params, grads)``: two lists of the actual arrays (not copies), as Torch returns."""
-        named = self.named_parameters()
-        return [p for _, p, _ in named], [g for _, _, g in named]
+        """``(params, grads)``: two lists of the actual arrays (not copies), as Torch returns.
+
+        The module's own arrays (``parameter_names``) then its children's ``parameters()``,
+        concatenated as Torch's containers do, so a child overriding ``parameters()`` is
+        honoured; an array reached twice (a shared module, tied weights) is listed once.
+        """
+        params: list[np.ndarray] = []
+        grads: list[np.ndarray] = []
+        seen: set[int] = set()
+        pairs = [(param, grad) for _, param, grad in self._own_parameters()]
+        for child in self._children():
+            pairs += zip(*child.parameters())
+        for param, grad in pairs:
+            if id(param) not in seen:
+                seen.add(id(param))
+                params.append(param)
+                grads.append(grad)
+        return params, grads
 
     def zero_grad_parameters(self) -> Module:
         """Set every parameter gradient to zero, in place (views from get_parameters stay valid)."""
+        if type(self).parameters is not Module.parameters:
+            # An overridden parameters() is the list of what this module owns (Torch's default
+            # zeroGradParameters zeroes exactly its gradParameters).
+            for grad in self.parameters()[1]:
+                grad.fill(0)
+            return self
         for _, _, grad in self._own_parameters():
             grad.fill(0)
         for child in self._children():
@@ -175,7 +236,10 @@ class Module:
         return self
 
     def update_parameters(self, learning_rate: float) -> Module:
-        """Plain gradient step, in place: ``p -= learning_rate * grad`` for every parameter."""
+        """Plain gradient step, in place: ``p -= learning_rate * grad`` for every parameter.
+
+        Each distinct array moves once, even when a module is used twice in the tree.
+        """
         for param, grad in zip(*self.parameters()):
             param -= learning_rate * grad
         return self
@@ -184,13 +248,17 @@ class Module:
         """Flatten all parameters and gradients into two 1-D arrays (Torch's ``getParameters``).
 
         Afterwards every parameter and gradient array of the tree is a view into them, so an
-        optimiser can update one vector. A second call returns arrays over the same memory.
+        optimiser can update one vector. A second call returns arrays over the same memory. A
+        shared parameter takes one place, and every module using it gets the same view.
+        Parameters are found through ``parameter_names``: a layer whose overridden
+        ``parameters()`` returns arrays not declared there gets a TypeError saying so.
         """
-        slots = self._parameter_slots()
+        groups = self._parameter_groups()
         cached = self.__dict__.get("_flat")
-        if cached is not None and _all_views_of(cached, slots):
+        if cached is not None and all_views_of(cached, groups):
             return cached
-        params = [getattr(m, p) for _, m, p, _ in slots]
+        check_declared(self, "get_parameters")
+        params = [getattr(group[0][1], group[0][2]) for group in groups]
         dtypes = {param.dtype for param in params}
         if len(dtypes) > 1:
             raise TypeError(
@@ -202,13 +270,14 @@ class Module:
         flat_params = np.empty(total, dtype=dtype)
         flat_grads = np.empty(total, dtype=dtype)
         offset = 0
-        for _, module, param_name, grad_name in slots:
-            for flat, name in ((flat_params, param_name), (flat_grads, grad_name)):
-                old = getattr(module, name)
+        for group, param in zip(groups, params):
+            for flat, which in ((flat_params, 2), (flat_grads, 3)):
+                old = getattr(group[0][1], group[0][which])
                 view = flat[offset : offset + old.size].reshape(old.shape)
                 view[...] = old
-                setattr(module, name, view)
-            offset += getattr(module, param_name).size
+                for slot in group:  # every user of a shared array sees the one view
+                    setattr(slot[1], slot[which], view)
+            offset += param.size
         self._flat = (flat_params, flat_grads)
         return self._flat
 
@@ -246,15 +315,30 @@ class Module:
         return self
 
     def type(self, dtype: np.dtype | type | str) -> Module:
-        """Convert every parameter and gradient to ``dtype`` (float32/float64), drop buffers."""
+        """Convert every parameter and gradient to ``dtype`` (float32/float64), drop buffers.
+
+        Arrays already of ``dtype`` are kept, so ``get_parameters`` views stay valid.
+        """
         dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"{self._who()}: type() expects a floating dtype, got {dtype}")
-        for _, module, param_name, grad_name in self._parameter_slots():
-            for name in (param_name, grad_name):
-                setattr(module, name, getattr(module, name).astype(dtype))
-        for module in self.list_modules():
-            module.__dict__.pop("_flat", None)
+        if dtype.char not in SUPPORTED_FLOAT_CHARS:
+            raise TypeError(
+                f"{self._who()}: type() expects a floating dtype modules compute in, float32 or "
+                f"float64, got {dtype}"
+            )
+        check_declared(self, "type")
+        converted_any = False
+        for group in self._parameter_groups():
+            for which in (2, 3):
+                array = getattr(group[0][1], group[0][which])
+                if array.dtype == dtype:
+                    continue  # no copy: views made by get_parameters stay views of its vectors
+                converted = array.astype(dtype)
+                for slot in group:  # a shared array stays shared after conversion
+                    setattr(slot[1], slot[which], converted)
+                converted_any = True
+        if converted_any:  # the old flat vectors no longer back the parameters
+            for module in self.list_modules():
+                module.__dict__.pop("_flat", None)
         return self.clear_state()
 
     def float(self) -> Module:
@@ -296,24 +380,3 @@ class Module:
 
 
 link_lua_names(Module, MODULE_METHODS)
-
-
-def _all_views_of(
-    flats: tuple[np.ndarray, np.ndarray], slots: list[tuple[str, Module, str, str]]
-) -> bool:
-    """True when every slot's arrays still sit, in order, inside the cached flat vectors."""
-    for flat, which in ((flats[0], 2), (flats[1], 3)):
-        address = flat.__array_interface__["data"][0]
-        offset = 0
-        for slot in slots:
-            array = getattr(slot[1], slot[which])
-            if (
-                array.dtype != flat.dtype
-                or not array.flags.c_contiguous
-                or array.__array_interface__["data"][0] != address + offset * flat.itemsize
-            ):
-                return False
-            offset += array.size
-        if offset != flat.size:
-            return False
-    return True

@@ -60,7 +60,11 @@ class Sequential(Module):
     def __len__(self) -> int:
         return len(self.modules)
 
-    def __getitem__(self, index: int) -> Module:
+    def __getitem__(self, index: int | slice) -> Module:
+        # A slice is a new Sequential over the *same* module objects (as torch.nn.Sequential
+        # does): net[:2] runs the first two layers, sharing their weights with net.
+        if isinstance(index, slice):
+            return Sequential(*self.modules[index])
         return self.get(index)
 
     def __iter__(self) -> Iterator[Module]:
@@ -152,16 +156,6 @@ class Sequential(Module):
             current = self.modules[index].backward(self._module_input(index, input), current, scale)
         self.grad_input = current
         return current
-
-    def zero_grad_parameters(self) -> Sequential:
-        for module in self.modules:
-            module.zero_grad_parameters()
-        return self
-
-    def update_parameters(self, learning_rate: float) -> Sequential:
-        for module in self.modules:
-            module.update_parameters(learning_rate)
-        return self
 
     # ------------------------------------------------------------------ printing
     def __tostring__(self) -> str:
