@@ -19,7 +19,26 @@ from .module import Module
 
 
 class Linear(Module):
-    """Fully connected layer ``y = x @ weight.T + bias`` (Torch's ``nn.Linear``)."""
+    """Fully connected layer ``y = x Wᵀ + b`` (Torch's ``nn.Linear``).
+
+    For a batch x (n, input_size) and G = ∂L/∂y (n, output_size):
+    ∂L/∂x = G W, ∂L/∂W += scale · Gᵀ x, ∂L/∂b += scale · Σₙ G.
+
+    Parameters
+    ----------
+    input_size : int
+        Features of each input row (the columns of ``weight``).
+    output_size : int
+        Features of each output row (the rows of ``weight``).
+    bias : bool, default True
+        Add the learnt bias ``b``; False is the same as calling :meth:`no_bias`.
+
+    Attributes
+    ----------
+    weight, grad_weight : numpy.ndarray, shape (output_size, input_size)
+    bias, grad_bias : numpy.ndarray, shape (output_size,), or None without bias
+        Both drawn from U(−1/√input_size, 1/√input_size) by :meth:`reset`; float64 by default.
+    """
 
     def __init__(self, input_size: int, output_size: int, bias: bool = True) -> None:
         super().__init__()
@@ -35,7 +54,13 @@ class Linear(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Linear:
-        """Draw weight and bias from U(−stdv, stdv); default stdv = 1/√input_size (Torch's)."""
+        """Draw weight and bias from U(−stdv, stdv), in place; returns self.
+
+        Parameters
+        ----------
+        stdv : float, optional
+            Half-width of the uniform distribution; default 1/√input_size (Torch's).
+        """
         if stdv is None:
             stdv = 1.0 / math.sqrt(self.input_size)
         elif (

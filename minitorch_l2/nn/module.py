@@ -29,6 +29,10 @@ class Module:
     (or their Lua spellings ``updateOutput``/``updateGradInput``), plus
     ``acc_grad_parameters(input, grad_output, scale)`` if they have weights. Parameters are found
     through :attr:`parameter_names`: pairs ``(parameter attribute, gradient attribute)``.
+
+    For y = f(x; θ) and a loss L: ``forward`` computes y, ``backward(x, ∂L/∂y, scale)`` returns
+    ∂L/∂x = (∂y/∂x)ᵀ ∂L/∂y and adds scale · (∂y/∂θ)ᵀ ∂L/∂y to each parameter gradient.
+    The constructor takes no parameters; a subclass calls ``super().__init__()``.
     """
 
     #: Pairs (parameter attribute, gradient attribute) a module owns; ``None`` values are skipped.

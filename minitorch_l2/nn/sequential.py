@@ -15,7 +15,16 @@ from .module import Module
 
 
 class Sequential(Module):
-    """Feed the output of each module to the next: ``Sequential(Linear(4, 6), Tanh())``."""
+    """Feed the output of each module to the next: ``Sequential(Linear(4, 6), Tanh())``.
+
+    Forward x₀ = input, xᵢ₊₁ = modules[i](xᵢ); backward gᵢ = modules[i].backward(xᵢ, gᵢ₊₁),
+    from the last module to the first (the chain rule).
+
+    Parameters
+    ----------
+    *modules : Module
+        The chain, first module first; more can be added with :meth:`add` and :meth:`insert`.
+    """
 
     def __init__(self, *modules: Module) -> None:
         super().__init__()
