@@ -256,6 +256,33 @@ def test_dropout_is_the_identity_when_evaluating():
     assert (net.forward(x) == 0).any()
 
 
+def test_dropout_backward_follows_the_last_forward_not_a_stale_mask():
+    layer = nn.Dropout(0.5)
+    x, g = np.ones((20, 30)), sample((20, 30), seed=1)
+    assert (layer.forward(x) == 0).any()  # a training forward: its mask drops elements
+    layer.evaluate()
+    np.testing.assert_array_equal(layer.forward(x), x)  # the output now is x itself...
+    layer.training()
+    # ...so its gradient is g: the first forward's mask no longer describes the output.
+    np.testing.assert_array_equal(layer.backward(x, g), g)
+
+
+def test_dropout_backward_in_evaluation_mode_after_a_training_forward_uses_its_mask():
+    layer = nn.Dropout(0.5)
+    x, g = np.ones((20, 30)), sample((20, 30), seed=1)
+    y = layer.forward(x).copy()  # y = x ⊙ m, so m = y here (x is all ones)
+    layer.evaluate()
+    np.testing.assert_array_equal(layer.backward(x, g), g * y)
+
+
+def test_dropout_state_is_per_call_and_reset_by_clear_state():
+    layer = nn.Dropout(0.5)
+    layer.forward(np.ones((2, 3)))
+    layer.clear_state()
+    with pytest.raises(RuntimeError, match="call forward first"):
+        layer.backward(np.ones((2, 3)), np.ones((2, 3)))
+
+
 def test_dropout_with_p_0_changes_nothing():
     x = sample()
     np.testing.assert_array_equal(nn.Dropout(0).forward(x), x)
