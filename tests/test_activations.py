@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -338,3 +340,28 @@ def test_grad_output_of_the_wrong_shape_is_a_value_error(layer_class):
     layer.forward(x)
     with pytest.raises(ValueError, match=rf"nn\.{layer_class.__name__}: expected grad_output"):
         layer.backward(x, np.ones((4, 6)))
+
+
+# ---------------------------------------------------------------- NaN and ±inf
+@pytest.mark.parametrize("layer_class", ROWWISE)
+@pytest.mark.parametrize(
+    "bad_row",
+    [[np.nan, 1.0, 2.0], [np.inf, 1.0, 2.0], [-np.inf, -np.inf, -np.inf], [np.inf, -np.inf, 0]],
+)
+def test_a_row_holding_nan_or_inf_gives_nan_in_that_row_only(layer_class, bad_row):
+    good = sample((40, 3))  # 41 rows of 3 columns: the folded row-maximum path too
+    x = np.vstack([good[:20], [bad_row], good[20:]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and without a RuntimeWarning
+        y = layer_class().forward(x)
+    assert np.isnan(y[20]).all()
+    np.testing.assert_array_equal(np.delete(y, 20, axis=0), layer_class().forward(good))
+
+
+@pytest.mark.parametrize("layer_class", ROWWISE)
+def test_a_minus_inf_logit_in_a_finite_row_has_probability_zero(layer_class):
+    y = layer_class().forward(np.array([[-np.inf, 0.0, np.log(3.0)]]))  # exp: 0, 1, 3
+    expected = np.array([[0.0, 0.25, 0.75]])
+    if layer_class is nn.LogSoftMax:
+        expected = np.log(expected, where=expected > 0, out=np.full_like(expected, -np.inf))
+    np.testing.assert_allclose(y, expected, rtol=1e-15)

@@ -17,6 +17,7 @@ import numbers
 import numpy as np
 
 from ._checks import check_float_array, reuse
+from ._non_finite import check_loss
 from ._target_checks import check_sign_targets
 from .criterion import Criterion
 
@@ -40,9 +41,17 @@ class CosineEmbeddingCriterion(Criterion):
 
     # The input is a pair, so the base class's single-array check is replaced by the pair check.
     def forward(self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> float:
-        """Check the pair and the ±1 targets, then return the loss."""
-        self.output = float(self.update_output(input, target))
+        """Check the pair and the ±1 targets, then return the loss (never a silent NaN).
+
+        A NaN or ±inf loss raises a ValueError naming the first NaN or ±inf in x1 or x2, as
+        :meth:`Criterion.forward` does.
+        """
+        loss = float(self.update_output(input, target))
+        self.output = check_loss(self._who(), loss, self._inputs_to_scan(input, target))
         return self.output
+
+    def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
+        return [("input[0]", input[0]), ("input[1]", input[1])]
 
     __call__ = forward
 
@@ -79,9 +88,12 @@ class CosineEmbeddingCriterion(Criterion):
         np.einsum("ij,ij->i", rows2, rows2, out=squares2)
         squares1 += EPSILON
         squares2 += EPSILON
-        np.multiply(squares1, squares2, out=norms)
-        np.sqrt(norms, out=norms)
-        dots /= norms  # now the cosines
+        # A NaN or ±inf element makes c NaN (inf/inf); forward then raises, naming it, so
+        # NumPy's warnings about it would only repeat the error.
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.multiply(squares1, squares2, out=norms)
+            np.sqrt(norms, out=norms)
+            dots /= norms  # now the cosines
         return rows1, rows2, target, dots, norms, squares1, squares2
 
     def update_output(self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> float:

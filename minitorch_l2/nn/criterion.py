@@ -11,6 +11,7 @@ import numpy as np
 
 from ._checks import check_float_array
 from ._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
+from ._non_finite import check_loss
 
 
 class Criterion:
@@ -37,10 +38,18 @@ class Criterion:
         raise NotImplementedError(f"{self._who()} does not implement update_grad_input")
 
     def forward(self, input: np.ndarray, target: np.ndarray) -> float:
-        """Check ``input`` is a floating array, then return ``update_output(input, target)``."""
+        """Check ``input`` is a floating array, then return ``update_output(input, target)``.
+
+        A NaN or ±inf loss is never returned silently: when the loss is not finite, the input
+        (and a floating target) are scanned, and a NaN or ±inf there is a ValueError naming the
+        first offending index. A non-finite loss from finite input (an overflow) is returned
+        as IEEE arithmetic gives it, with a RuntimeWarning. ``backward`` does not repeat the
+        scan: call ``forward`` first, as a training loop does.
+        """
         check_float_array(self._who(), "input", input)
         result = self.update_output(input, target)
-        self.output = float(self.output if result is None else result)
+        loss = float(self.output if result is None else result)
+        self.output = check_loss(self._who(), loss, self._inputs_to_scan(input, target))
         return self.output
 
     __call__ = forward
@@ -52,6 +61,10 @@ class Criterion:
         if result is not None:
             self.grad_input = result
         return self.grad_input
+
+    def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
+        """(name, value) of what may explain a non-finite loss (only floating arrays are read)."""
+        return [("input", input), ("target", target)]
 
     gradInput = attribute_alias("grad_input")
     sizeAverage = attribute_alias("size_average")

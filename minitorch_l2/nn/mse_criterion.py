@@ -18,9 +18,12 @@ class MSECriterion(Criterion):
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         check_float_target(self._who(), input, target)
         diff = self._diff = reuse(self.__dict__.get("_diff"), input.shape, input.dtype)
-        np.subtract(input, target, out=diff)
-        flat = diff.reshape(-1)
-        self.output = float(np.dot(flat, flat))  # Σ (x − t)²
+        # inf − inf is NaN: forward then raises, naming the element, and reports an overflow of
+        # finite input itself, so NumPy's warnings would only repeat that.
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.subtract(input, target, out=diff)
+            flat = diff.reshape(-1)
+            self.output = float(np.dot(flat, flat))  # Σ (x − t)²
         if self.size_average:
             self.output /= input.size
         return self.output
