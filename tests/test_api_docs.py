@@ -1,9 +1,18 @@
-"""docs/api.md lists every public name and is regenerated from the docstrings."""
+"""docs/api.md lists every public name and is regenerated from the docstrings.
+
+"Public" is found by walking the package (tools/gen_api.py): every module without a ``_`` in its
+dotted name, the ``__all__`` of each package, and the classes and functions of other modules
+that no package re-exports.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+
+import pytest
+
+import minitorch_l2
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,6 +24,9 @@ def load_generator():
     return module
 
 
+# ---------------------------------------------------------------------- the page itself
+
+
 def test_every_public_name_has_a_docstring():
     _, undocumented = load_generator().render()
     assert undocumented == [], f"public names without a docstring: {undocumented}"
@@ -24,6 +36,13 @@ def test_api_md_is_up_to_date():
     text, _ = load_generator().render()
     current = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     assert current == text, "docs/api.md is stale: run `python tools/gen_api.py`"
+
+
+def test_every_namespace_all_matches_its_public_names():
+    assert load_generator().namespace_problems() == []
+
+
+# ---------------------------------------------------------------------- the generator can fail
 
 
 def test_generator_flags_an_undocumented_name(monkeypatch):
@@ -38,3 +57,73 @@ def test_generator_flags_an_undocumented_name(monkeypatch):
     monkeypatch.setattr(nn_package, "__all__", [*nn_package.__all__, "Undocumented"])
     _, undocumented = load_generator().render()
     assert "minitorch_l2.nn.Undocumented" in undocumented
+
+
+def test_generator_flags_a_public_name_missing_from_all(monkeypatch):
+    import minitorch_l2.optim as optim_package
+
+    monkeypatch.setattr(optim_package, "rmsprop", lambda feval, x: None, raising=False)
+    problems = load_generator().namespace_problems()
+    assert problems == ["minitorch_l2.optim: public names missing from __all__: ['rmsprop']"]
+    monkeypatch.setattr(optim_package, "__all__", [*optim_package.__all__, "rmsprop", "adagrad"])
+    problems = load_generator().namespace_problems()
+    assert problems == ["minitorch_l2.optim: __all__ lists names the module lacks: ['adagrad']"]
+
+
+def test_generator_flags_an_undocumented_function_in_a_module_no_package_exports(monkeypatch):
+    loading = importlib.import_module("minitorch_l2.serialization.loading")
+
+    def peek(path):
+        pass
+
+    peek.__module__ = loading.__name__
+    monkeypatch.setattr(loading, "peek", peek, raising=False)
+    text, undocumented = load_generator().render()
+    assert undocumented == ["minitorch_l2.serialization.loading.peek"]
+    assert "## `minitorch_l2.serialization.loading`" in text
+
+
+def test_generator_checks_methods_inherited_from_a_private_mixin(monkeypatch):
+    import minitorch_l2.nn as nn_package
+
+    class _Scaling:
+        def rescale(self, factor):
+            return self
+
+    class Scaled(_Scaling, nn_package.Identity):
+        """A documented class whose public method comes from an undocumented mixin."""
+
+    for cls in (_Scaling, Scaled):
+        cls.__module__ = "minitorch_l2.nn.scaled"
+    monkeypatch.setattr(nn_package, "Scaled", Scaled, raising=False)
+    monkeypatch.setattr(nn_package, "__all__", [*nn_package.__all__, "Scaled"])
+    text, undocumented = load_generator().render()
+    assert undocumented == ["minitorch_l2.nn.Scaled.rescale"]
+    assert "  - `rescale(self, factor)` — UNDOCUMENTED" in text
+
+
+def test_a_module_that_fails_to_import_is_an_error_not_skipped(tmp_path, monkeypatch):
+    package = tmp_path / "brokenpkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text('"""A package."""\n__all__ = []\n')
+    (package / "sub" / "__init__.py").write_text("import no_such_dependency_anywhere\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    generator = load_generator()
+    monkeypatch.setattr(generator, "PACKAGE", "brokenpkg")
+    with pytest.raises(ModuleNotFoundError, match="no_such_dependency_anywhere"):
+        generator.public_modules()
+
+
+def test_the_walk_finds_every_public_module():
+    modules = load_generator().public_modules()
+    assert modules[:6] == [
+        "minitorch_l2",
+        "minitorch_l2.nn",
+        "minitorch_l2.gradcheck",
+        "minitorch_l2.optim",
+        "minitorch_l2.data",
+        "minitorch_l2.serialization",
+    ]
+    assert "minitorch_l2.nn.relu" in modules and "minitorch_l2.serialization.loading" in modules
+    assert not any("._" in name for name in modules)  # private modules and __main__ are not
+    assert minitorch_l2.__name__ == modules[0]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from ..nn.module import Module
-from .archive import read_archive
-from .decoder import Decoder
-from .format import FormatError
+from ._archive import read_archive
+from ._decoder import Decoder
+from ._format import FormatError
 
 
 def load(path: str | os.PathLike[str]) -> Module:

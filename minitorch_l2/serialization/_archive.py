@@ -29,7 +29,7 @@ import zipfile
 
 import numpy as np
 
-from .format import ARCHITECTURE_KEY, FormatError
+from ._format import ARCHITECTURE_KEY, FormatError
 
 # The first bytes of a zip archive: a local file header, or the end record of an empty archive.
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
