@@ -25,7 +25,20 @@ EPSILON = 1e-12  # added to each squared norm, as Torch 7 and PyTorch do
 
 
 class CosineEmbeddingCriterion(Criterion):
-    """Cosine embedding loss on a pair of batches; ``margin`` ∈ [−1, 1], default 0."""
+    """Cosine embedding loss on a pair of batches: pull similar pairs together, push others apart.
+
+    For the input pair (x1, x2) of ``(n, d)`` arrays (or ``(d,)`` vectors) and targets
+    yᵢ ∈ {+1, −1}, with cᵢ = ⟨x1ᵢ, x2ᵢ⟩ / √((|x1ᵢ|² + ε)(|x2ᵢ|² + ε)) and ε = 1e-12:
+    ℓᵢ = 1 − cᵢ if yᵢ = 1, ℓᵢ = max(0, cᵢ − margin) if yᵢ = −1, and L = Σᵢ ℓᵢ / n (or the sum).
+    ``backward`` returns the pair (∂L/∂x1, ∂L/∂x2).
+
+    Parameters
+    ----------
+    margin : float, default 0
+        In [−1, 1]: dissimilar pairs (y = −1) cost nothing once their cosine is at most this.
+    size_average : bool, default True
+        Average over the n pairs (True) or sum.
+    """
 
     def __init__(self, margin: float = 0.0, size_average: bool = True) -> None:
         super().__init__(size_average)
@@ -43,6 +56,13 @@ class CosineEmbeddingCriterion(Criterion):
     def forward(self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> float:
         """Check the pair and the ±1 targets, then return the loss (never a silent NaN).
 
+        Parameters
+        ----------
+        input : tuple of numpy.ndarray
+            The pair (x1, x2), each ``(n, d)`` or ``(d,)``, of one floating dtype.
+        target : numpy.ndarray or int
+            yᵢ = +1 (similar) or −1 (dissimilar), shape ``(n,)``, or one number for vectors.
+
         A NaN or ±inf loss raises a ValueError naming the first NaN or ±inf in x1 or x2, as
         :meth:`Criterion.forward` does.
         """
@@ -58,7 +78,15 @@ class CosineEmbeddingCriterion(Criterion):
     def backward(
         self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Return the pair (∂L/∂x1, ∂L/∂x2)."""
+        """Return the pair (∂L/∂x1, ∂L/∂x2).
+
+        Parameters
+        ----------
+        input : tuple of numpy.ndarray
+            The pair (x1, x2), as for :meth:`forward`.
+        target : numpy.ndarray or int
+            The ±1 targets, as for :meth:`forward`.
+        """
         self.grad_input = self.update_grad_input(input, target)
         return self.grad_input
 

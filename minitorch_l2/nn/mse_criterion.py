@@ -13,7 +13,16 @@ from .criterion import Criterion
 
 
 class MSECriterion(Criterion):
-    """Mean (``size_average=True``) or sum of squared errors between input and target."""
+    """Mean (``size_average=True``) or sum of squared errors between input and target.
+
+    L = Σᵢ (xᵢ − tᵢ)² / N over every element, N = the number of elements (1 without averaging);
+    ∂L/∂xᵢ = 2 (xᵢ − tᵢ) / N. Input and target are float arrays of one shape and dtype.
+
+    Parameters
+    ----------
+    size_average : bool, default True
+        Divide by the number of elements (True) or not.
+    """
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         check_float_target(self._who(), input, target)
