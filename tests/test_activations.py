@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -256,6 +258,33 @@ def test_dropout_is_the_identity_when_evaluating():
     assert (net.forward(x) == 0).any()
 
 
+def test_dropout_backward_follows_the_last_forward_not_a_stale_mask():
+    layer = nn.Dropout(0.5)
+    x, g = np.ones((20, 30)), sample((20, 30), seed=1)
+    assert (layer.forward(x) == 0).any()  # a training forward: its mask drops elements
+    layer.evaluate()
+    np.testing.assert_array_equal(layer.forward(x), x)  # the output now is x itself...
+    layer.training()
+    # ...so its gradient is g: the first forward's mask no longer describes the output.
+    np.testing.assert_array_equal(layer.backward(x, g), g)
+
+
+def test_dropout_backward_in_evaluation_mode_after_a_training_forward_uses_its_mask():
+    layer = nn.Dropout(0.5)
+    x, g = np.ones((20, 30)), sample((20, 30), seed=1)
+    y = layer.forward(x).copy()  # y = x ⊙ m, so m = y here (x is all ones)
+    layer.evaluate()
+    np.testing.assert_array_equal(layer.backward(x, g), g * y)
+
+
+def test_dropout_state_is_per_call_and_reset_by_clear_state():
+    layer = nn.Dropout(0.5)
+    layer.forward(np.ones((2, 3)))
+    layer.clear_state()
+    with pytest.raises(ValueError, match="backward called before forward"):
+        layer.backward(np.ones((2, 3)), np.ones((2, 3)))
+
+
 def test_dropout_with_p_0_changes_nothing():
     x = sample()
     np.testing.assert_array_equal(nn.Dropout(0).forward(x), x)
@@ -274,7 +303,7 @@ def test_dropout_rejects_a_bad_p(p):
 
 
 def test_dropout_backward_without_forward_is_a_clear_error():
-    with pytest.raises(RuntimeError, match=r"nn\.Dropout: .*call forward first"):
+    with pytest.raises(ValueError, match=r"nn\.Dropout: .*call forward first"):
         nn.Dropout(0.5).update_grad_input(np.ones(3), np.ones(3))
 
 
@@ -311,3 +340,28 @@ def test_grad_output_of_the_wrong_shape_is_a_value_error(layer_class):
     layer.forward(x)
     with pytest.raises(ValueError, match=rf"nn\.{layer_class.__name__}: expected grad_output"):
         layer.backward(x, np.ones((4, 6)))
+
+
+# ---------------------------------------------------------------- NaN and ±inf
+@pytest.mark.parametrize("layer_class", ROWWISE)
+@pytest.mark.parametrize(
+    "bad_row",
+    [[np.nan, 1.0, 2.0], [np.inf, 1.0, 2.0], [-np.inf, -np.inf, -np.inf], [np.inf, -np.inf, 0]],
+)
+def test_a_row_holding_nan_or_inf_gives_nan_in_that_row_only(layer_class, bad_row):
+    good = sample((40, 3))  # 41 rows of 3 columns: the folded row-maximum path too
+    x = np.vstack([good[:20], [bad_row], good[20:]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and without a RuntimeWarning
+        y = layer_class().forward(x)
+    assert np.isnan(y[20]).all()
+    np.testing.assert_array_equal(np.delete(y, 20, axis=0), layer_class().forward(good))
+
+
+@pytest.mark.parametrize("layer_class", ROWWISE)
+def test_a_minus_inf_logit_in_a_finite_row_has_probability_zero(layer_class):
+    y = layer_class().forward(np.array([[-np.inf, 0.0, np.log(3.0)]]))  # exp: 0, 1, 3
+    expected = np.array([[0.0, 0.25, 0.75]])
+    if layer_class is nn.LogSoftMax:
+        expected = np.log(expected, where=expected > 0, out=np.full_like(expected, -np.inf))
+    np.testing.assert_allclose(y, expected, rtol=1e-15)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -446,3 +447,62 @@ def test_cosine_embedding_call_takes_the_pair():
     x1, x2 = np.array([[1.0, 0.0]]), np.array([[0.0, 2.0]])
     # orthogonal rows: c = 0, so a similar pair (y = 1) costs 1 − c = 1
     assert nn.CosineEmbeddingCriterion()((x1, x2), np.array([1.0])) == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------- never a silent NaN
+def non_finite_case(criterion_class, value, where):
+    """(criterion, input, target, name of the bad argument, its index) with ``value`` planted."""
+    x = sample((3, 4))
+    if criterion_class is nn.CosineEmbeddingCriterion:
+        pair = [x, sample((3, 4), seed=1)]
+        pair[where][1, 2] = value
+        return criterion_class(), tuple(pair), np.array([1, -1, 1]), f"input\\[{where}\\]"
+    if criterion_class is nn.MSECriterion:
+        target = sample((3, 4), seed=1)
+        (x, target)[where][1, 2] = value
+        return criterion_class(), x, target, ("input", "target")[where]
+    if criterion_class is nn.ClassNLLCriterion:
+        x = log_probabilities((3, 4))
+    x[1, 2] = value
+    return criterion_class(), x, np.array([0, 2, 3]), "input"  # row 1's target is the bad one
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize(
+    "criterion_class, where",
+    [(c, 0) for c in CRITERIA] + [(nn.MSECriterion, 1), (nn.CosineEmbeddingCriterion, 1)],
+)
+def test_a_non_finite_input_is_a_value_error_naming_the_element(criterion_class, value, where):
+    criterion, x, target, name = non_finite_case(criterion_class, value, where)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning escapes before the error
+        with pytest.raises(
+            ValueError,
+            match=rf"nn\.{criterion_class.__name__}: {name} holds -?(nan|inf) at index \(1, 2\)",
+        ):
+            criterion.forward(x, target)
+
+
+def test_cross_entropy_of_an_infinite_logit_raises_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"input holds inf at index \(0, 0\)"):
+            nn.CrossEntropyCriterion().forward(np.array([[np.inf, 1.0]]), np.array([0]))
+        with pytest.raises(ValueError, match=r"input holds nan at index \(0, 0\)"):
+            nn.CrossEntropyCriterion().forward(np.array([[np.nan, 1.0]]), np.array([0]))
+
+
+def test_a_non_finite_value_the_loss_never_reads_is_allowed():
+    # ClassNLL reads x[i, tᵢ] only: a NaN elsewhere does not reach the loss, -(-1 - 2) / 2.
+    x = np.array([[-1.0, np.nan], [0.0, -2.0]])
+    assert nn.ClassNLLCriterion().forward(x, np.array([0, 1])) == 1.5
+    # CrossEntropy with a -inf logit off the target: probability 0 there, loss log(1) = 0.
+    assert nn.CrossEntropyCriterion().forward(np.array([[-np.inf, 1.0]]), np.array([1])) == 0
+
+
+@pytest.mark.parametrize("dtype, big", [(np.float64, 1e200), (np.float32, 3e38)])
+def test_an_overflow_from_finite_input_returns_inf_with_a_warning(dtype, big):
+    x, t = np.array([big, 0.0], dtype=dtype), np.array([-big, 0.0], dtype=dtype)
+    # (2·big)² / 2 is beyond the largest float of the dtype: IEEE arithmetic gives inf.
+    with pytest.warns(RuntimeWarning, match=r"nn\.MSECriterion: the loss overflowed to inf"):
+        assert nn.MSECriterion().forward(x, t) == np.inf

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 import pickle
 import sys
+import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -552,3 +555,171 @@ def test_per_call_state_is_not_saved_and_comes_back_as_none(tmp_path):
     np.testing.assert_array_equal(loaded.forward(x), expected)
     model.clear_state()
     assert model.get(1)._rescaled is None
+
+
+# ---------------------------------------------------------------------- damaged files
+#
+# The contract (docs/serialization.md, "Damaged files"): a damaged file either raises a ValueError
+# naming load and the file, or — when the damage hit bytes that load never reads (a timestamp, a
+# padding field) — loads a model identical to the one saved. Never another exception, never a
+# silently different model.
+
+
+def deflated(data: bytes) -> bytes:
+    """The same archive with every member deflate-compressed (as np.savez_compressed writes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                target.writestr(info.filename, source.read(info))
+    return out.getvalue()
+
+
+def load_bytes(path: Path, data: bytes) -> nn.Module:
+    path.write_bytes(data)
+    return minitorch_l2.load(path)
+
+
+def assert_same_model(loaded: nn.Module, original: nn.Module) -> None:
+    assert type(loaded) is type(original) and repr(loaded) == repr(original)
+    named = list(zip(loaded.named_parameters(), original.named_parameters(), strict=True))
+    for (name, param, grad), (expected_name, expected_param, expected_grad) in named:
+        assert name == expected_name
+        assert_bits_equal(param, expected_param)
+        assert_bits_equal(grad, expected_grad)
+    assert_bits_equal(loaded.forward(X), original.forward(X))
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory) -> tuple[nn.Module, bytes]:
+    """A saved MLP and the bytes of its file."""
+    minitorch_l2.manual_seed(5)
+    model = mlp(4, 3, 2)
+    path = tmp_path_factory.mktemp("small") / "model.npz"
+    minitorch_l2.save(path, model)
+    return model, path.read_bytes()
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["stored", "deflated"])
+def test_a_truncated_file_is_always_a_value_error(tmp_path, small_model, compress):
+    model, data = small_model
+    data = deflated(data) if compress else data
+    path = tmp_path / "cut.npz"
+    assert_same_model(load_bytes(path, data), model)  # the intact file loads
+    # Every cut in the last 200 bytes (the central directory), every 5th one before.
+    cuts = sorted({*range(0, len(data), 5), *range(max(0, len(data) - 200), len(data))})
+    for cut in cuts:
+        with pytest.raises(ValueError, match="minitorch_l2.load: cannot load") as error:
+            load_bytes(path, data[:cut])
+        assert str(path) in str(error.value)
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["stored", "deflated"])
+def test_a_changed_byte_is_a_value_error_or_changes_nothing(tmp_path, small_model, compress):
+    model, data = small_model
+    data = deflated(data) if compress else data
+    path = tmp_path / "flipped.npz"
+    outcomes = {"refused": 0, "identical": 0}
+    for position in range(0, len(data), 2 if compress else 3):
+        damaged = bytearray(data)
+        damaged[position] ^= 0xFF
+        try:
+            loaded = load_bytes(path, bytes(damaged))
+        except ValueError as error:
+            assert "minitorch_l2.load: cannot load" in str(error), position
+            outcomes["refused"] += 1
+        else:
+            assert_same_model(loaded, model)
+            outcomes["identical"] += 1
+    # Both outcomes occur: most bytes matter, a few (timestamps, padding) are never read.
+    assert outcomes["refused"] > outcomes["identical"] > 0, outcomes
+
+
+def test_a_changed_byte_in_a_stored_array_fails_the_crc_check(tmp_path, small_model):
+    model, data = small_model
+    weight = model.get(0).weight
+    position = data.find(weight.tobytes())  # the raw float64 bytes of the first weight
+    assert position > 0
+    damaged = bytearray(data)
+    damaged[position + 3] ^= 0x01  # one bit of the first weight: still a plausible float
+    with pytest.raises(ValueError, match="Bad CRC-32 for file 'array_0.npy'"):
+        load_bytes(tmp_path / "bit.npz", bytes(damaged))
+
+
+def with_member(data: bytes, name: str, content: bytes) -> bytes:
+    """The archive with member ``name``'s content replaced (its CRC updated to match)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, content if info.filename == name else source.read(info))
+    return out.getvalue()
+
+
+def npy_with_header(header: str, payload: bytes = b"") -> bytes:
+    """A version 1.0 .npy member with a literal header text (padded as numpy pads it)."""
+    header += " " * (-(10 + len(header) + 1) % 64) + "\n"
+    return b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + payload
+
+
+@pytest.mark.parametrize(
+    "header, payload, match",
+    [
+        # numpy's header parser raises tokenize.TokenError on this one
+        ("{'descr': '<f8', 'fortran_order': False, 'shape': (}", b"", "TokenError"),
+        ("{'descr': '<f8', 'fortran_order': False, 'shape': [3,]}", bytes(24), "ValueError"),
+        ("{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }", bytes(8), "declares"),
+        # an array that would not fit in memory: refused before numpy allocates it
+        ("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000000000000,), }", b"", "holds"),
+    ],
+    ids=["unclosed-shape", "shape-not-a-tuple", "too-few-bytes", "8-petabytes"],
+)
+def test_a_garbled_npy_header_is_a_value_error(tmp_path, small_model, header, payload, match):
+    _, data = small_model
+    damaged = with_member(data, "array_0.npy", npy_with_header(header, payload))
+    with pytest.raises(ValueError, match=f"cannot load .*{match}"):
+        load_bytes(tmp_path / "header.npz", damaged)
+
+
+def test_an_unknown_compression_method_is_a_value_error(tmp_path, small_model):
+    _, data = small_model
+    damaged = bytearray(data)
+    directory = damaged.find(b"PK\x01\x02")  # the first central-directory record
+    damaged[directory + 10 : directory + 12] = (99).to_bytes(2, "little")  # AES, unsupported
+    with pytest.raises(ValueError, match="cannot load .*NotImplementedError"):
+        load_bytes(tmp_path / "aes.npz", bytes(damaged))
+
+
+def test_a_text_file_is_not_a_zip_and_the_message_never_mentions_pickle(tmp_path):
+    with pytest.raises(ValueError, match="not an .npz archive") as error:
+        load_bytes(tmp_path / "hello.npz", b"hello world")
+    assert "pickle" not in str(error.value)
+    assert "an .npz is a zip file" in str(error.value)
+
+
+def with_extra_member(data: bytes, name: str, content: bytes) -> bytes:
+    """The archive with one more member appended (zipfile warns when the name is taken)."""
+    out = io.BytesIO(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": that is the point
+        with zipfile.ZipFile(out, "a") as target:
+            target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_member_that_is_not_npy_and_a_duplicate_entry_are_refused(tmp_path, small_model):
+    _, data = small_model
+    with pytest.raises(ValueError, match="member 'notes.txt' is not an .npy array"):
+        load_bytes(tmp_path / "notes.npz", with_extra_member(data, "notes.txt", b"hello"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        weight = archive.read("array_0.npy")
+    with pytest.raises(ValueError, match="entry 'array_0' appears twice"):
+        load_bytes(tmp_path / "twice.npz", with_extra_member(data, "array_0.npy", weight))
+
+
+def test_memory_error_is_not_swallowed(tmp_path, small_model, monkeypatch):
+    def out_of_memory(*args, **kwargs):
+        raise MemoryError("simulated")
+
+    monkeypatch.setattr(np.lib.format, "read_array", out_of_memory)
+    with pytest.raises(MemoryError, match="simulated"):
+        load_bytes(tmp_path / "model.npz", small_model[1])

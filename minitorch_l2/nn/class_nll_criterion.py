@@ -22,6 +22,10 @@ from .criterion import Criterion
 class ClassNLLCriterion(Criterion):
     """Negative log-likelihood criterion; feed it the output of ``nn.LogSoftMax``.
 
+    L = −Σᵢ w[tᵢ] x[i, tᵢ] / Z for log-probabilities x ``(n, C)`` and class targets tᵢ ∈ [0, C)
+    (0-based), with Z = Σᵢ w[tᵢ] when averaging (1 otherwise) and L = 0 when Z = 0, as in Torch;
+    ∂L/∂x[i, tᵢ] = −w[tᵢ] / Z and 0 elsewhere. Without weights, w = 1 and Z = n.
+
     Parameters
     ----------
     weights : array_like of shape (C,), optional

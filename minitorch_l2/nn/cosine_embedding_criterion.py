@@ -17,6 +17,7 @@ import numbers
 import numpy as np
 
 from ._checks import check_float_array, reuse
+from ._non_finite import check_loss
 from ._target_checks import check_sign_targets
 from .criterion import Criterion
 
@@ -24,7 +25,20 @@ EPSILON = 1e-12  # added to each squared norm, as Torch 7 and PyTorch do
 
 
 class CosineEmbeddingCriterion(Criterion):
-    """Cosine embedding loss on a pair of batches; ``margin`` ∈ [−1, 1], default 0."""
+    """Cosine embedding loss on a pair of batches: pull similar pairs together, push others apart.
+
+    For the input pair (x1, x2) of ``(n, d)`` arrays (or ``(d,)`` vectors) and targets
+    yᵢ ∈ {+1, −1}, with cᵢ = ⟨x1ᵢ, x2ᵢ⟩ / √((|x1ᵢ|² + ε)(|x2ᵢ|² + ε)) and ε = 1e-12:
+    ℓᵢ = 1 − cᵢ if yᵢ = 1, ℓᵢ = max(0, cᵢ − margin) if yᵢ = −1, and L = Σᵢ ℓᵢ / n (or the sum).
+    ``backward`` returns the pair (∂L/∂x1, ∂L/∂x2).
+
+    Parameters
+    ----------
+    margin : float, default 0
+        In [−1, 1]: dissimilar pairs (y = −1) cost nothing once their cosine is at most this.
+    size_average : bool, default True
+        Average over the n pairs (True) or sum.
+    """
 
     def __init__(self, margin: float = 0.0, size_average: bool = True) -> None:
         super().__init__(size_average)
@@ -40,14 +54,37 @@ class CosineEmbeddingCriterion(Criterion):
 
     # The input is a pair, so the base class's single-array check is replaced by the pair check.
     def forward(self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> float:
-        """Check the pair and the ±1 targets, then return the loss."""
-        self.output = float(self.update_output(input, target))
+        """Check the pair and the ±1 targets, then return the loss (never a silent NaN).
+
+        Parameters
+        ----------
+        input : tuple of numpy.ndarray
+            The pair (x1, x2), each ``(n, d)`` or ``(d,)``, of one floating dtype.
+        target : numpy.ndarray or int
+            yᵢ = +1 (similar) or −1 (dissimilar), shape ``(n,)``, or one number for vectors.
+
+        A NaN or ±inf loss raises a ValueError naming the first NaN or ±inf in x1 or x2, as
+        :meth:`Criterion.forward` does.
+        """
+        loss = float(self.update_output(input, target))
+        self.output = check_loss(self._who(), loss, self._inputs_to_scan(input, target))
         return self.output
+
+    def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
+        return [("input[0]", input[0]), ("input[1]", input[1])]
 
     def backward(
         self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Return the pair (∂L/∂x1, ∂L/∂x2)."""
+        """Return the pair (∂L/∂x1, ∂L/∂x2).
+
+        Parameters
+        ----------
+        input : tuple of numpy.ndarray
+            The pair (x1, x2), as for :meth:`forward`.
+        target : numpy.ndarray or int
+            The ±1 targets, as for :meth:`forward`.
+        """
         self.grad_input = self.update_grad_input(input, target)
         return self.grad_input
 
@@ -77,9 +114,12 @@ class CosineEmbeddingCriterion(Criterion):
         np.einsum("ij,ij->i", rows2, rows2, out=squares2)
         squares1 += EPSILON
         squares2 += EPSILON
-        np.multiply(squares1, squares2, out=norms)
-        np.sqrt(norms, out=norms)
-        dots /= norms  # now the cosines
+        # A NaN or ±inf element makes c NaN (inf/inf); forward then raises, naming it, so
+        # NumPy's warnings about it would only repeat the error.
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.multiply(squares1, squares2, out=norms)
+            np.sqrt(norms, out=norms)
+            dots /= norms  # now the cosines
         return rows1, rows2, target, dots, norms, squares1, squares2
 
     def update_output(self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> float:

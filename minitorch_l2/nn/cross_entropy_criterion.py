@@ -26,6 +26,10 @@ from .log_softmax import LogSoftMax
 class CrossEntropyCriterion(Criterion):
     """Softmax cross-entropy of logits ``(n, C)`` (or ``(C,)``) and 0-based class targets.
 
+    L = −Σᵢ w[tᵢ] (x[i, tᵢ] − log Σⱼ exp x[i, j]) / Z, i.e. ``LogSoftMax`` then
+    ``ClassNLLCriterion`` (Z as there), computed stably for logits of ±1000;
+    ∂L/∂x[i, j] = w[tᵢ] (pᵢⱼ − [j = tᵢ]) / Z with p = softmax(x).
+
     Parameters
     ----------
     weights : array_like of shape (C,), optional

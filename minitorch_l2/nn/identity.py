@@ -10,7 +10,8 @@ from .module import Module
 class Identity(Module):
     """Return the input itself; ``grad_input`` is ``grad_output`` itself.
 
-    No copy is made: ``output is input``, exactly as Torch's ``self.output = input``.
+    y = x and ∂L/∂x = ∂L/∂y. No copy is made: ``output is input``, exactly as Torch's
+    ``self.output = input``.
     """
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

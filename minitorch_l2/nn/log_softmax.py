@@ -16,7 +16,16 @@ from .module import Module
 
 
 class LogSoftMax(Module):
-    """Log of the softmax over the last dimension of a vector ``(d,)`` or a batch ``(n, d)``."""
+    """Log of the softmax over the last dimension of a vector ``(d,)`` or a batch ``(n, d)``.
+
+    yᵢ = xᵢ − m − log Σⱼ exp(xⱼ − m) with m = maxⱼ xⱼ (log-sum-exp: finite and exact for logits
+    of ±1000); backward: ∂L/∂xᵢ = gᵢ − exp(yᵢ) Σⱼ gⱼ.
+
+    Notes
+    -----
+    A row holding NaN or +inf, or only −inf, gives NaN in that row only, without a warning; a
+    −inf in an otherwise finite row gets log-probability −inf (probability 0).
+    """
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         check_class_scores(self._who(), input)
@@ -24,7 +33,11 @@ class LogSoftMax(Module):
         row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
         exps = self._buffer("exps", input.shape, input.dtype)
         row_max(input, out=row)
-        np.subtract(input, row, out=self.output)  # x − m ≤ 0
+        # The one step that can warn: inf − inf (a row holding +inf, or only −inf) is NaN, and
+        # a finite spread beyond the largest float overflows to −inf. Both are the IEEE result
+        # (see the class Notes), so NumPy's warnings are silenced here.
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.subtract(input, row, out=self.output)  # x − m ≤ 0
         np.exp(self.output, out=exps)
         row_sum(exps, out=row)  # Σ exp(x − m) ∈ [1, d]
         np.log(row, out=row)

@@ -12,7 +12,10 @@ from .module import Module
 
 
 class ReLU(Module):
-    """Element-wise rectified linear unit."""
+    """Element-wise rectified linear unit: y = max(x, 0).
+
+    ∂L/∂x = ∂L/∂y where x > 0 and 0 elsewhere, x = 0 included (Torch's strict threshold).
+    """
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = reuse(self.output, input.shape, input.dtype)

@@ -10,7 +10,11 @@ from .module import Module
 
 
 class Sigmoid(Module):
-    """Element-wise logistic function; exact 0 and 1 (no overflow warning) for |x| large."""
+    """Element-wise logistic function y = 1 / (1 + e^(−x)); exact 0 and 1 for |x| large.
+
+    ∂L/∂x = ∂L/∂y · y (1 − y), read from the stored output. Large |x| saturates to exactly 0 or
+    1 without an overflow warning.
+    """
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = reuse(self.output, input.shape, input.dtype)

@@ -16,14 +16,27 @@ from .module import Module
 
 
 class SoftMax(Module):
-    """Softmax over the last dimension of a vector ``(d,)`` or a batch ``(n, d)``."""
+    """Softmax over the last dimension of a vector ``(d,)`` or a batch ``(n, d)``.
+
+    yᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m) with m = maxⱼ xⱼ (the same value as exp xᵢ / Σⱼ exp xⱼ,
+    without overflow); backward: ∂L/∂xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
+
+    Notes
+    -----
+    A row holding NaN or +inf, or only −inf, gives NaN in that row only, without a warning; a
+    −inf in an otherwise finite row gets probability exactly 0.
+    """
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         check_class_scores(self._who(), input)
         self.output = reuse(self.output, input.shape, input.dtype)
         row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
         row_max(input, out=row)
-        np.subtract(input, row, out=self.output)
+        # The one step that can warn: inf − inf (a row holding +inf, or only −inf) is NaN, and
+        # a finite spread beyond the largest float overflows to −inf (probability 0). Both are
+        # the IEEE result (see the class Notes), so NumPy's warnings are silenced here.
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.subtract(input, row, out=self.output)
         np.exp(self.output, out=self.output)
         row_sum(self.output, out=row)
         self.output /= row

@@ -9,7 +9,10 @@ from .module import Module
 
 
 class Tanh(Module):
-    """Element-wise hyperbolic tangent."""
+    """Element-wise hyperbolic tangent: y = tanh(x).
+
+    ∂L/∂x = ∂L/∂y · (1 − y²), read from the stored output as Torch does.
+    """
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = reuse(self.output, input.shape, input.dtype)

@@ -1,6 +1,6 @@
 """Save and load modules as a plain ``.npz`` with the architecture as JSON — never pickle.
 
-See ``format.py`` for the layout and ``docs/serialization.md`` for a tour.
+See ``_format.py`` for the layout and ``docs/serialization.md`` for a tour.
 """
 
 from .loading import load

@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from ..nn.module import Module
-from .archive import read_archive
-from .decoder import Decoder
-from .format import FormatError
+from ._archive import read_archive
+from ._decoder import Decoder
+from ._format import FormatError
 
 
 def load(path: str | os.PathLike[str]) -> Module:
@@ -32,12 +32,15 @@ def load(path: str | os.PathLike[str]) -> Module:
     Raises
     ------
     ValueError
-        The file is not a minitorch_l2 model: not an ``.npz``, a pickled/object array in it, no
-        or garbled ``architecture`` entry, another format version, a class that is not an
-        imported ``nn.Module`` subclass, or arrays missing or not as described. The message
-        names the file and the problem.
+        The file is not a minitorch_l2 model: not an ``.npz``, damaged (truncated, a member
+        failing its CRC-32 check, any error of the zip or ``.npy`` parsers), a pickled/object
+        array in it, no or garbled ``architecture`` entry, another format version, a class that
+        is not an imported ``nn.Module`` subclass, or arrays missing or not as described. The
+        message names the file and the problem.
     OSError
         The file cannot be opened (missing, a directory, no permission), as ``open`` reports.
+    MemoryError
+        An intact archive whose arrays do not fit in memory.
     """
     try:
         architecture, arrays = read_archive(path)

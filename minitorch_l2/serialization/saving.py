@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 from ..nn.module import Module
-from .archive import write_archive
-from .encoder import Encoder
-from .format import FORMAT_NAME, FORMAT_VERSION
+from ._archive import write_archive
+from ._encoder import Encoder
+from ._format import FORMAT_NAME, FORMAT_VERSION
 
 
 def save(path: str | os.PathLike[str], module: Module) -> None:

@@ -11,7 +11,7 @@ import sys
 import types
 
 from ..nn.module import Module
-from .format import FormatError
+from ._format import FormatError
 
 
 def class_record(cls: type) -> str:

@@ -13,8 +13,8 @@ import math
 import numpy as np
 
 from ..nn.module import Module
-from .classes import class_record
-from .format import ARRAY_KEY_PREFIX, TAG, TRANSIENT_ATTRIBUTES
+from ._classes import class_record
+from ._format import ARRAY_KEY_PREFIX, TAG, TRANSIENT_ATTRIBUTES
 
 ALLOWED = (
     "ndarray (not of object dtype), numpy scalar, numpy dtype or scalar type, None, bool, int, "

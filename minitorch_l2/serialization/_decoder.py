@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..nn.module import Module
-from .classes import resolve_class
-from .format import (
+from ._classes import resolve_class
+from ._format import (
     FORMAT_NAME,
     FORMAT_VERSION,
     NON_FINITE_FLOATS,
