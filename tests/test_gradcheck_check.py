@@ -10,7 +10,12 @@ from hypothesis import given, settings
 
 import minitorch_l2
 from minitorch_l2 import nn
-from minitorch_l2.gradcheck import GradcheckError, check_criterion, check_module
+from minitorch_l2.gradcheck import (
+    GradcheckError,
+    analytic_jacobian,
+    check_criterion,
+    check_module,
+)
 
 from .strategies import linear_cases
 
@@ -213,6 +218,51 @@ def test_state_is_restored_when_backward_raises():
     report = check_module(layer, X)
     assert "RuntimeError: planted" in report.problems[0]
     assert np.all(layer.grad_weight == 0)
+
+
+# ---------------------------------------------------------------- compute_grad_input=False
+class ScaledGradInputLinear(nn.Linear):
+    """grad_input 1% too large: findable only if grad_input is computed at all."""
+
+    def update_grad_input(self, input, grad_output):
+        return 1.01 * (grad_output @ self.weight)
+
+
+class FirstLayerLinear(ScaledGradInputLinear):
+    compute_grad_input = False  # the class default, no instance attribute
+
+
+def test_compute_grad_input_false_is_switched_on_for_the_check_and_restored():
+    layer = ScaledGradInputLinear(3, 2)
+    layer.compute_grad_input = False
+    report = check_module(layer, X)
+    # The input is really checked: its planted 1% error is found, with the usual diagnosis.
+    assert [entry.name for entry in report.failures] == ["input"], str(report)
+    assert report["input"].diagnosis.startswith("off by a constant factor 1.01 ")
+    assert any("compute_grad_input was False on nn.Linear(3 -> 2)" in n for n in report.notes)
+    assert "compute_grad_input was False" in str(report)
+    assert vars(layer)["compute_grad_input"] is False
+    assert layer.backward(X, np.ones((4, 2))) is None  # still skipping after the check
+
+
+def test_a_class_default_compute_grad_input_leaves_no_instance_attribute_behind():
+    layer = FirstLayerLinear(3, 2)
+    report = check_module(layer, X)
+    assert report["input"].diagnosis.startswith("off by a constant factor 1.01 ")
+    assert "compute_grad_input" not in vars(layer)
+
+
+def test_compute_grad_input_false_on_a_sequential_checks_its_input():
+    net = mlp()
+    net.compute_grad_input = False  # the first Linear's flag
+    report = check_module(net, X)
+    assert report.ok, str(report)
+    assert list(report.entries)[0] == "input"
+    assert report["input"].failing == 0 and report["input"].problem is None
+    assert net.get(0).compute_grad_input is False
+    jacobian = analytic_jacobian(net, X, params=False)["input"]  # the building block too
+    assert jacobian.shape == (X.size, 8)
+    assert net.get(0).compute_grad_input is False
 
 
 # ---------------------------------------------------------------- float32

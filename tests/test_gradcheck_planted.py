@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from minitorch_l2 import nn
-from minitorch_l2.gradcheck import check_module
+from minitorch_l2.gradcheck import analytic_jacobian, check_module
 
 RNG = np.random.default_rng(7)
 BATCH = RNG.uniform(-2, 2, (4, 3))
@@ -256,3 +256,50 @@ def test_ignoring_grad_output_also_fails_the_zero_grad_output_check():
     report = check_module(TanhIgnoringGradOutput(), BATCH)
     zero = {check.name: check for check in report.properties}["zero grad_output -> zero gradients"]
     assert not zero.ok and "ignores grad_output" in zero.detail
+
+
+# ---------------------------------------------------------------- None instead of a gradient
+class TanhWithoutReturn(nn.Module):
+    """Computes grad_input into a local and forgets both ``return`` and ``self.grad_input``."""
+
+    def update_output(self, input):
+        self.output = np.tanh(input)
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        grad = grad_output * (1 - self.output**2)  # noqa: F841 (the planted bug)
+
+
+class NoneWeightGradLinear(nn.Linear):
+    """Sets grad_weight to None (a "reset" in the wrong place) and accumulates only the bias."""
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight = None
+        self.grad_bias += scale * grad_output.sum(0)
+
+
+def test_backward_returning_none_says_so_and_not_that_a_shape_is_wrong():
+    report = check_module(TanhWithoutReturn(), BATCH)
+    assert [entry.name for entry in report.failures] == ["input"]
+    problem = report["input"].problem
+    assert problem == (
+        "backward returned None for grad_input (does update_grad_input return or set "
+        "self.grad_input?)"
+    )
+    assert "shape" not in problem
+    assert problem in str(report)
+
+
+def test_a_none_parameter_gradient_is_named_and_the_layer_restored():
+    layer = NoneWeightGradLinear(3, 2)
+    grad_weight = layer.grad_weight
+    report = check_module(layer, BATCH)
+    assert [entry.name for entry in report.failures] == ["weight"], str(report)
+    assert report["weight"].problem.startswith("the gradient of weight is None")
+    assert "shape ()" not in str(report)
+    assert layer.grad_weight is grad_weight  # the None rebinding is undone
+
+
+def test_analytic_jacobian_names_a_none_gradient():
+    with pytest.raises(ValueError, match="backward returned None for grad_input"):
+        analytic_jacobian(TanhWithoutReturn(), BATCH)

@@ -28,7 +28,7 @@ from .inputs import Input, arrays_of, copy_input, copy_target, named_arrays
 from .numerical import numerical_jacobian
 from .properties import criterion_properties, module_properties
 from .report import GradcheckError, GradcheckReport, TensorCheck
-from .state import preserved_parameters
+from .state import grad_input_enabled, preserved_parameters
 
 FLOAT64 = np.dtype(np.float64)
 
@@ -69,6 +69,11 @@ def check_module(
     -------
     GradcheckReport
         ``report.ok``, ``report.max_abs_error``, ``report["weight"]``; ``print(report)``.
+
+    Notes
+    -----
+    A module (or a container's first module) with ``compute_grad_input = False`` is checked
+    with the flag switched on, and the report notes it; the flag is off again afterwards.
     """
     _check_settings("check_module", eps, atol, rtol)
     arrays = named_arrays(input, "check_module")
@@ -79,7 +84,12 @@ def check_module(
     notes = _dtype_notes(subject, check_dtype, param_dtypes, {a.dtype for _, a in arrays})
     checked = module if param_dtypes <= {check_dtype} else module.clone().type(check_dtype)
     work = copy_input(input, check_dtype)
-    with preserved_parameters(checked):
+    with grad_input_enabled(checked) as switched, preserved_parameters(checked):
+        if switched:
+            notes.append(
+                f"compute_grad_input was False on {', '.join(switched)}: switched on for the "
+                f"check so that grad_input is checked too, and off again after"
+            )
         properties = module_properties(checked, work, params)
         problems: list[str] = []
         rows = _rows(lambda: backward_rows(checked, work, params), problems)
