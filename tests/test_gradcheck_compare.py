@@ -76,7 +76,10 @@ def test_constant_factor_is_found_for_a_multiple_and_always_fits(seed, factor, s
     fit = ConstantFactor(ATOL, RTOL)
     for part_a, part_n in zip(np.array_split(analytic, blocks), np.array_split(numeric, blocks)):
         fit.add(part_a, part_n)
-    c = fit.factor()
+    c = fit.factor(float(analytic @ analytic))
+    if np.count_nonzero(np.abs(numeric) > ATOL) < 2:
+        assert c is None  # one ratio (or none) above atol determines nothing
+        return
     assert c is not None  # analytic ≈ factor · numeric, so some c exists
     assert close(analytic, c * numeric, ATOL, RTOL * (1 + 1e-9))  # and the one given fits
 
@@ -89,12 +92,33 @@ def test_a_factor_is_only_claimed_when_it_fits(seed):
     analytic = numeric * rng.choice([1.0, 1.5, -1.0], 12)  # usually no single factor
     fit = ConstantFactor(ATOL, RTOL)
     fit.add(analytic, numeric)
-    c = fit.factor()
+    c = fit.factor(float(analytic @ analytic))
     if c is not None:
         assert close(analytic, c * numeric, ATOL, RTOL * (1 + 1e-9))
     else:  # none of the least-squares fit, nor the candidate ratios, fits
         candidates = [np.vdot(analytic, numeric) / np.vdot(numeric, numeric), 1.0, 1.5, -1.0]
         assert not any(close(analytic, k * numeric, ATOL, RTOL) for k in candidates)
+
+
+def test_tiny_noise_is_neither_a_zero_gradient_nor_a_constant_factor():
+    # |a| ~ 1e-9 everywhere: within atol of 0, but not 0, and not proportional to numeric
+    # (c ≈ 0 fits element-wise; the direction does not).
+    rng = np.random.default_rng(8)
+    numeric = rng.uniform(-2, 2, (9, 6))
+    analytic = 1e-9 * rng.normal(size=numeric.shape)
+    check = compare_jacobians("weight", (3, 3), (2, 3), analytic, numeric, ATOL, RTOL)
+    assert not check.ok and check.diagnosis is None
+
+
+def test_a_factor_needs_two_numeric_elements_above_atol():
+    # One nonzero numeric element among many: a/n "fits" by construction, says nothing.
+    numeric = np.zeros((6, 1))
+    numeric[2, 0] = -0.75
+    one = compare_jacobians("input", (2, 3), (), 2 * numeric, numeric, ATOL, RTOL)
+    assert not one.ok and one.diagnosis is None
+    numeric[4, 0] = 0.5  # a second one: now the ratio is tested
+    two = compare_jacobians("input", (2, 3), (), 2 * numeric, numeric, ATOL, RTOL)
+    assert two.diagnosis.startswith("off by a constant factor 2 ")
 
 
 # ---------------------------------------------------------------- what the report keeps

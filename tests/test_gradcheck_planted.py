@@ -303,3 +303,26 @@ def test_a_none_parameter_gradient_is_named_and_the_layer_restored():
 def test_analytic_jacobian_names_a_none_gradient():
     with pytest.raises(ValueError, match="backward returned None for grad_input"):
         analytic_jacobian(TanhWithoutReturn(), BATCH)
+
+
+# ---------------------------------------------------------------- diagnoses that must not mislead
+class MicroScaledTanh(nn.Tanh):
+    """grad_input scaled by 1e-6 (a stray unit conversion): tiny, but not zero."""
+
+    def update_grad_input(self, input, grad_output):
+        return 1e-6 * grad_output * (1 - self.output**2)
+
+
+def test_a_tiny_gradient_is_a_factor_not_zero():
+    report = check_module(MicroScaledTanh(), BATCH)
+    diagnosis = report["input"].diagnosis
+    assert "zero" not in diagnosis, str(report)
+    assert diagnosis.startswith("off by a constant factor 1e-06 "), str(report)
+
+
+def test_one_nonzero_element_is_no_evidence_of_a_constant_factor():
+    # Linear(1, 1) on a vector: each Jacobian is one element, so any wrong value is "a factor".
+    report = check_module(DoubleBiasGradLinear(1, 1), np.array([0.7]))
+    assert [entry.name for entry in report.failures] == ["bias"]
+    assert report["bias"].diagnosis is None
+    assert "bias: 1 of 1 elements differ" in str(report)

@@ -42,9 +42,16 @@ class ConstantFactor:
         hi = max((a + atol)/(1 + rtol), (a + atol)/(1 − rtol)),
 
     so c lies between lo/n and hi/n when n ≠ 0 (the smaller one is the lower bound), and n = 0
-    needs |a| ≤ atol. The intersection
-    over all elements is again an interval, kept as two running numbers: one pass, no full-size
-    array. The reported c is the least-squares fit c = (a·n) / (n·n), clipped into it.
+    needs |a| ≤ atol. The intersection over all elements is again an interval, kept as two
+    running numbers: one pass, no full-size array. The reported c is the least-squares fit
+    c = (a·n) / (n·n), clipped into it.
+
+    A fitted c means something only if it could have failed to fit:
+
+    - with fewer than 2 elements where |n| > atol, one ratio a/n fits by construction;
+    - when c = 0 fits too (every |a| ≤ atol), closeness cannot tell c from 0, so the direction
+      must match as well: the residual of the fit, ‖a‖² − (a·n)²/‖n‖² (= ‖a‖² sin²∠(a, n)),
+      must be at most (rtol·‖a‖)². A gradient scaled by 1e-6 passes that; noise does not.
     """
 
     def __init__(self, atol: float, rtol: float) -> None:
@@ -52,6 +59,7 @@ class ConstantFactor:
         self.low, self.high = -math.inf, math.inf
         self.possible = rtol < 1  # a tolerance of 100% or more cannot tell one factor from another
         self.a_dot_n = self.n_dot_n = 0.0
+        self.significant = 0  # elements with |n| > atol
 
     def add(self, a: np.ndarray, n: np.ndarray, fails: np.ndarray | None = None) -> None:
         """Fold in one block of analytic ``a`` and numeric ``n`` values (any matching shape).
@@ -66,6 +74,7 @@ class ConstantFactor:
         a, n = a[nonzero], n[nonzero]
         self.a_dot_n += float(np.dot(a, n))
         self.n_dot_n += float(np.dot(n, n))
+        self.significant += int(np.count_nonzero(np.abs(n) > self.atol))
         if not self.possible:
             return
         atol, shrink, grow = self.atol, 1 / (1 + self.rtol), 1 / (1 - self.rtol)
@@ -86,13 +95,20 @@ class ConstantFactor:
         self.low, self.high = max(self.low, low), min(self.high, high)
         self.possible = self.low <= self.high
 
-    def factor(self) -> float | None:
-        """A c with analytic ≈ c · numeric everywhere (least squares when it fits), or None."""
-        if not self.possible or self.n_dot_n == 0:
+    def factor(self, a_dot_a: float) -> float | None:
+        """A c with analytic ≈ c · numeric everywhere that the data really determine, or None.
+
+        ``a_dot_a`` is ‖a‖² over all elements (used only when c = 0 also fits).
+        """
+        if not self.possible or self.n_dot_n == 0 or self.significant < 2:
             return None
         fit = self.a_dot_n / self.n_dot_n
         if not math.isfinite(fit):
             return None
+        if self.low <= 0 <= self.high:
+            residual = a_dot_a - self.a_dot_n * fit  # ‖a‖² − (a·n)²/‖n‖²
+            if not residual <= (self.rtol**2) * a_dot_a:
+                return None
         return min(max(fit, self.low), self.high)
 
 
@@ -121,8 +137,8 @@ class ValueEvidence:
     ) -> None:
         self.name, self.shape, self.by_output = name, tuple(shape), by_output
         self.atol, self.rtol = atol, rtol
-        self.analytic_flat = self.numeric_flat = True
-        self.analytic_same_columns = AllClose(atol, rtol)
+        self.analytic_zero = self.numeric_flat = True
+        self.analytic_same_columns = True
         self.numeric_same_columns = AllClose(atol, rtol)
         self.transposed: AllClose | None = None
         if len(self.shape) == 2 and self.shape[0] == self.shape[1] > 1:
@@ -143,12 +159,18 @@ class ValueEvidence:
 
         ``fails`` marks the block's failing elements (None when none failed).
         """
-        atol = self.atol
-        self.analytic_flat = self.analytic_flat and not np.any(np.abs(analytic) > atol)
-        self.numeric_flat = self.numeric_flat and not np.any(np.abs(numeric) > atol)
+        # "Zero" is exact for the analytic gradient (a forgotten gradient is exactly 0; one
+        # scaled by 1e-6 is not, and is diagnosed as a factor), but within atol for the numeric
+        # one, whose finite differences carry rounding noise.
+        self.analytic_zero = self.analytic_zero and not np.any(analytic)
+        self.numeric_flat = self.numeric_flat and not np.any(np.abs(numeric) > self.atol)
         if analytic.shape[0] > 1:
-            # Column 0 of J (the gradient for grad_output = e₀) is row 0 here.
-            self.analytic_same_columns.add(analytic, analytic[:1])
+            # Column 0 of J (the gradient for grad_output = e₀) is row 0 here. A backward that
+            # ignores grad_output repeats one computation: its columns are equal bit for bit
+            # (a tolerance would call any gradient smaller than atol "the same everywhere").
+            self.analytic_same_columns = self.analytic_same_columns and bool(
+                np.all(analytic == analytic[:1])
+            )
             self.numeric_same_columns.add(numeric, numeric[:1])
         if self.transposed is not None and self.transposed.ok:
             rows = self.swap[start : start + analytic.shape[1]]
@@ -158,23 +180,24 @@ class ValueEvidence:
     def diagnosis(self) -> str | None:
         """Name the pattern of a wrong gradient, or None when none is evident.
 
-        Tried in order: the gradient is zero; the output does not depend on the tensor; every
-        column of J is the same (backward ignores grad_output); J matches after transposing a
-        square tensor; J = c·numeric for a constant c (c = −1: sign flipped).
+        Tried in order: the gradient is exactly zero; the output does not depend on the tensor
+        (numeric within atol of 0); every column of J is exactly the same (backward ignores
+        grad_output); J matches after transposing a square tensor; J = c·numeric for a constant
+        c determined by at least 2 elements (c = −1: sign flipped).
         """
         name = self.name
-        if self.analytic_flat and not self.numeric_flat:
+        if self.analytic_zero and not self.numeric_flat:
             if name.startswith("input"):
                 return "input gradient is zero (does update_grad_input fill grad_input?)"
             return (
                 f"parameter gradient is zero (does acc_grad_parameters add into the gradient "
                 f"of {name}?)"
             )
-        if self.numeric_flat and not self.analytic_flat:
+        if self.numeric_flat and not self.analytic_zero:
             return f"the output does not depend on {name}, yet the analytic gradient is not zero"
         if (
             self.by_output.shape[0] > 1
-            and self.analytic_same_columns.ok
+            and self.analytic_same_columns
             and not self.numeric_same_columns.ok
         ):
             return (
@@ -182,7 +205,8 @@ class ValueEvidence:
             )
         if self.transposed is not None and self.transposed.ok:
             return "analytic ≈ numeric transposed"
-        factor = self.factor.factor()
+        analytic = self.by_output
+        factor = self.factor.factor(float(np.einsum("ij,ij->", analytic, analytic)))
         if factor is not None and factor != 0:
             if abs(factor + 1) <= max(self.rtol, 1e-9):
                 return "sign flipped: analytic ≈ −numeric (factor −1)"
