@@ -364,6 +364,12 @@ def test_random_forward_and_random_backward_are_flagged():
     backward = properties(report)["backward deterministic"]
     assert not backward.ok and "grad_input" in backward.detail
     assert not report.ok
+    # Its noise also makes a zero grad_output give a nonzero gradient; that is not evidence
+    # of a gradient ignoring grad_output, and the detail must not claim it.
+    zero = properties(report)["zero grad_output -> zero gradients"]
+    assert not zero.ok
+    assert "ignores grad_output" not in zero.detail
+    assert "nondeterministic" in zero.detail and zero.detail.startswith("grad_input has max")
 
 
 # ---------------------------------------------------------------- criteria
