@@ -42,7 +42,20 @@ def test_built_in_layers_pass_with_their_tensor_names():
         assert report.ok, str(report)
         assert list(report.entries) == names
         assert report.max_abs_error < 1e-7
-        assert all(check.ok for check in report.properties) and len(report.properties) == 5
+        assert all(check.ok for check in report.properties)
+        with_parameters = names != ["input"]
+        assert [c.name for c in report.properties] == [
+            "forward leaves input unchanged",
+            "forward deterministic",
+            "backward deterministic",
+            "backward leaves input and grad_output unchanged",
+            "zero grad_output -> zero gradients",
+        ] + with_parameters * [
+            "parameter gradients accumulate",
+            "backward scale multiplies parameter gradients",
+        ]
+    # params=False checks no parameter gradient at all, so neither of their properties.
+    assert len(check_module(mlp(), X, params=False).properties) == 5
 
 
 def test_params_false_checks_only_the_input():

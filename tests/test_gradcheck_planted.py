@@ -326,3 +326,85 @@ def test_one_nonzero_element_is_no_evidence_of_a_constant_factor():
     assert [entry.name for entry in report.failures] == ["bias"]
     assert report["bias"].diagnosis is None
     assert "bias: 1 of 1 elements differ" in str(report)
+
+
+# ---------------------------------------------------------------- accumulation and scale
+class OverwritingLinear(nn.Linear):
+    """Assigns the weight gradient (``[...] =``) where it must add (``+=``)."""
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight[...] = scale * grad_output.T @ input
+        self.grad_bias += scale * grad_output.sum(0)
+
+
+class ScaleIgnoringLinear(nn.Linear):
+    """Adds the bias gradient without its ``scale``."""
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight += scale * grad_output.T @ input
+        self.grad_bias += grad_output.sum(0)
+
+
+class ScaledGradInputLinear(nn.Linear):
+    """Applies ``scale`` to grad_input too (Torch applies it to parameter gradients only)."""
+
+    def backward(self, input, grad_output, scale=1.0):
+        return scale * super().backward(input, grad_output, scale)
+
+
+class NoScaleArgumentLinear(nn.Linear):
+    """A backward written without Torch's ``scale`` argument."""
+
+    def backward(self, input, grad_output):
+        return super().backward(input, grad_output)
+
+
+PLANTED_CONTRACT = [
+    # (id, module class, failing property, expected detail text)
+    (
+        "gradient assigned, not accumulated",
+        OverwritingLinear,
+        "parameter gradients accumulate",
+        "parameter gradient overwritten instead of accumulated: two backwards without zeroing "
+        "leave the gradient of weight at 1x",
+    ),
+    (
+        "scale ignored",
+        ScaleIgnoringLinear,
+        "backward scale multiplies parameter gradients",
+        "backward(..., scale=0.5) left the gradient of bias unscaled: acc_grad_parameters "
+        "ignores scale",
+    ),
+    (
+        "scale applied to grad_input",
+        ScaledGradInputLinear,
+        "backward scale multiplies parameter gradients",
+        "backward(..., scale=0.5) changes grad_input (0.5x the scale-1 one)",
+    ),
+    (
+        "no scale argument",
+        NoScaleArgumentLinear,
+        "backward scale multiplies parameter gradients",
+        "backward(input, grad_output, 0.5) raised TypeError",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "cls, failing, detail", [p[1:] for p in PLANTED_CONTRACT], ids=[p[0] for p in PLANTED_CONTRACT]
+)
+def test_a_broken_gradient_contract_fails_with_its_diagnosis(cls, failing, detail):
+    layer = cls(3, 2)
+    layer.grad_weight[...] = 0.25  # accumulated by the user before the check
+    layer.grad_bias[...] = -1.5
+    before = [a.tobytes() for a in (layer.weight, layer.bias, layer.grad_weight, layer.grad_bias)]
+    report = check_module(layer, BATCH)
+    # The Jacobians are right (the checker zeroes first, with scale 1): only the contract fails.
+    assert all(entry.ok for entry in report.entries.values()), str(report)
+    assert not report.ok
+    failed = [check for check in report.properties if not check.ok]
+    assert [check.name for check in failed] == [failing], str(report)
+    assert failed[0].detail.startswith(detail), failed[0].detail
+    assert f"FAIL {failing}: {detail}" in " ".join(str(report).split())  # as wrapped
+    after = [a.tobytes() for a in (layer.weight, layer.bias, layer.grad_weight, layer.grad_bias)]
+    assert after == before  # the user's accumulated gradients are back, bit for bit

@@ -100,7 +100,7 @@ def check_module(
                 f"compute_grad_input was False on {', '.join(switched)}: switched on for the "
                 f"check so that grad_input is checked too, and off again after"
             )
-        properties = module_properties(checked, work, params)
+        properties = module_properties(checked, work, params, atol, rtol)
         problems: list[str] = []
         rows = _rows(lambda: backward_rows(checked, work, params), problems)
         output_shape = np.shape(checked.forward(copy_input(work)))

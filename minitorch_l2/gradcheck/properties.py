@@ -6,7 +6,8 @@
   corrupts the layer before it in a Sequential);
 - backward is deterministic: two runs with one random grad_output give identical gradients;
 - a zero grad_output gives zero gradients: backward is linear in grad_output (J·0 = 0), so
-  anything else means the gradient ignores grad_output.
+  anything else means the gradient ignores grad_output;
+- parameter gradients accumulate and follow ``scale`` (see :mod:`.accumulation`).
 
 Every backward here is preceded by a forward at the same input and by zeroed parameter
 gradients; the caller restores the module's parameters afterwards.
@@ -16,13 +17,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from .accumulation import accumulation_properties
 from .inputs import Input, copy_input, copy_target, same_value, split_gradient
 from .report import PropertyCheck
 from .state import zero_gradients
 
 
-def module_properties(module: object, input: Input, params: bool = True) -> list[PropertyCheck]:
-    """Determinism, unchanged arguments and zero-in-zero-out for a module at ``input``.
+def module_properties(
+    module: object,
+    input: Input,
+    params: bool = True,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> list[PropertyCheck]:
+    """Determinism, unchanged arguments and zero-in-zero-out for a module at ``input``; with
+    ``params``, also that parameter gradients accumulate and follow ``scale``.
 
     Stops early (returning the checks made so far) when backward raises: the tensor checks
     report that exception.
@@ -55,6 +64,8 @@ def module_properties(module: object, input: Input, params: bool = True) -> list
         )
     )
     checks.append(_zero_in_zero_out(zero[2], deterministic.ok))
+    if params:
+        checks += accumulation_properties(module, input, grad_output, atol, rtol, deterministic.ok)
     return checks
 
 

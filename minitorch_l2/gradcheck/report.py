@@ -139,9 +139,9 @@ class GradcheckReport:
         passed = [check.name for check in self.properties if check.ok]
         if passed:
             lines += _wrapped("also ok: " + "; ".join(passed))
-        lines += [
-            f"  FAIL {check.name}: {check.detail}" for check in self.properties if not check.ok
-        ]
+        for check in self.properties:
+            if not check.ok:
+                lines += _wrapped(f"FAIL {check.name}: {check.detail}")
         for entry in self.failures:
             if entry.checked:
                 lines += [""] + _failure(entry)
