@@ -58,6 +58,27 @@ def test_built_in_layers_pass_with_their_tensor_names():
     assert len(check_module(mlp(), X, params=False).properties) == 5
 
 
+class TransposedWeightLinear(nn.Linear):
+    """grad_weight += xᵀG instead of Gᵀx (the same shape for a square layer)."""
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight += scale * input.T @ grad_output
+        self.grad_bias += scale * grad_output.sum(0)
+
+
+def test_nested_containers_name_tensors_by_their_path():
+    # (0) Linear(3, 2), (1) Sequential((0) Tanh, (1) Linear(2, 2) with a planted bug).
+    net = nn.Sequential(nn.Linear(3, 2), nn.Sequential(nn.Tanh(), TransposedWeightLinear(2, 2)))
+    inner = net.get(1).get(1)
+    inner.grad_weight[...] = 3.0
+    report = check_module(net, X)
+    assert list(report.entries) == ["input", "0.weight", "0.bias", "1.1.weight", "1.1.bias"]
+    assert [entry.name for entry in report.failures] == ["1.1.weight"], str(report)
+    assert report["1.1.weight"].diagnosis == "analytic ≈ numeric transposed"
+    assert "1.1.weight: analytic ≈ numeric transposed" in str(report)
+    assert np.all(inner.grad_weight == 3.0)  # restored inside the nested container too
+
+
 def test_params_false_checks_only_the_input():
     report = check_module(mlp(), X, params=False)
     assert list(report.entries) == ["input"]
@@ -353,6 +374,20 @@ def test_backward_modifying_grad_output_is_flagged():
     report = check_module(Clobbering(), X)
     check = properties(report)["backward leaves input and grad_output unchanged"]
     assert not check.ok and "grad_output modified in place" in check.detail
+
+
+def test_backward_modifying_its_input_is_flagged():
+    class InputClobberingTanh(nn.Tanh):
+        def update_grad_input(self, input, grad_output):
+            grad = grad_output * (1 - self.output**2)
+            input *= 0  # reuses the input as scratch space: the layer before it sees zeros
+            return grad
+
+    report = check_module(InputClobberingTanh(), X)
+    assert report["input"].ok, str(report)  # every backward got its own copy
+    check = properties(report)["backward leaves input and grad_output unchanged"]
+    assert not check.ok and check.detail == "input modified in place"
+    assert "FAIL backward leaves input and grad_output unchanged: input modified" in str(report)
 
 
 def test_random_forward_and_random_backward_are_flagged():
