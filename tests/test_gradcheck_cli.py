@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,30 @@ def test_reseeding_leaves_the_callers_generator_alone():
     minitorch_l2.manual_seed(11)
     RECIPES[TRAINING_DROPOUT].check(np.random.default_rng(0))
     assert np.array_equal(minitorch_l2.generator().uniform(size=3), expected)
+
+
+# ---------------------------------------------------------------- the table in the docs
+def table_rows(text: str) -> list[tuple[str, str, str]]:
+    """(module, tensors checked, result) of each row of a CLI table; the errors are left out."""
+    lines = text.strip().splitlines()
+    assert lines[0].split() == ["module", "tensors", "checked", "max", "abs", "error", "result"]
+    rows = []
+    for line in lines[1:]:
+        if not line.strip():
+            break
+        module, tensors, _, result = re.split(r"\s{2,}", line.strip())
+        rows.append((module, tensors, result))
+    return rows
+
+
+def test_the_cli_table_in_the_docs_matches_a_real_run(capsys):
+    docs = (ROOT / "docs" / "gradcheck.md").read_text(encoding="utf-8")
+    shown = next(
+        block
+        for block in re.findall(r"^```text\n(.*?)^```", docs, re.MULTILINE | re.DOTALL)
+        if block.startswith("module ")
+    )
+    assert main(["--seed", "0"]) == 0
+    run = capsys.readouterr().out
+    assert table_rows(shown) == table_rows(run)
+    assert shown.strip().splitlines()[-1] == run.strip().splitlines()[-1]  # "21 of 21 passed"

@@ -66,7 +66,7 @@ class TensorCheck:
 
 @dataclass(frozen=True)
 class PropertyCheck:
-    """A check beyond the Jacobian (determinism, zero grad_output, input unchanged)."""
+    """A check beyond the Jacobian (determinism, zero grad_output, accumulation, scale, ...)."""
 
     name: str
     ok: bool
