@@ -10,7 +10,12 @@ from hypothesis import given, settings
 
 import minitorch_l2
 from minitorch_l2 import nn
-from minitorch_l2.gradcheck import GradcheckError, check_criterion, check_module
+from minitorch_l2.gradcheck import (
+    GradcheckError,
+    analytic_jacobian,
+    check_criterion,
+    check_module,
+)
 
 from .strategies import linear_cases
 
@@ -37,7 +42,41 @@ def test_built_in_layers_pass_with_their_tensor_names():
         assert report.ok, str(report)
         assert list(report.entries) == names
         assert report.max_abs_error < 1e-7
-        assert all(check.ok for check in report.properties) and len(report.properties) == 5
+        assert all(check.ok for check in report.properties)
+        with_parameters = names != ["input"]
+        assert [c.name for c in report.properties] == [
+            "forward leaves input unchanged",
+            "forward deterministic",
+            "backward deterministic",
+            "backward leaves input and grad_output unchanged",
+            "zero grad_output -> zero gradients",
+        ] + with_parameters * [
+            "parameter gradients accumulate",
+            "backward scale multiplies parameter gradients",
+        ]
+    # params=False checks no parameter gradient at all, so neither of their properties.
+    assert len(check_module(mlp(), X, params=False).properties) == 5
+
+
+class TransposedWeightLinear(nn.Linear):
+    """grad_weight += xᵀG instead of Gᵀx (the same shape for a square layer)."""
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight += scale * input.T @ grad_output
+        self.grad_bias += scale * grad_output.sum(0)
+
+
+def test_nested_containers_name_tensors_by_their_path():
+    # (0) Linear(3, 2), (1) Sequential((0) Tanh, (1) Linear(2, 2) with a planted bug).
+    net = nn.Sequential(nn.Linear(3, 2), nn.Sequential(nn.Tanh(), TransposedWeightLinear(2, 2)))
+    inner = net.get(1).get(1)
+    inner.grad_weight[...] = 3.0
+    report = check_module(net, X)
+    assert list(report.entries) == ["input", "0.weight", "0.bias", "1.1.weight", "1.1.bias"]
+    assert [entry.name for entry in report.failures] == ["1.1.weight"], str(report)
+    assert report["1.1.weight"].diagnosis == "analytic ≈ numeric transposed"
+    assert "1.1.weight: analytic ≈ numeric transposed" in str(report)
+    assert np.all(inner.grad_weight == 3.0)  # restored inside the nested container too
 
 
 def test_params_false_checks_only_the_input():
@@ -215,6 +254,51 @@ def test_state_is_restored_when_backward_raises():
     assert np.all(layer.grad_weight == 0)
 
 
+# ---------------------------------------------------------------- compute_grad_input=False
+class ScaledGradInputLinear(nn.Linear):
+    """grad_input 1% too large: findable only if grad_input is computed at all."""
+
+    def update_grad_input(self, input, grad_output):
+        return 1.01 * (grad_output @ self.weight)
+
+
+class FirstLayerLinear(ScaledGradInputLinear):
+    compute_grad_input = False  # the class default, no instance attribute
+
+
+def test_compute_grad_input_false_is_switched_on_for_the_check_and_restored():
+    layer = ScaledGradInputLinear(3, 2)
+    layer.compute_grad_input = False
+    report = check_module(layer, X)
+    # The input is really checked: its planted 1% error is found, with the usual diagnosis.
+    assert [entry.name for entry in report.failures] == ["input"], str(report)
+    assert report["input"].diagnosis.startswith("off by a constant factor 1.01 ")
+    assert any("compute_grad_input was False on nn.Linear(3 -> 2)" in n for n in report.notes)
+    assert "compute_grad_input was False" in str(report)
+    assert vars(layer)["compute_grad_input"] is False
+    assert layer.backward(X, np.ones((4, 2))) is None  # still skipping after the check
+
+
+def test_a_class_default_compute_grad_input_leaves_no_instance_attribute_behind():
+    layer = FirstLayerLinear(3, 2)
+    report = check_module(layer, X)
+    assert report["input"].diagnosis.startswith("off by a constant factor 1.01 ")
+    assert "compute_grad_input" not in vars(layer)
+
+
+def test_compute_grad_input_false_on_a_sequential_checks_its_input():
+    net = mlp()
+    net.compute_grad_input = False  # the first Linear's flag
+    report = check_module(net, X)
+    assert report.ok, str(report)
+    assert list(report.entries)[0] == "input"
+    assert report["input"].failing == 0 and report["input"].problem is None
+    assert net.get(0).compute_grad_input is False
+    jacobian = analytic_jacobian(net, X, params=False)["input"]  # the building block too
+    assert jacobian.shape == (X.size, 8)
+    assert net.get(0).compute_grad_input is False
+
+
 # ---------------------------------------------------------------- float32
 def test_float32_module_is_checked_through_a_float64_clone():
     layer = nn.Linear(3, 2).float()
@@ -292,6 +376,20 @@ def test_backward_modifying_grad_output_is_flagged():
     assert not check.ok and "grad_output modified in place" in check.detail
 
 
+def test_backward_modifying_its_input_is_flagged():
+    class InputClobberingTanh(nn.Tanh):
+        def update_grad_input(self, input, grad_output):
+            grad = grad_output * (1 - self.output**2)
+            input *= 0  # reuses the input as scratch space: the layer before it sees zeros
+            return grad
+
+    report = check_module(InputClobberingTanh(), X)
+    assert report["input"].ok, str(report)  # every backward got its own copy
+    check = properties(report)["backward leaves input and grad_output unchanged"]
+    assert not check.ok and check.detail == "input modified in place"
+    assert "FAIL backward leaves input and grad_output unchanged: input modified" in str(report)
+
+
 def test_random_forward_and_random_backward_are_flagged():
     class Noisy(nn.Module):
         def __init__(self, where):
@@ -314,6 +412,12 @@ def test_random_forward_and_random_backward_are_flagged():
     backward = properties(report)["backward deterministic"]
     assert not backward.ok and "grad_input" in backward.detail
     assert not report.ok
+    # Its noise also makes a zero grad_output give a nonzero gradient; that is not evidence
+    # of a gradient ignoring grad_output, and the detail must not claim it.
+    zero = properties(report)["zero grad_output -> zero gradients"]
+    assert not zero.ok
+    assert "ignores grad_output" not in zero.detail
+    assert "nondeterministic" in zero.detail and zero.detail.startswith("grad_input has max")
 
 
 # ---------------------------------------------------------------- criteria

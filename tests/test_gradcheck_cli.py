@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,9 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import minitorch_l2
 from minitorch_l2 import nn
+from minitorch_l2.gradcheck import check_module
 from minitorch_l2.gradcheck.__main__ import main
 from minitorch_l2.gradcheck.builtins import NO_RECIPE, RECIPES, Recipe, recipe, uniform
+from minitorch_l2.gradcheck.reseeded import ReseededDropout
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -119,3 +123,73 @@ def test_cli_fails_with_the_report_of_a_failing_recipe(capsys):
 def test_recipe_names_are_unique():
     with pytest.raises(ValueError, match="defined twice"):
         recipe("Tanh", nn.Tanh, uniform(2))
+
+
+# ---------------------------------------------------------------- Dropout in training mode
+TRAINING_DROPOUT = "Dropout, training, fixed mask"
+
+
+def test_training_dropout_recipe_checks_the_masked_rescaled_backward():
+    layer = RECIPES[TRAINING_DROPOUT].make()
+    assert isinstance(layer, nn.Dropout) and layer.train  # the mask is really applied
+    x = np.random.default_rng(0).uniform(-2, 2, (5, 4))
+    report = check_module(layer, x, keep_jacobians=True)
+    assert report.ok, str(report)
+    # y = x ⊙ m with mᵢ ∈ {0, 1/(1 − p)} = {0, 2}: the Jacobian is diag(m), and this one has both.
+    jacobian = report["input"].analytic
+    mask = np.diag(jacobian)
+    assert np.array_equal(jacobian, np.diag(mask))
+    assert set(mask) == {0.0, 2.0}
+    np.testing.assert_allclose(report["input"].numeric, jacobian, atol=1e-9)
+    assert np.array_equal(layer.forward(x), x * mask.reshape(x.shape))
+
+
+class UnscaledDropout(ReseededDropout):
+    """Backward forgets the 1/(1 − p): multiplies by the 0/1 keep pattern only."""
+
+    def update_grad_input(self, input, grad_output):
+        super().update_grad_input(input, grad_output)
+        return grad_output * (self.grad_input != 0)
+
+
+def test_training_dropout_recipe_catches_a_forgotten_rescale():
+    x = np.random.default_rng(0).uniform(-2, 2, (5, 4))
+    report = check_module(UnscaledDropout(0.5), x)
+    assert report["input"].diagnosis.startswith("off by a constant factor 0.5 "), str(report)
+    # With .evaluate(), the recipe Dropout had before, the same bug goes unseen.
+    assert check_module(UnscaledDropout(0.5).evaluate(), x).ok
+
+
+def test_reseeding_leaves_the_callers_generator_alone():
+    minitorch_l2.manual_seed(11)
+    expected = minitorch_l2.generator().uniform(size=3)
+    minitorch_l2.manual_seed(11)
+    RECIPES[TRAINING_DROPOUT].check(np.random.default_rng(0))
+    assert np.array_equal(minitorch_l2.generator().uniform(size=3), expected)
+
+
+# ---------------------------------------------------------------- the table in the docs
+def table_rows(text: str) -> list[tuple[str, str, str]]:
+    """(module, tensors checked, result) of each row of a CLI table; the errors are left out."""
+    lines = text.strip().splitlines()
+    assert lines[0].split() == ["module", "tensors", "checked", "max", "abs", "error", "result"]
+    rows = []
+    for line in lines[1:]:
+        if not line.strip():
+            break
+        module, tensors, _, result = re.split(r"\s{2,}", line.strip())
+        rows.append((module, tensors, result))
+    return rows
+
+
+def test_the_cli_table_in_the_docs_matches_a_real_run(capsys):
+    docs = (ROOT / "docs" / "gradcheck.md").read_text(encoding="utf-8")
+    shown = next(
+        block
+        for block in re.findall(r"^```text\n(.*?)^```", docs, re.MULTILINE | re.DOTALL)
+        if block.startswith("module ")
+    )
+    assert main(["--seed", "0"]) == 0
+    run = capsys.readouterr().out
+    assert table_rows(shown) == table_rows(run)
+    assert shown.strip().splitlines()[-1] == run.strip().splitlines()[-1]  # "21 of 21 passed"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from minitorch_l2 import nn
-from minitorch_l2.gradcheck import check_module
+from minitorch_l2.gradcheck import analytic_jacobian, check_module
 
 RNG = np.random.default_rng(7)
 BATCH = RNG.uniform(-2, 2, (4, 3))
@@ -256,3 +256,155 @@ def test_ignoring_grad_output_also_fails_the_zero_grad_output_check():
     report = check_module(TanhIgnoringGradOutput(), BATCH)
     zero = {check.name: check for check in report.properties}["zero grad_output -> zero gradients"]
     assert not zero.ok and "ignores grad_output" in zero.detail
+
+
+# ---------------------------------------------------------------- None instead of a gradient
+class TanhWithoutReturn(nn.Module):
+    """Computes grad_input into a local and forgets both ``return`` and ``self.grad_input``."""
+
+    def update_output(self, input):
+        self.output = np.tanh(input)
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        grad = grad_output * (1 - self.output**2)  # noqa: F841 (the planted bug)
+
+
+class NoneWeightGradLinear(nn.Linear):
+    """Sets grad_weight to None (a "reset" in the wrong place) and accumulates only the bias."""
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight = None
+        self.grad_bias += scale * grad_output.sum(0)
+
+
+def test_backward_returning_none_says_so_and_not_that_a_shape_is_wrong():
+    report = check_module(TanhWithoutReturn(), BATCH)
+    assert [entry.name for entry in report.failures] == ["input"]
+    problem = report["input"].problem
+    assert problem == (
+        "backward returned None for grad_input (does update_grad_input return or set "
+        "self.grad_input?)"
+    )
+    assert "shape" not in problem
+    assert problem in str(report)
+
+
+def test_a_none_parameter_gradient_is_named_and_the_layer_restored():
+    layer = NoneWeightGradLinear(3, 2)
+    grad_weight = layer.grad_weight
+    report = check_module(layer, BATCH)
+    assert [entry.name for entry in report.failures] == ["weight"], str(report)
+    assert report["weight"].problem.startswith("the gradient of weight is None")
+    assert "shape ()" not in str(report)
+    assert layer.grad_weight is grad_weight  # the None rebinding is undone
+
+
+def test_analytic_jacobian_names_a_none_gradient():
+    with pytest.raises(ValueError, match="backward returned None for grad_input"):
+        analytic_jacobian(TanhWithoutReturn(), BATCH)
+
+
+# ---------------------------------------------------------------- diagnoses that must not mislead
+class MicroScaledTanh(nn.Tanh):
+    """grad_input scaled by 1e-6 (a stray unit conversion): tiny, but not zero."""
+
+    def update_grad_input(self, input, grad_output):
+        return 1e-6 * grad_output * (1 - self.output**2)
+
+
+def test_a_tiny_gradient_is_a_factor_not_zero():
+    report = check_module(MicroScaledTanh(), BATCH)
+    diagnosis = report["input"].diagnosis
+    assert "zero" not in diagnosis, str(report)
+    assert diagnosis.startswith("off by a constant factor 1e-06 "), str(report)
+
+
+def test_one_nonzero_element_is_no_evidence_of_a_constant_factor():
+    # Linear(1, 1) on a vector: each Jacobian is one element, so any wrong value is "a factor".
+    report = check_module(DoubleBiasGradLinear(1, 1), np.array([0.7]))
+    assert [entry.name for entry in report.failures] == ["bias"]
+    assert report["bias"].diagnosis is None
+    assert "bias: 1 of 1 elements differ" in str(report)
+
+
+# ---------------------------------------------------------------- accumulation and scale
+class OverwritingLinear(nn.Linear):
+    """Assigns the weight gradient (``[...] =``) where it must add (``+=``)."""
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight[...] = scale * grad_output.T @ input
+        self.grad_bias += scale * grad_output.sum(0)
+
+
+class ScaleIgnoringLinear(nn.Linear):
+    """Adds the bias gradient without its ``scale``."""
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight += scale * grad_output.T @ input
+        self.grad_bias += grad_output.sum(0)
+
+
+class ScaledGradInputLinear(nn.Linear):
+    """Applies ``scale`` to grad_input too (Torch applies it to parameter gradients only)."""
+
+    def backward(self, input, grad_output, scale=1.0):
+        return scale * super().backward(input, grad_output, scale)
+
+
+class NoScaleArgumentLinear(nn.Linear):
+    """A backward written without Torch's ``scale`` argument."""
+
+    def backward(self, input, grad_output):
+        return super().backward(input, grad_output)
+
+
+PLANTED_CONTRACT = [
+    # (id, module class, failing property, expected detail text)
+    (
+        "gradient assigned, not accumulated",
+        OverwritingLinear,
+        "parameter gradients accumulate",
+        "parameter gradient overwritten instead of accumulated: two backwards without zeroing "
+        "leave the gradient of weight at 1x",
+    ),
+    (
+        "scale ignored",
+        ScaleIgnoringLinear,
+        "backward scale multiplies parameter gradients",
+        "backward(..., scale=0.5) left the gradient of bias unscaled: acc_grad_parameters "
+        "ignores scale",
+    ),
+    (
+        "scale applied to grad_input",
+        ScaledGradInputLinear,
+        "backward scale multiplies parameter gradients",
+        "backward(..., scale=0.5) changes grad_input (0.5x the scale-1 one)",
+    ),
+    (
+        "no scale argument",
+        NoScaleArgumentLinear,
+        "backward scale multiplies parameter gradients",
+        "backward(input, grad_output, 0.5) raised TypeError",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "cls, failing, detail", [p[1:] for p in PLANTED_CONTRACT], ids=[p[0] for p in PLANTED_CONTRACT]
+)
+def test_a_broken_gradient_contract_fails_with_its_diagnosis(cls, failing, detail):
+    layer = cls(3, 2)
+    layer.grad_weight[...] = 0.25  # accumulated by the user before the check
+    layer.grad_bias[...] = -1.5
+    before = [a.tobytes() for a in (layer.weight, layer.bias, layer.grad_weight, layer.grad_bias)]
+    report = check_module(layer, BATCH)
+    # The Jacobians are right (the checker zeroes first, with scale 1): only the contract fails.
+    assert all(entry.ok for entry in report.entries.values()), str(report)
+    assert not report.ok
+    failed = [check for check in report.properties if not check.ok]
+    assert [check.name for check in failed] == [failing], str(report)
+    assert failed[0].detail.startswith(detail), failed[0].detail
+    assert f"FAIL {failing}: {detail}" in " ".join(str(report).split())  # as wrapped
+    after = [a.tobytes() for a in (layer.weight, layer.bias, layer.grad_weight, layer.grad_bias)]
+    assert after == before  # the user's accumulated gradients are back, bit for bit

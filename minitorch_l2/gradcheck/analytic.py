@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .inputs import Input, copy_input, copy_target, named_arrays, split_gradient
-from .state import preserved_parameters, zero_gradients
+from .state import grad_input_enabled, preserved_parameters, zero_gradients
 
 
 @dataclass
@@ -41,7 +41,7 @@ def backward_rows(module: object, input: Input, params: bool = True) -> Backward
     first; the module's parameters and gradients are restored exactly on return.
     """
     output = np.asarray(module.forward(copy_input(input)))
-    rows: dict[str, list[object]] = {}
+    rows = RowCollector(output.size)
     with preserved_parameters(module):
         for j in range(output.size):
             x = copy_input(input)  # a fresh copy: a layer may modify its input in place
@@ -53,8 +53,8 @@ def backward_rows(module: object, input: Input, params: bool = True) -> Backward
             if params:
                 pieces += [(name, grad) for name, _, grad in module.named_parameters()]
             for name, grad in pieces:
-                rows.setdefault(name, []).append(_snapshot(grad))
-    return _stack(output.shape, rows)
+                rows.add(j, name, grad)
+    return rows.result(output.shape)
 
 
 def criterion_rows(criterion: object, input: Input, target: object) -> BackwardRows:
@@ -62,8 +62,10 @@ def criterion_rows(criterion: object, input: Input, target: object) -> BackwardR
     x = copy_input(input)
     criterion.forward(x, copy_target(target, None, None))
     grad_input = criterion.backward(x, copy_target(target, None, None))
-    rows = {name: [_snapshot(grad)] for name, grad in split_gradient(grad_input, input)}
-    return _stack((), rows)
+    rows = RowCollector(1)
+    for name, grad in split_gradient(grad_input, input):
+        rows.add(0, name, grad)
+    return rows.result(())
 
 
 def analytic_jacobian(module: object, input: Input, params: bool = True) -> dict[str, np.ndarray]:
@@ -84,12 +86,14 @@ def analytic_jacobian(module: object, input: Input, params: bool = True) -> dict
         ``"input"`` (or ``"input[0]"``, ...) then ``"weight"``, ``"bias"``, ``"3.weight"``, ...,
         each float64 of shape ``(tensor.size, output.size)`` (the layout of
         :func:`numerical_jacobian`). Raises ValueError when backward returns a gradient whose
-        shape differs from its tensor's.
+        shape differs from its tensor's, or None. ``compute_grad_input = False`` is switched on
+        for the call and off again.
     """
     expected = {name: array.shape for name, array in named_arrays(input, "analytic_jacobian")}
     if params:
         expected.update({name: p.shape for name, p, _ in module.named_parameters()})
-    rows = backward_rows(module, input, params)
+    with grad_input_enabled(module):  # a first layer's switched-off grad_input is wanted here
+        rows = backward_rows(module, input, params)
     jacobians = {}
     for name, shape in expected.items():
         if name in rows.problems:
@@ -111,27 +115,61 @@ def shape_message(name: str, expected: tuple[int, ...], got: tuple[int, ...]) ->
     return f"the gradient of {name} has shape {got}, but {name} has shape {expected}"
 
 
-def _snapshot(grad: object) -> object:
-    # Copy now: the module reuses its gradient buffers on the next call.
-    if isinstance(grad, np.ndarray):
-        return np.array(grad, dtype=np.float64, copy=True)
-    return grad
+class RowCollector:
+    """Copies each row's gradients into one preallocated ``(rows, *shape)`` float64 stack per name.
+
+    Writing row j straight into its slot (rather than stacking a list of copies at the end)
+    keeps one copy of every gradient in memory, not two. The first row that is not an array, or
+    whose shape differs from row 0's, becomes the tensor's problem and ends its collection.
+    """
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self.stacks: dict[str, np.ndarray] = {}
+        self.problems: dict[str, str] = {}
+
+    def add(self, j: int, name: str, grad: object) -> None:
+        """Record what backward gave for tensor ``name`` in row ``j`` (copied now: the module
+        reuses its gradient buffers on the next call)."""
+        if name in self.problems:
+            return
+        if grad is None:  # the commonest mistake gets its own message, not "NoneType"
+            self.problems[name] = none_message(name)
+            return
+        if not isinstance(grad, np.ndarray):
+            kind = type(grad).__name__
+            self.problems[name] = f"backward gave {kind} for {_what(name)}, not an array"
+            return
+        stack = self.stacks.get(name)
+        if stack is None:
+            stack = self.stacks[name] = np.empty((self.rows, *grad.shape))
+        elif stack.shape[1:] != grad.shape:
+            del self.stacks[name]
+            self.problems[name] = (
+                f"backward gave {_what(name)} of varying shapes {stack.shape[1:]} and {grad.shape}"
+            )
+            return
+        stack[j] = grad
+
+    def result(self, output_shape: tuple[int, ...]) -> BackwardRows:
+        """The stacks and problems collected, for an output of ``output_shape``."""
+        return BackwardRows(tuple(output_shape), self.stacks, self.problems)
 
 
-def _stack(output_shape: tuple[int, ...], rows: dict[str, list[object]]) -> BackwardRows:
-    stacks, problems = {}, {}
-    for name, grads in rows.items():
-        wrong = next((g for g in grads if not isinstance(g, np.ndarray)), None)
-        shapes = {g.shape for g in grads if isinstance(g, np.ndarray)}
-        what = (
-            "grad_input" + name[len("input") :]
-            if name.startswith("input")
-            else f"the gradient of {name}"
+def none_message(name: str) -> str:
+    """Why a gradient is None, with the likely cause: the layer never produced it."""
+    if name.startswith("input"):
+        return (
+            f"backward returned None for {_what(name)} (does update_grad_input return or set "
+            f"self.grad_input?)"
         )
-        if wrong is not None or not grads:
-            problems[name] = f"backward gave {type(wrong).__name__} for {what}, not an array"
-        elif len(shapes) > 1:
-            problems[name] = f"backward gave {what} of varying shapes {sorted(shapes)}"
-        else:
-            stacks[name] = np.stack(grads)
-    return BackwardRows(tuple(output_shape), stacks, problems)
+    return (
+        f"the gradient of {name} is None (the layer must keep an array of {name}'s shape for it "
+        f"and add into it in acc_grad_parameters)"
+    )
+
+
+def _what(name: str) -> str:
+    if name.startswith("input"):
+        return "grad_input" + name[len("input") :]
+    return f"the gradient of {name}"

@@ -9,7 +9,8 @@ Adding one is one line at the bottom of this file::
 A test fails when a Module or Criterion subclass exported in ``minitorch_l2.nn.__all__`` has no
 recipe (unless it is listed in :data:`NO_RECIPE` with the reason). Draw inputs away from kinks
 (``uniform`` almost never hits 0 exactly) and build random layers so that forward is
-deterministic (Dropout: ``lambda: nn.Dropout(0.5).evaluate()``), or the check says so.
+deterministic, or the check says so: Dropout is checked both after ``.evaluate()`` and in
+training mode as a :class:`~.reseeded.ReseededDropout`, whose mask is the same on every forward.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import numpy as np
 from .. import nn
 from .check import check_criterion, check_module
 from .report import GradcheckReport
+from .reseeded import ReseededDropout
 
 Arguments = Callable[[np.random.Generator], object]
 
@@ -91,6 +93,7 @@ recipe("Sigmoid", nn.Sigmoid, uniform(5, 4))
 recipe("SoftMax", nn.SoftMax, uniform(5, 4))
 recipe("LogSoftMax", nn.LogSoftMax, uniform(5, 4))
 recipe("Dropout, evaluate", lambda: nn.Dropout(0.5).evaluate(), uniform(5, 4))
+recipe("Dropout, training, fixed mask", lambda: ReseededDropout(0.5, seed=0), uniform(5, 4))
 recipe("L2Normalize, Jacobian path", nn.L2Normalize, uniform(5, 4))
 recipe("L2Normalize, direct path", lambda: nn.L2Normalize(jacobian=False), uniform(5, 4))
 recipe("L2Normalize, vector input", nn.L2Normalize, uniform(4))

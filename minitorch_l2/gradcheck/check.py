@@ -23,14 +23,19 @@ from pathlib import Path
 import numpy as np
 
 from .analytic import BackwardRows, backward_rows, criterion_rows
-from .compare import compare_jacobians, not_compared, wrong_shape
+from .compare import Comparison, JacobianComparison, WrongShapeComparison
 from .inputs import Input, arrays_of, copy_input, copy_target, named_arrays
-from .numerical import numerical_jacobian
+from .numerical import numerical_row_blocks
 from .properties import criterion_properties, module_properties
 from .report import GradcheckError, GradcheckReport, TensorCheck
-from .state import preserved_parameters
+from .state import grad_input_enabled, preserved_parameters
 
 FLOAT64 = np.dtype(np.float64)
+
+#: With ``keep_jacobians=None`` (the default) a report keeps a tensor's Jacobians when they
+#: have at most this many elements (512 KB each): small checks stay inspectable, and a large
+#: module's report does not hold gigabytes.
+KEPT_JACOBIAN_ELEMENTS = 1 << 16
 
 
 def check_module(
@@ -43,6 +48,7 @@ def check_module(
     params: bool = True,
     dtype: np.dtype | type | str | None = None,
     raise_on_failure: bool = False,
+    keep_jacobians: bool | None = None,
 ) -> GradcheckReport:
     """Check a module's ``backward`` against central finite differences of its ``forward``.
 
@@ -64,11 +70,20 @@ def check_module(
         ``np.float32`` forces checking in float32, with a warning: expect rounding noise.
     raise_on_failure : bool
         Raise :class:`GradcheckError` (an AssertionError) carrying the report on failure.
+    keep_jacobians : bool or None
+        Keep each tensor's ``numeric`` and ``analytic`` Jacobians in the report: True always,
+        False never, None (default) when they have at most 65,536 elements. Either way the
+        comparison itself runs block by block and never holds a full-size temporary.
 
     Returns
     -------
     GradcheckReport
         ``report.ok``, ``report.max_abs_error``, ``report["weight"]``; ``print(report)``.
+
+    Notes
+    -----
+    A module (or a container's first module) with ``compute_grad_input = False`` is checked
+    with the flag switched on, and the report notes it; the flag is off again afterwards.
     """
     _check_settings("check_module", eps, atol, rtol)
     arrays = named_arrays(input, "check_module")
@@ -79,8 +94,13 @@ def check_module(
     notes = _dtype_notes(subject, check_dtype, param_dtypes, {a.dtype for _, a in arrays})
     checked = module if param_dtypes <= {check_dtype} else module.clone().type(check_dtype)
     work = copy_input(input, check_dtype)
-    with preserved_parameters(checked):
-        properties = module_properties(checked, work, params)
+    with grad_input_enabled(checked) as switched, preserved_parameters(checked):
+        if switched:
+            notes.append(
+                f"compute_grad_input was False on {', '.join(switched)}: switched on for the "
+                f"check so that grad_input is checked too, and off again after"
+            )
+        properties = module_properties(checked, work, params, atol, rtol)
         problems: list[str] = []
         rows = _rows(lambda: backward_rows(checked, work, params), problems)
         output_shape = np.shape(checked.forward(copy_input(work)))
@@ -94,7 +114,16 @@ def check_module(
             tensors += [(name, param) for name, param, _ in checked.named_parameters()]
         entries = {
             name: _entry(
-                name, tensor.shape, output_shape, rows, forward_at, tensor, eps, atol, rtol
+                name,
+                tensor.shape,
+                output_shape,
+                rows,
+                forward_at,
+                tensor,
+                eps,
+                atol,
+                rtol,
+                keep_jacobians,
             )
             for name, tensor in tensors
         }
@@ -116,6 +145,7 @@ def check_criterion(
     rtol: float = 1e-3,
     dtype: np.dtype | type | str | None = None,
     raise_on_failure: bool = False,
+    keep_jacobians: bool | None = None,
 ) -> GradcheckReport:
     """Check a criterion's ``backward(input, target)`` = ∂loss/∂input by central differences.
 
@@ -128,7 +158,7 @@ def check_criterion(
     target : object
         Passed unchanged (a copy each call); a float target of the input's dtype follows the
         input into the checking dtype, integer class labels keep theirs.
-    eps, atol, rtol, dtype, raise_on_failure
+    eps, atol, rtol, dtype, raise_on_failure, keep_jacobians
         As for :func:`check_module`.
 
     Returns
@@ -154,7 +184,7 @@ def check_criterion(
         return checked.forward(copy_input(work), copy_target(work_target, None, None))
 
     entries = {
-        name: _entry(name, tensor.shape, (), rows, loss_at, tensor, eps, atol, rtol)
+        name: _entry(name, tensor.shape, (), rows, loss_at, tensor, eps, atol, rtol, keep_jacobians)
         for (name, _), tensor in zip(arrays, arrays_of(work))
     }
     report = GradcheckReport(
@@ -173,18 +203,31 @@ def _entry(
     eps: float,
     atol: float,
     rtol: float,
+    keep_jacobians: bool | None,
 ) -> TensorCheck:
-    numeric = numerical_jacobian(fn, tensor, eps)
+    shape = tuple(shape)
+    keep = keep_jacobians or (
+        keep_jacobians is None and tensor.size * math.prod(output_shape) <= KEPT_JACOBIAN_ELEMENTS
+    )
+    comparison: Comparison
     if rows is None:
         problem = "not checked: backward raised (see the problem above)"
-        return not_compared(name, shape, output_shape, numeric, problem, checked=False)
-    if name in rows.problems:
-        return not_compared(name, shape, output_shape, numeric, rows.problems[name])
-    stack = rows.stacks.get(name, np.zeros((0, *shape)))  # no rows for an empty output
-    if stack.shape[1:] != tuple(shape):
-        return wrong_shape(name, shape, output_shape, stack, numeric, atol, rtol)
-    analytic = stack.reshape(stack.shape[0], math.prod(shape)).T
-    return compare_jacobians(name, shape, output_shape, analytic, numeric, atol, rtol)
+        comparison = Comparison(name, shape, output_shape, keep, problem, checked=False)
+    elif name in rows.problems:
+        comparison = Comparison(name, shape, output_shape, keep, rows.problems[name])
+    else:
+        # pop: the report keeps this tensor's rows only if it keeps its Jacobians.
+        stack = rows.stacks.pop(name, None)
+        if stack is None:  # no rows for an empty output
+            stack = np.zeros((0, *shape))
+        if stack.shape[1:] != shape:
+            comparison = WrongShapeComparison(name, shape, output_shape, stack, atol, rtol, keep)
+        else:
+            analytic = stack.reshape(stack.shape[0], math.prod(shape)).T
+            comparison = JacobianComparison(name, shape, output_shape, analytic, atol, rtol, keep)
+    if comparison.needs_numeric:
+        numerical_row_blocks(fn, tensor, eps, comparison.add)
+    return comparison.result()
 
 
 def _rows(collect: Callable[[], BackwardRows], problems: list[str]) -> BackwardRows | None:

@@ -41,6 +41,37 @@ def numerical_jacobian(
     numpy.ndarray
         float64 array of shape ``(x.size, output.size)``.
     """
+    blocks: list[np.ndarray] = []
+    # One block of all rows: the buffer handed over is the whole Jacobian, never overwritten.
+    size = numerical_row_blocks(fn, x, eps, lambda _, block: blocks.append(block), x.size)
+    return blocks[0] if blocks else np.empty((0, size))
+
+
+#: Rows per block of :func:`numerical_row_blocks` when the caller does not choose: about 2 MB
+#: (the comparison makes a few temporaries of this size; small blocks also stay in cache).
+BLOCK_ELEMENTS = 1 << 18
+
+
+def numerical_row_blocks(
+    fn: Callable[[np.ndarray], object],
+    x: np.ndarray,
+    eps: float,
+    consume: Callable[[int, np.ndarray], None],
+    block_rows: int | None = None,
+) -> int:
+    """The rows of :func:`numerical_jacobian`, handed to ``consume(start, block)`` in blocks.
+
+    ``block`` holds rows ``start … start + len(block) − 1`` of J (float64, ``(rows, output.size)``)
+    in a buffer that is reused for the next block, so ``consume`` must copy what it keeps. A
+    large Jacobian is thus compared without ever being held whole. ``x`` is unperturbed while
+    ``consume`` runs, and restored bit for bit on return (also when ``fn`` or ``consume``
+    raises). ``block_rows`` defaults to about :data:`BLOCK_ELEMENTS` elements per block.
+
+    Returns
+    -------
+    int
+        The number of output elements (columns of J).
+    """
     if not isinstance(x, np.ndarray) or x.dtype.kind != "f":
         raise TypeError(f"numerical_jacobian: expected x to be a floating ndarray, got {x!r:.80}")
     if not (np.isfinite(eps) and eps > 0):
@@ -65,23 +96,29 @@ def numerical_jacobian(
         )
     try:
         size = _output(fn(x)).size
-        jacobian = np.empty((x.size, size))
-        for i in range(x.size):
-            x.flat[i] = upper[i]
-            plus = _output(fn(x))
-            x.flat[i] = lower[i]
-            minus = _output(fn(x))
-            x.flat[i] = flat[i]
-            if plus.size != size or minus.size != size:
-                raise ValueError(
-                    f"numerical_jacobian: fn returned {size} values at x but "
-                    f"{plus.size}/{minus.size} after perturbing x.flat[{i}]"
-                )
-            np.subtract(plus, minus, out=jacobian[i])
-            jacobian[i] /= steps[i]
+        if block_rows is None:
+            block_rows = BLOCK_ELEMENTS // max(size, 1)
+        block = np.empty((max(1, min(block_rows, x.size)), size))
+        for start in range(0, x.size, len(block)):
+            rows = block[: min(len(block), x.size - start)]
+            for k, row in enumerate(rows):
+                i = start + k
+                x.flat[i] = upper[i]
+                plus = _output(fn(x))
+                x.flat[i] = lower[i]
+                minus = _output(fn(x))
+                x.flat[i] = flat[i]
+                if plus.size != size or minus.size != size:
+                    raise ValueError(
+                        f"numerical_jacobian: fn returned {size} values at x but "
+                        f"{plus.size}/{minus.size} after perturbing x.flat[{i}]"
+                    )
+                np.subtract(plus, minus, out=row)
+                row /= steps[i]
+            consume(start, rows)
     finally:
         np.copyto(x, original)  # bit-exact restore, whatever happened above
-    return jacobian
+    return size
 
 
 def _output(value: object) -> np.ndarray:

@@ -6,7 +6,8 @@
   corrupts the layer before it in a Sequential);
 - backward is deterministic: two runs with one random grad_output give identical gradients;
 - a zero grad_output gives zero gradients: backward is linear in grad_output (J·0 = 0), so
-  anything else means the gradient ignores grad_output.
+  anything else means the gradient ignores grad_output;
+- parameter gradients accumulate and follow ``scale`` (see :mod:`.accumulation`).
 
 Every backward here is preceded by a forward at the same input and by zeroed parameter
 gradients; the caller restores the module's parameters afterwards.
@@ -16,13 +17,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from .accumulation import accumulation_properties
 from .inputs import Input, copy_input, copy_target, same_value, split_gradient
 from .report import PropertyCheck
 from .state import zero_gradients
 
 
-def module_properties(module: object, input: Input, params: bool = True) -> list[PropertyCheck]:
-    """Determinism, unchanged arguments and zero-in-zero-out for a module at ``input``.
+def module_properties(
+    module: object,
+    input: Input,
+    params: bool = True,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> list[PropertyCheck]:
+    """Determinism, unchanged arguments and zero-in-zero-out for a module at ``input``; with
+    ``params``, also that parameter gradients accumulate and follow ``scale``.
 
     Stops early (returning the checks made so far) when backward raises: the tensor checks
     report that exception.
@@ -45,7 +54,8 @@ def module_properties(module: object, input: Input, params: bool = True) -> list
         zero = _backward(module, input, np.zeros_like(grad_output), params)
     except Exception:  # reported with its traceback by the tensor checks
         return checks
-    checks.append(_agree("backward deterministic", runs[0][2], runs[1][2]))
+    deterministic = _agree("backward deterministic", runs[0][2], runs[1][2])
+    checks.append(deterministic)
     x_seen, g_seen, _ = runs[0]
     checks.append(
         _unchanged(
@@ -53,16 +63,28 @@ def module_properties(module: object, input: Input, params: bool = True) -> list
             [("input", x_seen, input), ("grad_output", g_seen, grad_output)],
         )
     )
-    nonzero = [(name, g) for name, g in zero[2].items() if np.any(g != 0)]
-    detail = ""
-    if nonzero:
-        name, g = nonzero[0]
-        detail = (
-            f"{_what(name)} has max |value| {np.max(np.abs(g)):.3g}: "
-            f"the gradient ignores grad_output"
-        )
-    checks.append(PropertyCheck("zero grad_output -> zero gradients", not nonzero, detail))
+    checks.append(_zero_in_zero_out(zero[2], deterministic.ok))
+    if params:
+        checks += accumulation_properties(module, input, grad_output, atol, rtol, deterministic.ok)
     return checks
+
+
+def _zero_in_zero_out(grads: dict[str, np.ndarray], deterministic: bool) -> PropertyCheck:
+    # J·0 = 0 for a backward linear in grad_output. A nonzero result from a deterministic
+    # backward means a term without grad_output; from a noisy one it may be the noise itself.
+    nonzero = [(name, g) for name, g in grads.items() if np.any(g != 0)]
+    if not nonzero:
+        return PropertyCheck("zero grad_output -> zero gradients", True)
+    name, g = nonzero[0]
+    detail = f"{_what(name)} has max |value| {np.max(np.abs(g)):.3g}"
+    if deterministic:
+        detail += ": the gradient ignores grad_output"
+    else:
+        detail += (
+            " (backward is also nondeterministic, see above: this may be its noise rather than "
+            "a term without grad_output)"
+        )
+    return PropertyCheck("zero grad_output -> zero gradients", False, detail)
 
 
 def criterion_properties(criterion: object, input: Input, target: object) -> list[PropertyCheck]:

@@ -35,17 +35,18 @@ class TensorCheck:
     """The check of one tensor (``input``, ``weight``, ``3.bias``, ...).
 
     ``numeric`` and ``analytic`` are the Jacobians, shape (tensor.size, output.size), with
-    ``J[i, j] = ∂outputⱼ/∂tensorᵢ``; ``analytic`` is None when backward could not give one of the
-    right shape, and ``problem`` then says why.
+    ``J[i, j] = ∂outputⱼ/∂tensorᵢ``, when they were kept (``keep_jacobians``: by default only
+    small ones are); ``analytic`` is also None when backward could not give one of the right
+    shape, and ``problem`` then says why.
     """
 
     name: str
     shape: tuple[int, ...]
     output_shape: tuple[int, ...]
-    numeric: np.ndarray
-    analytic: np.ndarray | None
     max_abs_error: float
     failing: int
+    numeric: np.ndarray | None = None
+    analytic: np.ndarray | None = None
     worst: list[WorstElement] = field(default_factory=list)
     problem: str | None = None
     diagnosis: str | None = None
@@ -60,12 +61,12 @@ class TensorCheck:
     @property
     def total(self) -> int:
         """Number of Jacobian elements compared (tensor.size × output.size)."""
-        return int(self.numeric.size)
+        return math.prod(self.shape) * math.prod(self.output_shape)
 
 
 @dataclass(frozen=True)
 class PropertyCheck:
-    """A check beyond the Jacobian (determinism, zero grad_output, input unchanged)."""
+    """A check beyond the Jacobian (determinism, zero grad_output, accumulation, scale, ...)."""
 
     name: str
     ok: bool
@@ -138,9 +139,9 @@ class GradcheckReport:
         passed = [check.name for check in self.properties if check.ok]
         if passed:
             lines += _wrapped("also ok: " + "; ".join(passed))
-        lines += [
-            f"  FAIL {check.name}: {check.detail}" for check in self.properties if not check.ok
-        ]
+        for check in self.properties:
+            if not check.ok:
+                lines += _wrapped(f"FAIL {check.name}: {check.detail}")
         for entry in self.failures:
             if entry.checked:
                 lines += [""] + _failure(entry)
