@@ -7,10 +7,10 @@ flipped, off by a constant factor, zero, ignores grad_output, wrong shape).
 ``python -m minitorch_l2.gradcheck`` checks every built-in layer and criterion.
 """
 
-from .analytic import analytic_jacobian
-from .check import check_criterion, check_module
-from .numerical import numerical_jacobian
-from .report import GradcheckError, GradcheckReport, PropertyCheck, TensorCheck, WorstElement
+from ._analytic import analytic_jacobian
+from ._check import check_criterion, check_module
+from ._numerical import numerical_jacobian
+from ._report import GradcheckError, GradcheckReport, PropertyCheck, TensorCheck, WorstElement
 
 __all__ = [
     "GradcheckError",

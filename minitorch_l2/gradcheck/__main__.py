@@ -12,8 +12,8 @@ import sys
 import numpy as np
 
 from .._random import manual_seed
-from .builtins import RECIPES, Recipe
-from .report import format_number, format_table
+from ._builtins import RECIPES, Recipe
+from ._report import format_number, format_table
 
 
 def main(argv: list[str] | None = None, recipes: dict[str, Recipe] | None = None) -> int:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._random import generator
-from ..gradcheck.analytic import analytic_jacobian
-from ..gradcheck.numerical import numerical_jacobian
+from ..gradcheck._analytic import analytic_jacobian
+from ..gradcheck._numerical import numerical_jacobian
 
 
 class Jacobian:

@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .accumulation import accumulation_properties
-from .inputs import Input, copy_input, copy_target, same_value, split_gradient
-from .report import PropertyCheck
-from .state import zero_gradients
+from ._accumulation import accumulation_properties
+from ._inputs import Input, copy_input, copy_target, same_value, split_gradient
+from ._report import PropertyCheck
+from ._state import zero_gradients
 
 
 def module_properties(

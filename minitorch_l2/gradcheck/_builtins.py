@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import nn
-from .check import check_criterion, check_module
-from .report import GradcheckReport
-from .reseeded import ReseededDropout
+from ._check import check_criterion, check_module
+from ._report import GradcheckReport
+from ._reseeded import ReseededDropout
 
 Arguments = Callable[[np.random.Generator], object]
 

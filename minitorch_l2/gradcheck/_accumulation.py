@@ -20,9 +20,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .inputs import Input, copy_input, split_gradient
-from .report import PropertyCheck
-from .state import preserved_parameters, zero_gradients
+from ._inputs import Input, copy_input, split_gradient
+from ._report import PropertyCheck
+from ._state import preserved_parameters, zero_gradients
 
 #: The ``scale`` passed to backward: not 1 (ignored scale shows), not −1 (s² = 1 would hide a
 #: scale applied twice).

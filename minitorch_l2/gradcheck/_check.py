@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from .analytic import BackwardRows, backward_rows, criterion_rows
-from .compare import Comparison, JacobianComparison, WrongShapeComparison
-from .inputs import Input, arrays_of, copy_input, copy_target, named_arrays
-from .numerical import numerical_row_blocks
-from .properties import criterion_properties, module_properties
-from .report import GradcheckError, GradcheckReport, TensorCheck
-from .state import grad_input_enabled, preserved_parameters
+from ._analytic import BackwardRows, backward_rows, criterion_rows
+from ._compare import Comparison, JacobianComparison, WrongShapeComparison
+from ._inputs import Input, arrays_of, copy_input, copy_target, named_arrays
+from ._numerical import numerical_row_blocks
+from ._properties import criterion_properties, module_properties
+from ._report import GradcheckError, GradcheckReport, TensorCheck
+from ._state import grad_input_enabled, preserved_parameters
 
 FLOAT64 = np.dtype(np.float64)
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .inputs import Input, copy_input, copy_target, named_arrays, split_gradient
-from .state import grad_input_enabled, preserved_parameters, zero_gradients
+from ._inputs import Input, copy_input, copy_target, named_arrays, split_gradient
+from ._state import grad_input_enabled, preserved_parameters, zero_gradients
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 An element fails when |a − n| > atol + rtol·|n| (or either is NaN); its relative error is
 |a − n| / |n|. The numerical Jacobian arrives in blocks of rows (see
-:func:`~minitorch_l2.gradcheck.numerical.numerical_row_blocks`) and each block is compared at
+:func:`~minitorch_l2.gradcheck._numerical.numerical_row_blocks`) and each block is compared at
 once: what is kept is the count, the largest error, the few worst elements and the evidence the
 diagnoses need — never a full-size temporary, and the Jacobians themselves only when asked.
 """
@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
-from .analytic import shape_message
-from .diagnose import ShapeEvidence, ValueEvidence
-from .report import TensorCheck, WorstElement
+from ._analytic import shape_message
+from ._diagnose import ShapeEvidence, ValueEvidence
+from ._report import TensorCheck, WorstElement
 
 #: How many worst elements a TensorCheck keeps.
 KEPT_ELEMENTS = 5
