@@ -301,6 +301,21 @@ def test_nan_and_inf_stay_in_their_own_rows(dtype, jacobian):
     np.testing.assert_allclose(grad[3], 1e12, rtol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("jacobian", PATHS)
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_inf_beside_the_largest_finite_value_is_nan_without_a_warning(dtype, jacobian, sign):
+    # A row with ±inf has no scale: it must not be "brought into range" by doubling it (frexp
+    # gives inf the exponent 0), which overflowed its finite neighbour with a RuntimeWarning.
+    big = float(np.finfo(dtype).max) * 0.9
+    x = np.array([[sign * np.inf, big], [big, sign * np.inf], [3.0, 4.0]], dtype=dtype)
+    g = np.ones_like(x)
+    y, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+    assert np.isnan(y[:2]).all() and np.isnan(grad[:2]).all()
+    np.testing.assert_allclose(y[2], THREE_FOUR, rtol=1e-6)
+    np.testing.assert_allclose(grad[2], [(1 - 0.6 * 1.4) / 5, (1 - 0.8 * 1.4) / 5], rtol=1e-5)
+
+
 # ---------------------------------------------------------------------------- layouts
 @pytest.mark.parametrize("jacobian", PATHS)
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)

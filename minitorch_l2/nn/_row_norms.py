@@ -79,10 +79,14 @@ def in_safe_range(sum_sq: np.ndarray) -> bool:
 def range_exponent(rows: np.ndarray) -> np.ndarray:
     """Per row, e = (binary exponent of max|xᵢ|) − 1, so that max|xᵢ| / 2ᵉ ∈ [1, 2).
 
-    −1 for a zero row and for a row holding ±inf or NaN (``np.frexp`` gives them exponent 0).
+    0 (no scaling) for a zero row and for a row holding ±inf or NaN: such a row has no scale to
+    bring into range. (``np.frexp`` gives them exponent 0, so e would be −1, and doubling the
+    finite entries of ``[inf, 3e38]`` in float32 would overflow.)
     """
     peak = np.max(np.abs(rows), axis=1, initial=0)
-    return np.frexp(peak)[1].astype(np.int64) - 1
+    exponent = np.frexp(peak)[1].astype(np.int64) - 1
+    exponent[~(np.isfinite(peak) & (peak > 0))] = 0
+    return exponent
 
 
 def rescale_rows(
