@@ -434,14 +434,53 @@ def test_warm_forward_backward_allocates_no_n_d_d_temporaries(dtype, extreme_row
         (np.ones((2, 0)), ValueError, ["d >= 1", "(2, 0)"]),
         (np.ones((2, 3), dtype=np.int64), TypeError, ["float32 or float64", "int64"]),
         (np.ones((2, 3), dtype=np.complex128), TypeError, ["float32 or float64", "complex128"]),
+        (np.ones((2, 3), dtype=np.float16), TypeError, ["float32 or float64", "float16"]),
+        pytest.param(
+            np.ones((2, 3), dtype=np.longdouble),
+            TypeError,
+            ["float32 or float64", str(np.dtype(np.longdouble))],
+            marks=pytest.mark.skipif(
+                np.dtype(np.longdouble) == np.float64, reason="longdouble is float64 here"
+            ),
+            id="longdouble",
+        ),
+        (np.ones((2, 3), dtype=np.bool_), TypeError, ["float32 or float64", "bool"]),
         ([[1.0, 2.0]], TypeError, ["numpy.ndarray", "list"]),
     ],
 )
-def test_bad_input_is_named(bad, error, words):
+@pytest.mark.parametrize("entry", ["forward", "update_output", "updateOutput"])
+def test_bad_input_is_named(bad, error, words, entry):
+    # Every entry point checks: the Lua names and update_output skip Module.forward's checks.
     with pytest.raises(error) as info:
-        nn.L2Normalize().forward(bad)
+        getattr(nn.L2Normalize(), entry)(bad)
     message = str(info.value)
     assert "nn.L2Normalize" in message
+    for word in words:
+        assert word in message
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "words"),
+    [
+        (np.ones((3, 2)), ValueError, ["shape (2, 3)", "got (3, 2)"]),  # same size, transposed
+        (np.ones(6), ValueError, ["shape (2, 3)", "got (6,)"]),  # same size, flat
+        (np.ones((2, 3), dtype=np.int64), TypeError, ["float64", "int64"]),
+        (np.ones((2, 3), dtype=np.float32), TypeError, ["float64", "float32"]),
+        ([[1.0] * 3] * 2, TypeError, ["numpy.ndarray", "list"]),
+    ],
+)
+@pytest.mark.parametrize("entry", ["backward", "update_grad_input", "updateGradInput"])
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_bad_grad_output_is_named_at_every_entry(bad, error, words, entry, jacobian):
+    # update_grad_input used to reshape a (3, 2) or (6,) grad_output to (2, 3) and to cast
+    # int64 or float32 silently: now it refuses them as backward does.
+    layer = nn.L2Normalize(jacobian=jacobian)
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    layer.forward(x)
+    with pytest.raises(error) as info:
+        getattr(layer, entry)(x, bad)
+    message = str(info.value)
+    assert "nn.L2Normalize" in message and "grad_output" in message
     for word in words:
         assert word in message
 

@@ -15,6 +15,7 @@ import numpy as np
 from ._checks import reuse
 from ._row_norms import (
     as_rows,
+    check_grad_output,
     in_safe_range,
     rescale_grad_rows,
     rescale_rows,
@@ -44,6 +45,9 @@ class L2Normalize(Module):
     Notes
     -----
     A row holding NaN or ±inf gives NaN in that row only. The input is never written to.
+    Only float32 and float64 are accepted, at every entry point (``forward``, ``update_output``,
+    the Lua names): anything else is a TypeError, as is a ``grad_output`` of another dtype; a
+    ``grad_output`` of another shape is a ValueError, never reshaped.
     """
 
     # Which rows the last forward rescaled (a RowScale, or None): backward needs it.
@@ -88,6 +92,7 @@ class L2Normalize(Module):
                 f"got {input.shape} {input.dtype}"
             )
         rows = as_rows(self._who(), input)
+        check_grad_output(self._who(), grad_output, input)
         n, d = rows.shape
         dtype = input.dtype
         g = grad_output.reshape(rows.shape)
