@@ -9,8 +9,10 @@ PyTorch's ``F.normalize``. Every test turns warnings into errors: no RuntimeWarn
 from __future__ import annotations
 
 import decimal
+import gc
 import math
 import tracemalloc
+import weakref
 
 import numpy as np
 import pytest
@@ -507,6 +509,48 @@ def test_backward_needs_the_forward_input():
     layer.forward(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"nn\.L2Normalize.*\(2, 3\) float64.*got \(3,\)"):
         layer.update_grad_input(np.ones(3), np.ones(3))
+
+
+@pytest.mark.parametrize("entry", ["backward", "update_grad_input", "updateGradInput"])
+@pytest.mark.parametrize("jacobian", PATHS)
+@pytest.mark.parametrize("scale", [1.0, 1e-300], ids=["plain", "rescaled"])
+def test_backward_refuses_another_input_of_the_same_shape(entry, jacobian, scale):
+    # Torch's contract: backward uses the last forward's input. Another one used to give a
+    # silently wrong gradient: the Jacobian path mixed its outer product with the old norms
+    # ([0, .2] here), the direct path ignored it ([−.096, .072], the gradient at [3, 4]).
+    layer = nn.L2Normalize(jacobian=jacobian)
+    layer.forward(np.array([[3.0, 4.0]]) * scale)
+    with pytest.raises(
+        ValueError, match=r"nn\.L2Normalize: backward expects the input of the last"
+    ):
+        getattr(layer, entry)(np.array([[1.0, 0.0]]) * scale, np.array([[0.0, 1.0]]))
+
+
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_backward_accepts_an_equal_copy_of_the_forward_input(jacobian):
+    x = np.array([[3.0, 4.0], [np.nan, 1.0], [0.0, 0.0]])
+    g = np.array([[1.0, 0.0], [1.0, 1.0], [2.0, 3.0]])
+    layer = nn.L2Normalize(jacobian=jacobian)
+    layer.forward(x)
+    same = layer.backward(x, g).copy()
+    copied = layer.backward(x.copy(), g)  # equal values, NaN included: accepted
+    np.testing.assert_array_equal(copied, same)
+    np.testing.assert_allclose(same[0], [0.128, -0.096])  # (g − y (y·g)) / ‖x‖ by hand
+
+
+def test_the_forward_input_is_referenced_not_copied_and_clear_state_drops_it():
+    x = np.array([[3.0, 4.0]])
+    layer = nn.L2Normalize()
+    layer.forward(x)
+    assert layer._forward_input is x
+    alive = weakref.ref(x)
+    del x
+    assert alive() is not None  # kept for backward
+    layer.clear_state()
+    gc.collect()
+    assert alive() is None
+    with pytest.raises(ValueError, match=r"nn\.L2Normalize.*no forward yet"):
+        layer.backward(np.array([[3.0, 4.0]]), np.ones((1, 2)))
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,32 @@ def check_grad_output(who: str, grad_output: np.ndarray, input: np.ndarray) -> N
         )
 
 
+def check_forward_input(who: str, input: object, forward_input: np.ndarray | None) -> None:
+    """Raise a ValueError unless ``input`` equals the input of the last forward.
+
+    Called by backward only when ``input is not forward_input``: Sequential and the gradient
+    checker pass the very array the forward saw, which needs no look at the data. An equal copy
+    passes (one comparison pass over it, NaN equal to NaN); anything else is refused, because
+    backward would otherwise combine the new values with the norms of the old ones.
+    """
+    if forward_input is None:
+        last = "no forward yet"
+    elif not isinstance(input, np.ndarray):
+        last = f"{forward_input.shape} {forward_input.dtype}"
+    elif input.shape != forward_input.shape or input.dtype != forward_input.dtype:
+        last = f"{forward_input.shape} {forward_input.dtype}"
+    elif np.array_equal(input, forward_input, equal_nan=True):
+        return
+    else:
+        raise ValueError(
+            f"{who}: backward expects the input of the last forward ({input.shape} "
+            f"{input.dtype}), got an array of that shape and dtype holding other values; "
+            f"run forward on it first"
+        )
+    got = f"{input.shape} {input.dtype}" if isinstance(input, np.ndarray) else type(input).__name__
+    raise ValueError(f"{who}: backward expects the input of the last forward ({last}), got {got}")
+
+
 def _refuse_array(who: str, name: str, array: object, dtypes: str) -> None:
     if not isinstance(array, np.ndarray):
         raise TypeError(

@@ -15,6 +15,7 @@ import numpy as np
 from ._checks import reuse
 from ._row_norms import (
     as_rows,
+    check_forward_input,
     check_grad_output,
     in_safe_range,
     rescale_grad_rows,
@@ -44,14 +45,21 @@ class L2Normalize(Module):
 
     Notes
     -----
+    ``backward(input, grad_output)`` must get the input of the last forward, as in Torch: the
+    same array (checked by identity, free) or an equal one (compared value by value); any other
+    input is a ValueError, since the gradient would mix it with the old input's norms. The layer
+    keeps a reference to that array, not a copy, until the next forward or ``clear_state``, so
+    changing it *in place* between forward and backward cannot be detected: don't.
+
     A row holding NaN or ±inf gives NaN in that row only. The input is never written to.
     Only float32 and float64 are accepted, at every entry point (``forward``, ``update_output``,
     the Lua names): anything else is a TypeError, as is a ``grad_output`` of another dtype; a
     ``grad_output`` of another shape is a ValueError, never reshaped.
     """
 
-    # Which rows the last forward rescaled (a RowScale, or None): backward needs it.
-    per_call_attributes = ("_rescaled",)
+    # Which rows the last forward rescaled (a RowScale, or None), and the forward's input itself
+    # (a reference, not a copy): backward needs both; clear_state and save drop them.
+    per_call_attributes = ("_rescaled", "_forward_input")
 
     def __init__(self, eps: float = 1e-12, jacobian: bool = True) -> None:
         super().__init__()
@@ -64,6 +72,7 @@ class L2Normalize(Module):
         self.eps = float(eps)
         self.jacobian = bool(jacobian)
         self._rescaled = None
+        self._forward_input: np.ndarray | None = None
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         rows = as_rows(self._who(), input)
@@ -81,16 +90,12 @@ class L2Normalize(Module):
         # multiply with a broadcast (n, 1) operand and a separate output runs a slow loop (about
         # 1.4x einsum's time at (256, 64), 1.1x at (4096, 512); see docs/performance.md).
         np.einsum("ij,i->ij", rows, inv_norm, out=self.output.reshape(rows.shape))
+        self._forward_input = input
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        output = self.output
-        if output is None or input.shape != output.shape or input.dtype != output.dtype:
-            last = "no forward yet" if output is None else f"{output.shape} {output.dtype}"
-            raise ValueError(
-                f"{self._who()}: backward expects the input of the last forward ({last}), "
-                f"got {input.shape} {input.dtype}"
-            )
+        if input is not self._forward_input:  # the hot path is one identity test
+            check_forward_input(self._who(), input, self._forward_input)
         rows = as_rows(self._who(), input)
         check_grad_output(self._who(), grad_output, input)
         n, d = rows.shape
