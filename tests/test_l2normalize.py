@@ -28,6 +28,7 @@ from .strategies import (
     float_dtypes,
     normal_range_arrays,
     normal_range_batches,
+    wide_range_grad_pairs,
     wide_range_pairs,
 )
 
@@ -65,15 +66,22 @@ def exact_normalize(
 
 
 def assert_rows_close(actual, expected, row_scale, dtype, factor: float = 4.0) -> None:
-    """|actual − expected| ≤ factor·(d + 4)·ε·row_scale + 4·(smallest subnormal), row by row."""
+    """|actual − expected| ≤ factor·(d + 4)·ε·row_scale + 4·(smallest subnormal), row by row.
+
+    Where that bound is beyond the float range (a gradient row whose scale ‖g‖₁/‖x‖ is), a
+    few ulps of it cannot be represented: any value but NaN passes there.
+    """
     info = np.finfo(dtype)
     d = actual.shape[-1]
-    expected = expected.astype(dtype).astype(np.float64)
+    with np.errstate(over="ignore"):  # an exact value beyond the range rounds to ±inf
+        expected = expected.astype(dtype).astype(np.float64)
     actual = actual.astype(np.float64)
     scale = np.broadcast_to(np.reshape(row_scale, actual.shape[:-1] + (-1,)), actual.shape)
     tol = factor * (d + 4) * float(info.eps) * scale + 4 * float(info.smallest_subnormal)
+    beyond_range = tol >= float(info.max)
     with np.errstate(invalid="ignore"):
         ok = (actual == expected) | (np.abs(actual - expected) <= tol)
+    ok |= beyond_range & ~np.isnan(actual)
     assert ok.all(), f"\nactual   {actual}\nexpected {expected}\ntol      {tol}"
 
 
@@ -165,6 +173,74 @@ def test_exact_over_the_whole_float_range(dtype, data):
     np.testing.assert_array_equal(g, g_before)
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_exact_for_grad_output_of_any_scale(dtype, data):
+    # g's exponent is independent of x's: an ordinary x may meet a g near the largest float or
+    # among the subnormals. The gradient is exact to a few ulps of its row's scale ‖g‖₁/‖x‖, or
+    # ±inf/0 where that lies beyond the range; never NaN, never a warning.
+    x, g = data.draw(wide_range_grad_pairs(dtype=dtype))
+    y_exact, grad_exact, grad_scale = exact_normalize(x, g)
+    for jacobian in PATHS:
+        y, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+        assert_rows_close(y, y_exact, np.abs(y_exact), dtype, factor=1.0)
+        assert_rows_close(grad, grad_exact, grad_scale, dtype)
+
+
+TWO_TO = math.ldexp  # TWO_TO(m, e) = m · 2ᵉ, exact
+
+
+@pytest.mark.parametrize(
+    ("x", "g", "expected", "dtype"),
+    [
+        # g ∥ x: J g = 0 exactly. y·g = ‖g‖ = 2.1e308 overflowed float64 (direct path: −inf).
+        ([1.0, 1.0], [1.5e308, 1.5e308], [0.0, 0.0], np.float64),
+        ([1.0, 1.0], [3e38, 3e38], [0.0, 0.0], np.float32),
+        # x = 2ᵏ·[6, 8], g = c·[1, −1]: y·g = −.2c, g − y (y·g) = c·[1.12, −.84], ‖x‖ = 10·2ᵏ.
+        # c near max: g − y (y·g) = 1.12c overflowed although J g = [.112, −.084]·c/2ᵏ is finite.
+        ([6.0, 8.0], [1.7e308, -1.7e308], [0.112 * 1.7e308, -0.084 * 1.7e308], np.float64),
+        ([6.0, 8.0], [3.3e38, -3.3e38], [0.112 * 3.3e38, -0.084 * 3.3e38], np.float32),
+        # x = 2⁻²⁵⁶·[3, 4] (‖x‖² in the safe range), g = [3·2⁻¹⁰⁷⁴, 0] subnormal: y·g = 1.8·2⁻¹⁰⁷⁴,
+        # g − y (y·g) = [3 − 1.08, −1.44]·2⁻¹⁰⁷⁴, / (5·2⁻²⁵⁶) = [.384, −.288]·2⁻⁸¹⁸. The direct
+        # path rounded y·g to a subnormal first and lost 19%.
+        (
+            [TWO_TO(3, -256), TWO_TO(4, -256)],
+            [TWO_TO(3, -1074), 0.0],
+            [TWO_TO(0.384, -818), TWO_TO(-0.288, -818)],
+            np.float64,
+        ),
+        (
+            [TWO_TO(3, -32), TWO_TO(4, -32)],
+            [TWO_TO(3, -149), 0.0],
+            [TWO_TO(0.384, -117), TWO_TO(-0.288, -117)],
+            np.float32,
+        ),
+    ],
+)
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_extreme_grad_output_on_an_ordinary_row(x, g, expected, dtype, jacobian):
+    x, g = np.array(x, dtype), np.array(g, dtype)
+    _, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+    # a few ulps of the row's scale max|g|/‖x‖ (Python floats: no overflow on the way)
+    row_scale = max(abs(float(v)) for v in g) / math.sqrt(sum(float(v) ** 2 for v in x))
+    tol = 8 * float(np.finfo(dtype).eps) * row_scale
+    np.testing.assert_allclose(grad.astype(np.float64), expected, rtol=0, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_gradient_beyond_the_range_is_never_nan(dtype, jacobian):
+    # x = 2⁻ᵏᐟ²·[1, 1] (‖x‖² = 2⁻ᵏ⁺¹, in the safe range), g ∥ x far beyond max·‖x‖: J g = 0,
+    # on a scale ‖g‖/‖x‖ beyond the float range. The Jacobian path's products overflowed and
+    # gave inf − inf = NaN.
+    k = np.finfo(dtype).maxexp // 2
+    x = np.full(2, TWO_TO(1, -k // 2), dtype)
+    g = np.full(2, float(np.finfo(dtype).max) / 2 ** (k // 4), dtype)
+    _, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+    assert not np.isnan(grad).any()
+
+
 @settings(max_examples=30, deadline=None)
 @given(data=st.data())
 def test_one_layer_across_batch_sizes_and_dtypes(data):
@@ -185,8 +261,11 @@ def test_one_layer_across_batch_sizes_and_dtypes(data):
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_jacobian_and_direct_paths_agree(dtype, data):
-    if data.draw(st.booleans(), label="whole float range"):
+    source = data.draw(st.sampled_from(["whole range", "g of any scale", "normal range"]))
+    if source == "whole range":
         x, g = data.draw(wide_range_pairs(dtype=dtype))
+    elif source == "g of any scale":
+        x, g = data.draw(wide_range_grad_pairs(dtype=dtype))
     else:
         x = data.draw(normal_range_batches(dtype=dtype))
         g = data.draw(normal_range_arrays(x.shape, dtype))
