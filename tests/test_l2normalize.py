@@ -121,6 +121,20 @@ def test_extreme_rows_give_the_unit_vector(row, dtype, expected, vector):
     np.testing.assert_allclose(y.reshape(-1), expected, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_long_row_within_the_stated_rounding_bound(dtype):
+    # docs/l2normalize.md, "Accuracy": |ŷᵢ − yᵢ| ≤ ((d + 6)/4)·ε·|yᵢ|, from ‖x‖²'s relative error
+    # γ_d ≈ d·ε/2 in any summation order. All-positive entries: nothing cancels the sum's errors.
+    d = 100_000
+    values = (np.random.default_rng(7).random(d) + 1).astype(np.float32)
+    entries = [float(v) for v in values]  # 24-bit mantissas: their squares are exact in float64
+    norm = math.sqrt(math.fsum(v * v for v in entries))  # fsum: correctly rounded, error ≤ 2⁻⁵³
+    reference = np.array(entries) / norm  # within 3·2⁻⁵³ of x/‖x‖, relatively
+    y = nn.L2Normalize().forward(values.astype(dtype)).astype(np.float64)
+    bound = (d + 6) / 4 * float(np.finfo(dtype).eps) + 3 * 2.0**-53
+    assert np.max(np.abs(y - reference) / reference) <= bound
+
+
 @pytest.mark.parametrize(
     ("scale", "dtype"),
     [

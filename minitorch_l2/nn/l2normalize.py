@@ -36,6 +36,13 @@ from .module import Module
 class L2Normalize(Module):
     """Scale each row to unit L2 norm: ``y = x / ‖x‖``, exactly, for every finite row.
 
+    "Exactly" as in: no overflow, underflow or lost bits, however large or small the row, only
+    rounding. Each entry is within ((d + 6)/4)·ε of its exact value, relatively (d the row
+    length, ε the dtype's machine epsilon: the rounding of Σ xᵢ² in any summation order, then of
+    √, 1/· and the product; derived in docs/l2normalize.md, "Accuracy"), a bound that grows with
+    d. Rows whose squares would overflow or underflow meet it too: they are rescaled by a power
+    of two first.
+
     Parameters
     ----------
     eps : float, default 1e-12
