@@ -115,6 +115,31 @@ def wide_range_pairs(
 
 
 @st.composite
+def wide_range_grad_pairs(
+    draw: st.DrawFn, max_n: int = 6, max_d: int = 6, dtype: np.dtype | type = np.float64
+) -> tuple[np.ndarray, np.ndarray]:
+    """(x, g) like :func:`wide_range_pairs`, but g's row exponent drawn independently of x's.
+
+    Both exponents span the whole range, ends drawn often, so an ordinary x meets a g near the
+    largest float or among the subnormals, and a tiny x a huge g: the gradient ∂L/∂x ~ g/‖x‖
+    may then lie beyond the float range (it must round to ±inf or 0, never be NaN). Rows of g
+    are all-zero now and then.
+    """
+    info = np.finfo(dtype)
+    low, high = info.minexp - info.nmant, info.maxexp - 1
+    x, _ = draw(wide_range_pairs(max_n, max_d, dtype))
+    rows = x.reshape(-1, x.shape[-1])
+    mantissa = draw(arrays(rows.shape, dtype, bound=1.0))
+    edge = st.one_of(st.integers(low, low + 40), st.integers(high - 40, high))
+    exponent = st.one_of(edge, st.integers(low, high), st.just(0))
+    exponents = np.array(draw(st.lists(exponent, min_size=len(rows), max_size=len(rows))))
+    peak = np.abs(mantissa).max(axis=1)
+    mantissa /= np.where(peak == 0, 1, peak)[:, None]  # largest |entry| 1, or a zero row
+    g = np.ldexp(mantissa, exponents[:, None]).astype(dtype).reshape(x.shape)
+    return x, g
+
+
+@st.composite
 def linear_cases(draw, max_size: int = 4, max_n: int = 4, bound: float = 2.0):
     """(input, weight, bias, grad_weight, grad_bias) for a Linear layer with arbitrary state.
 

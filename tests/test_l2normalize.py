@@ -9,8 +9,10 @@ PyTorch's ``F.normalize``. Every test turns warnings into errors: no RuntimeWarn
 from __future__ import annotations
 
 import decimal
+import gc
 import math
 import tracemalloc
+import weakref
 
 import numpy as np
 import pytest
@@ -26,6 +28,7 @@ from .strategies import (
     float_dtypes,
     normal_range_arrays,
     normal_range_batches,
+    wide_range_grad_pairs,
     wide_range_pairs,
 )
 
@@ -63,15 +66,22 @@ def exact_normalize(
 
 
 def assert_rows_close(actual, expected, row_scale, dtype, factor: float = 4.0) -> None:
-    """|actual − expected| ≤ factor·(d + 4)·ε·row_scale + 4·(smallest subnormal), row by row."""
+    """|actual − expected| ≤ factor·(d + 4)·ε·row_scale + 4·(smallest subnormal), row by row.
+
+    Where that bound is beyond the float range (a gradient row whose scale ‖g‖₁/‖x‖ is), a
+    few ulps of it cannot be represented: any value but NaN passes there.
+    """
     info = np.finfo(dtype)
     d = actual.shape[-1]
-    expected = expected.astype(dtype).astype(np.float64)
+    with np.errstate(over="ignore"):  # an exact value beyond the range rounds to ±inf
+        expected = expected.astype(dtype).astype(np.float64)
     actual = actual.astype(np.float64)
     scale = np.broadcast_to(np.reshape(row_scale, actual.shape[:-1] + (-1,)), actual.shape)
     tol = factor * (d + 4) * float(info.eps) * scale + 4 * float(info.smallest_subnormal)
+    beyond_range = tol >= float(info.max)
     with np.errstate(invalid="ignore"):
         ok = (actual == expected) | (np.abs(actual - expected) <= tol)
+    ok |= beyond_range & ~np.isnan(actual)
     assert ok.all(), f"\nactual   {actual}\nexpected {expected}\ntol      {tol}"
 
 
@@ -109,6 +119,20 @@ def test_extreme_rows_give_the_unit_vector(row, dtype, expected, vector):
     assert y.shape == x.shape and y.dtype == dtype
     tol = 3 * float(np.finfo(dtype).eps)
     np.testing.assert_allclose(y.reshape(-1), expected, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_long_row_within_the_stated_rounding_bound(dtype):
+    # docs/l2normalize.md, "Accuracy": |ŷᵢ − yᵢ| ≤ ((d + 6)/4)·ε·|yᵢ|, from ‖x‖²'s relative error
+    # γ_d ≈ d·ε/2 in any summation order. All-positive entries: nothing cancels the sum's errors.
+    d = 100_000
+    values = (np.random.default_rng(7).random(d) + 1).astype(np.float32)
+    entries = [float(v) for v in values]  # 24-bit mantissas: their squares are exact in float64
+    norm = math.sqrt(math.fsum(v * v for v in entries))  # fsum: correctly rounded, error ≤ 2⁻⁵³
+    reference = np.array(entries) / norm  # within 3·2⁻⁵³ of x/‖x‖, relatively
+    y = nn.L2Normalize().forward(values.astype(dtype)).astype(np.float64)
+    bound = (d + 6) / 4 * float(np.finfo(dtype).eps) + 3 * 2.0**-53
+    assert np.max(np.abs(y - reference) / reference) <= bound
 
 
 @pytest.mark.parametrize(
@@ -163,6 +187,74 @@ def test_exact_over_the_whole_float_range(dtype, data):
     np.testing.assert_array_equal(g, g_before)
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_exact_for_grad_output_of_any_scale(dtype, data):
+    # g's exponent is independent of x's: an ordinary x may meet a g near the largest float or
+    # among the subnormals. The gradient is exact to a few ulps of its row's scale ‖g‖₁/‖x‖, or
+    # ±inf/0 where that lies beyond the range; never NaN, never a warning.
+    x, g = data.draw(wide_range_grad_pairs(dtype=dtype))
+    y_exact, grad_exact, grad_scale = exact_normalize(x, g)
+    for jacobian in PATHS:
+        y, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+        assert_rows_close(y, y_exact, np.abs(y_exact), dtype, factor=1.0)
+        assert_rows_close(grad, grad_exact, grad_scale, dtype)
+
+
+TWO_TO = math.ldexp  # TWO_TO(m, e) = m · 2ᵉ, exact
+
+
+@pytest.mark.parametrize(
+    ("x", "g", "expected", "dtype"),
+    [
+        # g ∥ x: J g = 0 exactly. y·g = ‖g‖ = 2.1e308 overflowed float64 (direct path: −inf).
+        ([1.0, 1.0], [1.5e308, 1.5e308], [0.0, 0.0], np.float64),
+        ([1.0, 1.0], [3e38, 3e38], [0.0, 0.0], np.float32),
+        # x = 2ᵏ·[6, 8], g = c·[1, −1]: y·g = −.2c, g − y (y·g) = c·[1.12, −.84], ‖x‖ = 10·2ᵏ.
+        # c near max: g − y (y·g) = 1.12c overflowed although J g = [.112, −.084]·c/2ᵏ is finite.
+        ([6.0, 8.0], [1.7e308, -1.7e308], [0.112 * 1.7e308, -0.084 * 1.7e308], np.float64),
+        ([6.0, 8.0], [3.3e38, -3.3e38], [0.112 * 3.3e38, -0.084 * 3.3e38], np.float32),
+        # x = 2⁻²⁵⁶·[3, 4] (‖x‖² in the safe range), g = [3·2⁻¹⁰⁷⁴, 0] subnormal: y·g = 1.8·2⁻¹⁰⁷⁴,
+        # g − y (y·g) = [3 − 1.08, −1.44]·2⁻¹⁰⁷⁴, / (5·2⁻²⁵⁶) = [.384, −.288]·2⁻⁸¹⁸. The direct
+        # path rounded y·g to a subnormal first and lost 19%.
+        (
+            [TWO_TO(3, -256), TWO_TO(4, -256)],
+            [TWO_TO(3, -1074), 0.0],
+            [TWO_TO(0.384, -818), TWO_TO(-0.288, -818)],
+            np.float64,
+        ),
+        (
+            [TWO_TO(3, -32), TWO_TO(4, -32)],
+            [TWO_TO(3, -149), 0.0],
+            [TWO_TO(0.384, -117), TWO_TO(-0.288, -117)],
+            np.float32,
+        ),
+    ],
+)
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_extreme_grad_output_on_an_ordinary_row(x, g, expected, dtype, jacobian):
+    x, g = np.array(x, dtype), np.array(g, dtype)
+    _, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+    # a few ulps of the row's scale max|g|/‖x‖ (Python floats: no overflow on the way)
+    row_scale = max(abs(float(v)) for v in g) / math.sqrt(sum(float(v) ** 2 for v in x))
+    tol = 8 * float(np.finfo(dtype).eps) * row_scale
+    np.testing.assert_allclose(grad.astype(np.float64), expected, rtol=0, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_gradient_beyond_the_range_is_never_nan(dtype, jacobian):
+    # x = 2⁻ᵏᐟ²·[1, 1] (‖x‖² = 2⁻ᵏ⁺¹, in the safe range), g ∥ x far beyond max·‖x‖: J g = 0,
+    # on a scale ‖g‖/‖x‖ beyond the float range. The Jacobian path's products overflowed and
+    # gave inf − inf = NaN.
+    k = np.finfo(dtype).maxexp // 2
+    x = np.full(2, TWO_TO(1, -k // 2), dtype)
+    g = np.full(2, float(np.finfo(dtype).max) / 2 ** (k // 4), dtype)
+    _, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+    assert not np.isnan(grad).any()
+
+
 @settings(max_examples=30, deadline=None)
 @given(data=st.data())
 def test_one_layer_across_batch_sizes_and_dtypes(data):
@@ -183,8 +275,11 @@ def test_one_layer_across_batch_sizes_and_dtypes(data):
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_jacobian_and_direct_paths_agree(dtype, data):
-    if data.draw(st.booleans(), label="whole float range"):
+    source = data.draw(st.sampled_from(["whole range", "g of any scale", "normal range"]))
+    if source == "whole range":
         x, g = data.draw(wide_range_pairs(dtype=dtype))
+    elif source == "g of any scale":
+        x, g = data.draw(wide_range_grad_pairs(dtype=dtype))
     else:
         x = data.draw(normal_range_batches(dtype=dtype))
         g = data.draw(normal_range_arrays(x.shape, dtype))
@@ -299,6 +394,21 @@ def test_nan_and_inf_stay_in_their_own_rows(dtype, jacobian):
     np.testing.assert_allclose(grad[1], [(1 - 0.6 * 1.4) / 5, (1 - 0.8 * 1.4) / 5], rtol=1e-5)
     np.testing.assert_array_equal(y[3], 0.0)
     np.testing.assert_allclose(grad[3], 1e12, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("jacobian", PATHS)
+@pytest.mark.parametrize("sign", [1.0, -1.0])
+def test_inf_beside_the_largest_finite_value_is_nan_without_a_warning(dtype, jacobian, sign):
+    # A row with ±inf has no scale: it must not be "brought into range" by doubling it (frexp
+    # gives inf the exponent 0), which overflowed its finite neighbour with a RuntimeWarning.
+    big = float(np.finfo(dtype).max) * 0.9
+    x = np.array([[sign * np.inf, big], [big, sign * np.inf], [3.0, 4.0]], dtype=dtype)
+    g = np.ones_like(x)
+    y, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+    assert np.isnan(y[:2]).all() and np.isnan(grad[:2]).all()
+    np.testing.assert_allclose(y[2], THREE_FOUR, rtol=1e-6)
+    np.testing.assert_allclose(grad[2], [(1 - 0.6 * 1.4) / 5, (1 - 0.8 * 1.4) / 5], rtol=1e-5)
 
 
 # ---------------------------------------------------------------------------- layouts
@@ -419,14 +529,53 @@ def test_warm_forward_backward_allocates_no_n_d_d_temporaries(dtype, extreme_row
         (np.ones((2, 0)), ValueError, ["d >= 1", "(2, 0)"]),
         (np.ones((2, 3), dtype=np.int64), TypeError, ["float32 or float64", "int64"]),
         (np.ones((2, 3), dtype=np.complex128), TypeError, ["float32 or float64", "complex128"]),
+        (np.ones((2, 3), dtype=np.float16), TypeError, ["float32 or float64", "float16"]),
+        pytest.param(
+            np.ones((2, 3), dtype=np.longdouble),
+            TypeError,
+            ["float32 or float64", str(np.dtype(np.longdouble))],
+            marks=pytest.mark.skipif(
+                np.dtype(np.longdouble) == np.float64, reason="longdouble is float64 here"
+            ),
+            id="longdouble",
+        ),
+        (np.ones((2, 3), dtype=np.bool_), TypeError, ["float32 or float64", "bool"]),
         ([[1.0, 2.0]], TypeError, ["numpy.ndarray", "list"]),
     ],
 )
-def test_bad_input_is_named(bad, error, words):
+@pytest.mark.parametrize("entry", ["forward", "update_output", "updateOutput"])
+def test_bad_input_is_named(bad, error, words, entry):
+    # Every entry point checks: the Lua names and update_output skip Module.forward's checks.
     with pytest.raises(error) as info:
-        nn.L2Normalize().forward(bad)
+        getattr(nn.L2Normalize(), entry)(bad)
     message = str(info.value)
     assert "nn.L2Normalize" in message
+    for word in words:
+        assert word in message
+
+
+@pytest.mark.parametrize(
+    ("bad", "error", "words"),
+    [
+        (np.ones((3, 2)), ValueError, ["shape (2, 3)", "got (3, 2)"]),  # same size, transposed
+        (np.ones(6), ValueError, ["shape (2, 3)", "got (6,)"]),  # same size, flat
+        (np.ones((2, 3), dtype=np.int64), TypeError, ["float64", "int64"]),
+        (np.ones((2, 3), dtype=np.float32), TypeError, ["float64", "float32"]),
+        ([[1.0] * 3] * 2, TypeError, ["numpy.ndarray", "list"]),
+    ],
+)
+@pytest.mark.parametrize("entry", ["backward", "update_grad_input", "updateGradInput"])
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_bad_grad_output_is_named_at_every_entry(bad, error, words, entry, jacobian):
+    # update_grad_input used to reshape a (3, 2) or (6,) grad_output to (2, 3) and to cast
+    # int64 or float32 silently: now it refuses them as backward does.
+    layer = nn.L2Normalize(jacobian=jacobian)
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    layer.forward(x)
+    with pytest.raises(error) as info:
+        getattr(layer, entry)(x, bad)
+    message = str(info.value)
+    assert "nn.L2Normalize" in message and "grad_output" in message
     for word in words:
         assert word in message
 
@@ -453,6 +602,48 @@ def test_backward_needs_the_forward_input():
     layer.forward(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"nn\.L2Normalize.*\(2, 3\) float64.*got \(3,\)"):
         layer.update_grad_input(np.ones(3), np.ones(3))
+
+
+@pytest.mark.parametrize("entry", ["backward", "update_grad_input", "updateGradInput"])
+@pytest.mark.parametrize("jacobian", PATHS)
+@pytest.mark.parametrize("scale", [1.0, 1e-300], ids=["plain", "rescaled"])
+def test_backward_refuses_another_input_of_the_same_shape(entry, jacobian, scale):
+    # Torch's contract: backward uses the last forward's input. Another one used to give a
+    # silently wrong gradient: the Jacobian path mixed its outer product with the old norms
+    # ([0, .2] here), the direct path ignored it ([−.096, .072], the gradient at [3, 4]).
+    layer = nn.L2Normalize(jacobian=jacobian)
+    layer.forward(np.array([[3.0, 4.0]]) * scale)
+    with pytest.raises(
+        ValueError, match=r"nn\.L2Normalize: backward expects the input of the last"
+    ):
+        getattr(layer, entry)(np.array([[1.0, 0.0]]) * scale, np.array([[0.0, 1.0]]))
+
+
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_backward_accepts_an_equal_copy_of_the_forward_input(jacobian):
+    x = np.array([[3.0, 4.0], [np.nan, 1.0], [0.0, 0.0]])
+    g = np.array([[1.0, 0.0], [1.0, 1.0], [2.0, 3.0]])
+    layer = nn.L2Normalize(jacobian=jacobian)
+    layer.forward(x)
+    same = layer.backward(x, g).copy()
+    copied = layer.backward(x.copy(), g)  # equal values, NaN included: accepted
+    np.testing.assert_array_equal(copied, same)
+    np.testing.assert_allclose(same[0], [0.128, -0.096])  # (g − y (y·g)) / ‖x‖ by hand
+
+
+def test_the_forward_input_is_referenced_not_copied_and_clear_state_drops_it():
+    x = np.array([[3.0, 4.0]])
+    layer = nn.L2Normalize()
+    layer.forward(x)
+    assert layer._forward_input is x
+    alive = weakref.ref(x)
+    del x
+    assert alive() is not None  # kept for backward
+    layer.clear_state()
+    gc.collect()
+    assert alive() is None
+    with pytest.raises(ValueError, match=r"nn\.L2Normalize.*no forward yet"):
+        layer.backward(np.array([[3.0, 4.0]]), np.ones((1, 2)))
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,10 @@ lands in [1, 2) and ‖x/s‖² ∈ [1, 4d]. Scaling by a power of two only move
 where g's row is brought into range the same way, with no rounding beyond the one the plain
 formula has in the safe range. (An entry that becomes subnormal when divided is below tiny
 (2⁻¹⁰²²; float32 2⁻¹²⁶) times the row's largest entry, so its share of the result is below that
-result's own rounding.) The zero row has no direction: its norm is taken to be eps, so y = 0 and
-∂L/∂x = g / eps. A row holding ±inf becomes NaN, like a row holding NaN.
+result's own rounding.) Rows of g that are extreme on an ordinary row of x get the same factor
+2^e_g, with e = 0: see the grad_output section below. The zero row has no direction: its norm
+is taken to be eps, so y = 0 and ∂L/∂x = g / eps. A row holding ±inf becomes NaN, like a row
+holding NaN.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+
+#: An empty list of row indices: "no row needs rescaling".
+NO_ROWS = np.empty(0, dtype=np.intp)
 
 
 @dataclass
@@ -44,13 +49,67 @@ class RowScale:
 def as_rows(who: str, input: np.ndarray) -> np.ndarray:
     """The input as an (n, d) batch: a vector (d,) becomes a (1, d) view; no data is copied.
 
-    Raises a ValueError naming ``who`` unless ``input`` is (d,) or (n, d) with d ≥ 1.
+    Raises a TypeError naming ``who`` unless ``input`` is an ndarray of float32 or float64 (the
+    float range handling is derived for those two: float16 has too few bits for its messages'
+    promise, and ``longdouble``'s range does not fit a Python float), and a ValueError unless it
+    is (d,) or (n, d) with d ≥ 1. Only attributes are read; messages are built on failure only.
     """
+    if not isinstance(input, np.ndarray) or input.dtype.char not in "fd":
+        _refuse_array(who, "input", input, "float32 or float64")
     if input.ndim not in (1, 2) or input.shape[-1] == 0:
         raise ValueError(
             f"{who}: expected input of shape (d,) or (n, d) with d >= 1, got shape {input.shape}"
         )
     return input if input.ndim == 2 else input.reshape(1, -1)
+
+
+def check_grad_output(who: str, grad_output: np.ndarray, input: np.ndarray) -> None:
+    """Raise unless ``grad_output`` is an ndarray of ``input``'s shape and dtype.
+
+    A TypeError for the type or dtype, a ValueError for the shape, each naming ``who``, what it
+    expects and what it got. No reshaping: a (3, 2) gradient for a (2, 3) output is an error.
+    """
+    if not isinstance(grad_output, np.ndarray) or grad_output.dtype != input.dtype:
+        _refuse_array(who, "grad_output", grad_output, f"{input.dtype} (the input's dtype)")
+    if grad_output.shape != input.shape:
+        raise ValueError(
+            f"{who}: expected grad_output of the input's shape {input.shape}, "
+            f"got {grad_output.shape}"
+        )
+
+
+def check_forward_input(who: str, input: object, forward_input: np.ndarray | None) -> None:
+    """Raise a ValueError unless ``input`` equals the input of the last forward.
+
+    Called by backward only when ``input is not forward_input``: Sequential and the gradient
+    checker pass the very array the forward saw, which needs no look at the data. An equal copy
+    passes (one comparison pass over it, NaN equal to NaN); anything else is refused, because
+    backward would otherwise combine the new values with the norms of the old ones.
+    """
+    if forward_input is None:
+        last = "no forward yet"
+    elif not isinstance(input, np.ndarray):
+        last = f"{forward_input.shape} {forward_input.dtype}"
+    elif input.shape != forward_input.shape or input.dtype != forward_input.dtype:
+        last = f"{forward_input.shape} {forward_input.dtype}"
+    elif np.array_equal(input, forward_input, equal_nan=True):
+        return
+    else:
+        raise ValueError(
+            f"{who}: backward expects the input of the last forward ({input.shape} "
+            f"{input.dtype}), got an array of that shape and dtype holding other values; "
+            f"run forward on it first"
+        )
+    got = f"{input.shape} {input.dtype}" if isinstance(input, np.ndarray) else type(input).__name__
+    raise ValueError(f"{who}: backward expects the input of the last forward ({last}), got {got}")
+
+
+def _refuse_array(who: str, name: str, array: object, dtypes: str) -> None:
+    if not isinstance(array, np.ndarray):
+        raise TypeError(
+            f"{who}: expected {name} to be a numpy.ndarray of {dtypes}, got {type(array).__name__}"
+        )
+    raise TypeError(f"{who}: expected {name} of dtype {dtypes}, got {array.dtype}")
 
 
 @cache
@@ -62,6 +121,10 @@ def safe_range(dtype: np.dtype) -> tuple[float, float]:
 
 def sum_of_squares(rows: np.ndarray, out: np.ndarray) -> np.ndarray:
     """``out[i] = Σⱼ rows[i, j]²`` in one vectorised pass (no Python loop over rows).
+
+    Relative error at most γ_d = d·u/(1 − d·u) (u = ε/2) for a row in the safe range, whatever
+    order ``vecdot`` sums in: every term is nonnegative. That grows with d (about 130 ε measured
+    at d = 10⁶ in float64, all-positive row); see docs/l2normalize.md, "Accuracy".
 
     Squares that overflow or underflow are expected here, not errors: such rows fall outside
     :func:`safe_range` and :func:`rescale_rows` computes them again, rescaled.
@@ -79,10 +142,14 @@ def in_safe_range(sum_sq: np.ndarray) -> bool:
 def range_exponent(rows: np.ndarray) -> np.ndarray:
     """Per row, e = (binary exponent of max|xᵢ|) − 1, so that max|xᵢ| / 2ᵉ ∈ [1, 2).
 
-    −1 for a zero row and for a row holding ±inf or NaN (``np.frexp`` gives them exponent 0).
+    0 (no scaling) for a zero row and for a row holding ±inf or NaN: such a row has no scale to
+    bring into range. (``np.frexp`` gives them exponent 0, so e would be −1, and doubling the
+    finite entries of ``[inf, 3e38]`` in float32 would overflow.)
     """
     peak = np.max(np.abs(rows), axis=1, initial=0)
-    return np.frexp(peak)[1].astype(np.int64) - 1
+    exponent = np.frexp(peak)[1].astype(np.int64) - 1
+    exponent[~(np.isfinite(peak) & (peak > 0))] = 0
+    return exponent
 
 
 def rescale_rows(
@@ -113,40 +180,132 @@ def rescale_rows(
     return RowScale(rows=unsafe, exponent=exponent, zero_rows=zero_rows, input=scaled)
 
 
-def rescale_grad_rows(
-    grad_output: np.ndarray, scale: RowScale, buffer: Callable[[], np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """g with the rows the forward rescaled divided by their own 2^e_g, and e_g − e per such row.
+# ---------------------------------------------------------------------------- grad_output rows
+# Backward computes J g = (g − y (y·g)) / ‖x‖ (directly, or as J = (‖x‖² I − x xᵀ)/‖x‖³ times g).
+# With every row of x in the safe range, 1/‖x‖ ≤ 2^(k/2), and an ordinary g, every step is a
+# normal number. An extreme g breaks that even for an ordinary x: float64 g = [1.5e308]·2 on
+# x = [1, 1] overflows y·g (the true gradient is 0), g of 2⁻¹⁰⁷⁰ on x ~ 2⁻²⁵⁶ rounds y·g to a
+# subnormal before 1/‖x‖ ~ 2²⁵⁶ magnifies the lost bits. Such rows of g are divided by their own
+# power of two 2^e_g (exact) and the gradient multiplied back, J(x) g = 2^e_g · J(x)(g/2^e_g).
+# Each path finds them from numbers it has anyway, so the common case pays nothing noticeable.
 
-    Without this, g of a tiny row (g ~ x ~ 2⁻¹⁰⁷⁰) would be multiplied by J(x/s) ~ 1 while still
-    tiny, losing its bits to subnormal rounding before the final factor 1/s restores the scale.
+
+@cache
+def grad_bounds(dtype: np.dtype) -> tuple[float, float]:
+    """(tiny/ε, ulp(max)/4) of ``dtype``: float64 (2⁻⁹⁷⁰, 2⁹⁶⁹), float32 (2⁻¹⁰³, 2¹⁰²).
+
+    A product below tiny loses at most half the smallest subnormal, 2^(−nmant−1)·tiny; against a
+    row of g of size ≥ tiny/ε that is below ε²: negligible. Adding anything of size ≤ ulp(max)/4
+    to a finite number rounds to a finite number (overflow needs half an ulp of max).
     """
-    if not scale.rows.size:
-        return grad_output, scale.exponent
-    picked = grad_output[scale.rows]
+    info = np.finfo(dtype)
+    ulp_of_max = 2.0 ** (info.maxexp - 1 - info.nmant)
+    return float(info.tiny / info.eps), ulp_of_max / 4
+
+
+def direct_rows_out_of_range(
+    y_dot_g: np.ndarray, inv_norm: np.ndarray, grad_output: np.ndarray
+) -> np.ndarray:
+    """Rows whose g the direct path must bring into range, judged from y·g (computed anyway).
+
+    Direct path: (g − y (y·g)) · (1/‖x‖). With |y·g| ≤ ulp(max)/4 nothing before the last
+    factor can overflow (|yᵢ| ≤ 1, so |gᵢ − yᵢ (y·g)| rounds to at most max); an overflow in that
+    last product is a true gradient beyond the range, rounding to ±inf as it should. A larger
+    or non-finite y·g flags its row. The other hazard is a tiny g: products yᵢ gᵢ lose bits to
+    subnormal rounding, which 1/‖x‖ > 1 then magnifies. Since ‖g‖ ≥ |y·g|, a row with
+    |y·g| ≥ tiny/ε is safe; rows with smaller |y·g| (g = 0 and g ⊥ y too) and 1/‖x‖ > 1 are only
+    suspects: their max|gᵢ| (one look at those rows alone) decides. The common case costs two
+    reductions over n numbers. Rows of NaN x (1/‖x‖ NaN) and rows of g holding ±inf or NaN are
+    never flagged: they give NaN or ±inf whatever their scale.
+    """
+    low, high = grad_bounds(y_dot_g.dtype)
+    size = np.abs(y_dot_g)
+    if size.size == 0 or (size.max() <= high and size.min() >= low):  # NaN compares False
+        return NO_ROWS
+    suspect = ~(size <= high) | ((size < low) & (inv_norm > 1))
+    rows = np.flatnonzero(suspect & ~np.isnan(inv_norm))
+    if not rows.size:
+        return rows
+    peak = np.max(np.abs(grad_output[rows]), axis=1)
+    scalable = np.isfinite(peak) & (peak > 0)
+    return rows[scalable & (~(size[rows] <= high) | (peak < low))]
+
+
+def jacobian_rows_out_of_range(grad_output: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """Rows whose g the Jacobian path must bring into range, judged from ‖g‖² per row.
+
+    |Jᵢⱼ| ≤ 1/‖x‖ ≤ 2^(k/2) (x in the safe range, or rescaled), so each product Jᵢⱼ gⱼ is at
+    most s = ‖g‖/‖x‖ and each sum at most (1 + √d) s. A row is safe when ‖g‖² (one ``vecdot``
+    into ``out``, O(n·d), nothing beside the path's O(n·d²); a row-wise max would cost ten times
+    more) is a finite number ≥ tiny: then ‖g‖ ≤ 2^(maxexp/2) keeps (1 + √d) s ≤ 2^(3·maxexp/4)·
+    (1 + √d) far from overflow, and ‖g‖ ≥ 2^(minexp/2) keeps s ≥ 2^((minexp − k)/2) far above
+    tiny/ε, where subnormal rounding would begin to matter. Other rows are suspects: an all-zero
+    g (‖g‖² = 0) needs nothing, so max|gᵢ| of the suspects alone decides.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        sum_sq = np.vecdot(grad_output, grad_output, out=out)
+    info = np.finfo(grad_output.dtype)
+    if sum_sq.size == 0 or (sum_sq.min() >= info.tiny and sum_sq.max() <= info.max):
+        return NO_ROWS
+    rows = np.flatnonzero(~((sum_sq >= info.tiny) & (sum_sq <= info.max)))
+    peak = np.max(np.abs(grad_output[rows]), axis=1)
+    return rows[np.isfinite(peak) & (peak > 0)]
+
+
+def add_rows(
+    rows: np.ndarray, x_exponent: np.ndarray, more: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """``rows`` ∪ ``more`` (sorted) and the matching 2^e of x: ``x_exponent`` or 0 for new rows."""
+    merged = np.union1d(rows, more)
+    exponent = np.zeros(merged.size, dtype=np.int64)
+    exponent[np.searchsorted(merged, rows)] = x_exponent
+    return merged, exponent
+
+
+def rescale_grad_rows(
+    grad_output: np.ndarray,
+    rows: np.ndarray,
+    x_exponent: np.ndarray,
+    buffer: Callable[[], np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
+    """g with ``rows`` divided by their own 2^e_g (in a copy), and e_g − e per such row.
+
+    ``rows`` are the rows the forward divided by 2ᵉ (``x_exponent``; 0 for a row of ordinary x
+    whose g is out of range). Without this, g of a tiny row (g ~ x ~ 2⁻¹⁰⁷⁰) would be multiplied
+    by J(x/s) ~ 1 while still tiny, losing its bits to subnormal rounding before the final
+    factor restores the scale.
+    """
+    if not rows.size:
+        return grad_output, NO_ROWS
+    picked = grad_output[rows]
     grad_exponent = range_exponent(picked)
     scaled = buffer()
     np.copyto(scaled, grad_output)
     with np.errstate(under="ignore"):
-        scaled[scale.rows] = np.ldexp(picked, -grad_exponent[:, None])
-    return scaled, grad_exponent - scale.exponent
+        scaled[rows] = np.ldexp(picked, -grad_exponent[:, None])
+    return scaled, grad_exponent - x_exponent
 
 
 def unscale_gradient(
-    grad: np.ndarray, grad_output: np.ndarray, scale: RowScale, shift: np.ndarray, eps: float
+    grad: np.ndarray,
+    grad_output: np.ndarray,
+    rows: np.ndarray,
+    shift: np.ndarray,
+    zero_rows: np.ndarray,
+    eps: float,
 ) -> None:
-    """Finish, in place, the rows :func:`rescale_rows` touched.
+    """Finish, in place, the rows whose x or g was divided by a power of two, and the zero rows.
 
-    A rescaled row gets its factor back, J(x) g = 2^shift · J(x/s)(g/2^e_g), in one exact ldexp;
+    A rescaled row gets its factor back, J(x) g = 2^shift · J(x/2ᵉ)(g/2^e_g), in one exact ldexp;
     a true gradient beyond the float range rounds to ±inf, one below it to a subnormal or 0, as
     IEEE arithmetic does, without a warning. A zero row gets g / eps.
     """
     with np.errstate(over="ignore", under="ignore"):
-        if scale.rows.size:
-            grad[scale.rows] = np.ldexp(grad[scale.rows], shift[:, None])
-        if scale.zero_rows.size:
+        if rows.size:
+            grad[rows] = np.ldexp(grad[rows], shift[:, None])
+        if zero_rows.size:
             # eps too small for the dtype counts as its smallest subnormal, never as 0
             eps_here = np.maximum(
                 np.asarray(eps, grad.dtype), np.finfo(grad.dtype).smallest_subnormal
             )
-            grad[scale.zero_rows] = grad_output[scale.zero_rows] / eps_here
+            grad[zero_rows] = grad_output[zero_rows] / eps_here
