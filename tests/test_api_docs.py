@@ -21,22 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 PARAMETERS_SECTION = re.compile(r"^[ \t]*Parameters[ \t]*\n[ \t]*-{3,}[ \t]*$", re.MULTILINE)
 
-# Public callables whose docstrings still lack a Parameters section, in files other engineers
-# own. Each entry exempts the name and its methods. Remove an entry when its docstrings are
-# done: test_exempt_names_still_need_documenting fails for an entry that is no longer needed.
-EXEMPT_UNTIL_DOCUMENTED = {
-    # minitorch_l2/nn (module.py, sequential.py, linear.py, jacobian.py)
-    "minitorch_l2.nn.Module",
-    "minitorch_l2.nn.Sequential",
-    "minitorch_l2.nn.Jacobian",
-    # minitorch_l2/gradcheck
-    "minitorch_l2.gradcheck.GradcheckError",
-    "minitorch_l2.gradcheck.GradcheckReport",
-    "minitorch_l2.gradcheck.PropertyCheck",
-    "minitorch_l2.gradcheck.TensorCheck",
-    "minitorch_l2.gradcheck.WorstElement",
-}
-
 
 def load_generator():
     spec = importlib.util.spec_from_file_location("gen_api", ROOT / "tools" / "gen_api.py")
@@ -64,10 +48,6 @@ def without_parameters_section() -> list[str]:
     ]
 
 
-def exempt(name: str) -> bool:
-    return any(name == e or name.startswith(e + ".") for e in EXEMPT_UNTIL_DOCUMENTED)
-
-
 # ---------------------------------------------------------------------- the page itself
 
 
@@ -87,20 +67,8 @@ def test_every_namespace_all_matches_its_public_names():
 
 
 def test_every_public_callable_with_parameters_has_a_parameters_section():
-    missing = [name for name in without_parameters_section() if not exempt(name)]
+    missing = without_parameters_section()
     assert missing == [], f"docstrings without a NumPy 'Parameters' section: {missing}"
-
-
-def test_exempt_names_still_need_documenting():
-    failing = without_parameters_section()
-    stale = sorted(
-        e for e in EXEMPT_UNTIL_DOCUMENTED if not any(exempt_name_matches(e, n) for n in failing)
-    )
-    assert stale == [], f"documented now: remove from EXEMPT_UNTIL_DOCUMENTED: {stale}"
-
-
-def exempt_name_matches(entry: str, name: str) -> bool:
-    return name == entry or name.startswith(entry + ".")
 
 
 # ---------------------------------------------------------------------- the generator can fail

@@ -19,7 +19,26 @@ SHOWN_ELEMENTS = 3
 
 @dataclass(frozen=True)
 class WorstElement:
-    """One Jacobian element ∂output[output_index] / ∂tensor[tensor_index] that disagrees."""
+    """One Jacobian element ∂output[output_index] / ∂tensor[tensor_index] that disagrees.
+
+    The checker makes these for a failing tensor (:attr:`TensorCheck.worst`); the fields are
+    also its attributes.
+
+    Parameters
+    ----------
+    tensor_index : tuple of int
+        Index of the element in the checked tensor (the input or a parameter).
+    output_index : tuple of int
+        Index of the output element; ``()`` for a criterion's scalar loss.
+    analytic : float
+        The derivative as backward computed it.
+    numeric : float
+        The central-difference derivative, the reference.
+    abs_error : float
+        |analytic − numeric|; inf when either is NaN.
+    rel_error : float
+        abs_error / |numeric|; inf when numeric is 0 (and analytic is not).
+    """
 
     tensor_index: tuple[int, ...]
     output_index: tuple[int, ...]
@@ -38,6 +57,39 @@ class TensorCheck:
     ``J[i, j] = ∂outputⱼ/∂tensorᵢ``, when they were kept (``keep_jacobians``: by default only
     small ones are); ``analytic`` is also None when backward could not give one of the right
     shape, and ``problem`` then says why.
+
+    An element fails when |analytic − numeric| > atol + rtol·|numeric| (or either is NaN). The
+    checker builds these; the fields are also its attributes, and the properties :attr:`ok`
+    and :attr:`total` derive from them.
+
+    Parameters
+    ----------
+    name : str
+        The tensor's name: ``input`` (``input[0]``, ... for a tuple input), else the
+        parameter's name from ``named_parameters()``.
+    shape : tuple of int
+        The tensor's shape.
+    output_shape : tuple of int
+        The shape of the module's output; ``()`` for a criterion's loss.
+    max_abs_error : float
+        max |analytic − numeric| over the Jacobian's elements (a NaN counts as inf); inf
+        when the tensor could not be compared.
+    failing : int
+        How many elements fail; all :attr:`total` of them when the tensor could not be
+        compared.
+    numeric, analytic : numpy.ndarray or None
+        The Jacobians, when kept (see above).
+    worst : list of WorstElement
+        Up to 5 failing elements, the largest abs_error first; empty when none fails or the
+        tensor could not be compared. ``str(report)`` shows the first 3.
+    problem : str or None
+        Why the tensor could not be compared (backward gave None, not an array, or a
+        gradient of the wrong or of varying shape; or it raised); None when it was compared.
+    diagnosis : str or None
+        A one-line diagnosis of a failure when one is evident (transposed, sign flipped, off
+        by a constant factor, zero, ...), else None.
+    checked : bool
+        False when backward raised before this tensor could be compared at all.
     """
 
     name: str
@@ -66,7 +118,20 @@ class TensorCheck:
 
 @dataclass(frozen=True)
 class PropertyCheck:
-    """A check beyond the Jacobian (determinism, zero grad_output, accumulation, scale, ...)."""
+    """A check beyond the Jacobian (determinism, zero grad_output, accumulation, scale, ...).
+
+    The checker makes these; the fields are also its attributes.
+
+    Parameters
+    ----------
+    name : str
+        What was checked, as ``str(report)`` prints it, e.g. ``"forward deterministic"`` or
+        ``"parameter gradients accumulate"``.
+    ok : bool
+        Whether it held.
+    detail : str
+        For a failed check, what was seen instead; empty when it passed.
+    """
 
     name: str
     ok: bool
@@ -79,6 +144,30 @@ class GradcheckReport:
 
     ``ok`` is True when every tensor and every extra check passed. ``entries`` maps tensor
     names to :class:`TensorCheck` (``report["weight"]`` works too).
+
+    The checker builds the report; the fields are also its attributes. ``str(report)`` is the
+    readable table, which :class:`GradcheckError` carries as its message.
+
+    Parameters
+    ----------
+    subject : str
+        What was checked: the first line of its ``repr``, e.g. ``nn.Linear(4 -> 3)``.
+    entries : dict of str to TensorCheck
+        One check per tensor, in order: the input array(s), then the parameters.
+    properties : list of PropertyCheck
+        The checks beyond the Jacobian.
+    eps : float
+        The finite-difference step.
+    atol, rtol : float
+        The tolerances: an element passes when |analytic − numeric| ≤ atol + rtol·|numeric|.
+    dtype : numpy.dtype
+        The dtype the check ran in (float64 unless asked otherwise).
+    notes : list of str
+        Remarks that do not fail the check: a float64 clone was checked, a
+        ``compute_grad_input = False`` was switched on for the check, ...
+    problems : list of str
+        What failed outside the comparisons, e.g. the exception backward raised, with where
+        it was raised; any problem makes :attr:`ok` False.
     """
 
     subject: str
@@ -151,7 +240,16 @@ class GradcheckReport:
 
 
 class GradcheckError(AssertionError):
-    """Raised by a check with ``raise_on_failure=True``; the message is the report's table."""
+    """Raised by a check with ``raise_on_failure=True``; the message is the report's table.
+
+    An AssertionError, so a failed check inside a test reads as a test failure.
+
+    Parameters
+    ----------
+    report : GradcheckReport
+        The failed report; kept as the ``report`` attribute, and ``str(report)`` is the
+        message.
+    """
 
     def __init__(self, report: GradcheckReport) -> None:
         super().__init__(str(report))

@@ -69,20 +69,86 @@ class Module:
 
     # ------------------------------------------------------------------ the layer API
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        """Compute ``self.output`` from ``input`` and return it (subclasses implement this)."""
+        """Compute ``self.output`` from ``input`` and return it (subclasses implement this).
+
+        The layer's own computation y = f(x; θ), called by :meth:`forward` after its checks. An
+        implementation may set ``self.output`` and return it, or only return it: ``forward``
+        stores a returned array in ``self.output``. The base class raises NotImplementedError.
+
+        Parameters
+        ----------
+        input : numpy.ndarray
+            x. Through ``forward`` it has been checked: float32 or float64, of the
+            parameters' dtype.
+
+        Returns
+        -------
+        numpy.ndarray
+            y, usually a buffer the module reuses on the next call (copy it to keep it).
+        """
         raise NotImplementedError(f"{self._who()} does not implement update_output")
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        """Compute ``self.grad_input`` = ∂L/∂input from ``grad_output`` = ∂L/∂output."""
+        """Compute ``self.grad_input`` = ∂L/∂input from ``grad_output`` = ∂L/∂output.
+
+        The chain rule through this layer: ∂L/∂x = (∂y/∂x)ᵀ ∂L/∂y, a vector-Jacobian product
+        (the Jacobian itself is never formed). Called by :meth:`backward`, which skips it when
+        ``compute_grad_input`` is False. An implementation may set ``self.grad_input`` and
+        return it, or only return it: ``backward`` stores a returned array in
+        ``self.grad_input``. It may read what the last ``forward`` left (``self.output``,
+        buffers), so it must follow a forward at the same ``input``. The base class raises
+        NotImplementedError.
+
+        Parameters
+        ----------
+        input : numpy.ndarray
+            x, the input of the last ``forward``.
+        grad_output : numpy.ndarray
+            ∂L/∂y, of the output's shape and the input's dtype.
+
+        Returns
+        -------
+        numpy.ndarray
+            ∂L/∂x, of the input's shape.
+        """
         raise NotImplementedError(f"{self._who()} does not implement update_grad_input")
 
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
-        """Add ``scale`` · ∂L/∂θ to every parameter gradient (nothing for parameter-free layers)."""
+        """Add ``scale`` · ∂L/∂θ to every parameter gradient (nothing for parameter-free layers).
+
+        For each parameter θ with gradient array g: g += scale · (∂y/∂θ)ᵀ ∂L/∂y. Gradients
+        accumulate over calls until :meth:`zero_grad_parameters`. Called by :meth:`backward`
+        (also when ``compute_grad_input`` is False). The base class does nothing.
+
+        Parameters
+        ----------
+        input : numpy.ndarray
+            x, the input of the last ``forward``.
+        grad_output : numpy.ndarray
+            ∂L/∂y, of the output's shape and the input's dtype.
+        scale : float
+            Factor applied to this call's contribution before it is added (Torch's ``scale``).
+        """
 
     def forward(self, input: np.ndarray) -> np.ndarray:
-        """Check ``input`` (floating ndarray, dtype of the parameters), then ``update_output``."""
+        """Check ``input`` (floating ndarray, dtype of the parameters), then ``update_output``.
+
+        ``module(input)`` calls this method too.
+
+        Parameters
+        ----------
+        input : numpy.ndarray
+            x: a float32 or float64 array, of the dtype of the module's own parameters if it
+            has any. Anything else raises a TypeError saying what to convert.
+
+        Returns
+        -------
+        numpy.ndarray
+            y = ``self.output``. The module reuses this array on later calls while shape and
+            dtype match: copy it to keep it (``module.forward(x).copy()``).
+        """
         # Cheap attribute tests on the hot path; the checkers build the message only on failure.
         if not isinstance(input, np.ndarray) or input.dtype.char not in SUPPORTED_FLOAT_CHARS:
             check_float_array(self._who(), "input", input)
@@ -105,7 +171,36 @@ class Module:
     def backward(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> np.ndarray:
-        """``update_grad_input`` then ``acc_grad_parameters(scale)``; returns ``grad_input``."""
+        """``update_grad_input`` then ``acc_grad_parameters(scale)``; returns ``grad_input``.
+
+        For y = f(x; θ): returns ∂L/∂x = (∂y/∂x)ᵀ ∂L/∂y and adds scale · (∂y/∂θ)ᵀ ∂L/∂y to
+        every parameter gradient. ``update_grad_input`` is skipped, and ``grad_input`` set to
+        None, when ``compute_grad_input`` is False.
+
+        Parameters
+        ----------
+        input : numpy.ndarray
+            x, the input given to the last ``forward`` (backward reads what forward left).
+        grad_output : numpy.ndarray
+            ∂L/∂y: the output's shape and the input's dtype (float32 or float64).
+        scale : float
+            Factor on the parameter gradients' contribution; ``grad_input`` is not scaled.
+
+        Returns
+        -------
+        numpy.ndarray or None
+            ``self.grad_input`` = ∂L/∂x (a reused buffer, as ``output`` is), or None when
+            ``compute_grad_input`` is False.
+
+        Raises
+        ------
+        ValueError
+            Called before any forward (or after ``clear_state``), or ``grad_output``'s shape
+            is not the output's.
+        TypeError
+            ``input`` or ``grad_output`` is not a float32/float64 array, their dtypes differ,
+            or the input's dtype is not the parameters'.
+        """
         self._check_backward_args(input, grad_output)
         self._run_update_grad_input(input, grad_output)
         self.acc_grad_parameters(input, grad_output, scale)
@@ -243,6 +338,16 @@ class Module:
         """Plain gradient step, in place: ``p -= learning_rate * grad`` for every parameter.
 
         Each distinct array moves once, even when a module is used twice in the tree.
+
+        Parameters
+        ----------
+        learning_rate : float
+            The step size η in θ ← θ − η · ∂L/∂θ.
+
+        Returns
+        -------
+        Module
+            ``self``.
         """
         for param, grad in zip(*self.parameters()):
             param -= learning_rate * grad
@@ -321,7 +426,22 @@ class Module:
     def type(self, dtype: np.dtype | type | str) -> Module:
         """Convert every parameter and gradient to ``dtype`` (float32/float64), drop buffers.
 
-        Arrays already of ``dtype`` are kept, so ``get_parameters`` views stay valid.
+        Arrays already of ``dtype`` are kept, so ``get_parameters`` views stay valid; once an
+        array is converted, the flat vectors of an earlier ``get_parameters`` no longer back
+        the parameters (call it again). A shared array stays shared. Ends with
+        :meth:`clear_state`.
+
+        Parameters
+        ----------
+        dtype : numpy.dtype, type or str
+            float32 or float64, in any spelling ``numpy.dtype`` accepts (``np.float32``,
+            ``"float64"``, ...). Another dtype raises a TypeError, as does a module whose
+            overridden ``parameters()`` returns arrays ``parameter_names`` does not declare.
+
+        Returns
+        -------
+        Module
+            ``self``.
         """
         dtype = np.dtype(dtype)
         if dtype.char not in SUPPORTED_FLOAT_CHARS:

@@ -34,12 +34,40 @@ class Sequential(Module):
 
     # ------------------------------------------------------------------ container API
     def add(self, module: Module) -> Sequential:
-        """Append ``module`` at the end; returns self."""
+        """Append ``module`` at the end; returns self.
+
+        Parameters
+        ----------
+        module : Module
+            The module that will receive the current last module's output. Anything that is
+            not an ``nn.Module`` raises a TypeError.
+
+        Returns
+        -------
+        Sequential
+            ``self``, so calls chain: ``Sequential().add(a).add(b)``.
+        """
         self.modules.append(self._checked_module(module))
         return self
 
     def insert(self, module: Module, index: int | None = None) -> Sequential:
-        """Insert ``module`` before position ``index`` (0-based; default: at the end)."""
+        """Insert ``module`` before position ``index`` (0-based; default: at the end).
+
+        Parameters
+        ----------
+        module : Module
+            The module to insert; anything else raises a TypeError.
+        index : int or None
+            The module goes before the one now at ``index``, as with ``list.insert``: ``0``
+            puts it first, ``len(self)`` or None last, a negative index counts from the end
+            (``-1``: before the last module). Outside ``-len(self) … len(self)``, an
+            IndexError.
+
+        Returns
+        -------
+        Sequential
+            ``self``.
+        """
         module = self._checked_module(module)
         if index is None:
             index = len(self.modules)
@@ -51,7 +79,20 @@ class Sequential(Module):
         return self
 
     def remove(self, index: int | None = None) -> Sequential:
-        """Remove the module at ``index`` (0-based; default: the last one); returns self."""
+        """Remove the module at ``index`` (0-based; default: the last one); returns self.
+
+        Parameters
+        ----------
+        index : int or None
+            Position of the module to remove, ``-len(self) <= index < len(self)`` (a negative
+            index counts from the end), else an IndexError (also for an empty Sequential).
+            None removes the last module.
+
+        Returns
+        -------
+        Sequential
+            ``self``.
+        """
         if index is None:
             index = len(self.modules) - 1
         self._checked_index(index)
@@ -59,7 +100,20 @@ class Sequential(Module):
         return self
 
     def get(self, index: int) -> Module:
-        """The module at 0-based ``index`` (negative indices count from the end)."""
+        """The module at 0-based ``index`` (negative indices count from the end).
+
+        ``net[index]`` does the same; ``net[a:b]`` is a new Sequential over the same modules.
+
+        Parameters
+        ----------
+        index : int
+            ``-len(self) <= index < len(self)``, else an IndexError.
+
+        Returns
+        -------
+        Module
+            The module itself, not a copy.
+        """
         return self.modules[self._checked_index(index)]
 
     def size(self) -> int:
