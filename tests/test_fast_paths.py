@@ -6,6 +6,9 @@ NumPy in float64, never from the code under test.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -212,3 +215,53 @@ def test_plain_sgd_step_is_x_minus_rate_times_gradient(dtype):
     expected = np.array([1.0, -2.0, 3.0]) - (0.1 + 0.05) * gradient.astype(np.float64)
     np.testing.assert_allclose(x, expected, rtol=1e-6 if dtype == np.float32 else 1e-15)
     assert config["eval_counter"] == 2
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_in_place_updates_use_the_callers_scratch_and_keep_out(dtype):
+    rng = np.random.default_rng(3)
+    left, right = rng.normal(size=(4, 3)).astype(dtype), rng.normal(size=(4, 2)).astype(dtype)
+    out, scratch = np.ones((3, 2), dtype), np.empty((3, 2), dtype)
+    add_transposed_product(out, left, right, 0.5, scratch)
+    # the scratch holds the scaled product, out the sum: 1 + 0.5 · leftᵀ right
+    np.testing.assert_allclose(scratch, 0.5 * left.T @ right, rtol=1e-6)
+    np.testing.assert_allclose(out, 1 + 0.5 * left.T @ right, rtol=1e-6)
+    sums, scratch = np.zeros(2, dtype), np.empty(2, dtype)
+    add_column_sums(sums, right, 2.0, scratch)
+    np.testing.assert_allclose(sums, 2 * right.sum(axis=0), rtol=1e-6)
+    np.testing.assert_allclose(scratch, sums, rtol=1e-6)  # started from zero
+    x, step = np.ones(3, dtype), np.empty(3, dtype)
+    add_scaled(x, np.array([1.0, 2.0, 4.0], dtype), -0.5, step)
+    np.testing.assert_array_equal(x, [0.5, 0.0, -1.0])  # 1 − 0.5 · g, exact in binary
+    np.testing.assert_array_equal(step, [-0.5, -1.0, -2.0])
+
+
+def test_linear_reuses_its_gradient_scratch_buffers():
+    layer = nn.Linear(3, 2)
+    x, g = np.ones((4, 3)), np.ones((4, 2))
+    layer.forward(x)
+    layer.backward(x, g)
+    buffers = dict(layer._buffers)
+    layer.backward(x, g)
+    assert all(layer._buffers[name] is array for name, array in buffers.items())
+    np.testing.assert_allclose(layer.grad_weight, 2 * g.T @ x)  # accumulated twice
+
+
+def test_the_package_never_calls_scipys_blas():
+    # NumPy and SciPy each bundle an OpenBLAS with its own thread pool; calling both in one
+    # training step makes the pools busy-wait against each other (a 15x slower step at the
+    # default thread counts, benchmarks/bench_threads.py). Products go through NumPy only.
+    package = Path(minitorch_l2.__file__).parent
+    importing = re.compile(
+        r"^\s*(from\s+scipy(\.linalg)?\s+import\s+.*\b(linalg|blas)\b|"
+        r"(from|import)\s+scipy\.linalg)",
+        re.MULTILINE,
+    )
+    offenders = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if importing.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+    assert importing.search("from scipy.linalg import blas\n")  # the pattern can match
+    assert importing.search("    from scipy import linalg\n")

@@ -120,11 +120,14 @@ class Linear(Module):
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         if input.ndim == 2:
-            # BLAS adds Gᵀ x and Σₙ G straight into the gradients (beta = 1): no temporary and
-            # one pass over grad_weight instead of three (see minitorch_l2/_blas.py).
-            add_transposed_product(self.grad_weight, grad_output, input, scale)  # += s · Gᵀ x
+            # The products go into reused scratch buffers, then are added in place: gradients
+            # accumulate, and the arrays stay views of get_parameters (minitorch_l2/_blas.py).
+            dtype = self.weight.dtype
+            product = self._buffer("weight_product", self.weight.shape, dtype)
+            add_transposed_product(self.grad_weight, grad_output, input, scale, product)  # Gᵀ x
             if self.bias is not None:
-                add_column_sums(self.grad_bias, grad_output, scale)  # += s · Σₙ G
+                sums = self._buffer("bias_product", (self.output_size,), dtype)
+                add_column_sums(self.grad_bias, grad_output, scale, sums)  # += s · Σₙ G
             return
         # A single vector: ∂L/∂W += s · g xᵀ, ∂L/∂b += s · g.
         step = self._buffer("weight_step", self.weight.shape, self.weight.dtype)

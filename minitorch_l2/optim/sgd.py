@@ -71,15 +71,15 @@ def sgd(
     loss, grad = evaluate(WHO, feval, x)
 
     current_rate = learning_rate / (1 + evals * decay)
-    if not weight_decay and not momentum:
-        # Plain SGD: x −= η' g in one pass (BLAS axpy), not copy g, scale it, add it.
-        add_scaled(x, grad, -current_rate)
-        state["eval_counter"] = evals + 1
-        return x, [loss]
-
     direction = state_buffer(state, "direction", x)
     if direction is None:
         direction = state["direction"] = np.empty_like(x)
+    if not weight_decay and not momentum:
+        # Plain SGD: x −= η' g, the step η' g written into the reused direction buffer.
+        add_scaled(x, grad, -current_rate, direction)
+        state["eval_counter"] = evals + 1
+        return x, [loss]
+
     if weight_decay:
         np.multiply(x, weight_decay, out=direction)  # d = λ x + g
         direction += grad
