@@ -38,11 +38,14 @@ def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.
     )
     parser.add_argument("--repeats", type=int, default=31, help="timed rounds per case (31)")
     parser.add_argument(
-        "--threads", type=int, default=1, help="BLAS/OpenMP threads for both sides (1)"
+        "--threads",
+        type=int,
+        default=1,
+        help="BLAS/OpenMP threads for both sides (1); 0 leaves each library its default",
     )
     args = parser.parse_args(argv)
-    if args.repeats < 1 or args.threads < 1:
-        parser.error("--repeats and --threads must be >= 1")
+    if args.repeats < 1 or args.threads < 0:
+        parser.error("--repeats must be >= 1 and --threads >= 0")
     if args.quick:
         args.repeats = min(args.repeats, 3)
     return args
@@ -57,7 +60,10 @@ def limit_threads(threads: int) -> None:
     if "numpy" in sys.modules:
         raise RuntimeError("limit_threads must run before NumPy is imported")
     for name in THREAD_VARIABLES:
-        os.environ[name] = str(threads)
+        if threads:
+            os.environ[name] = str(threads)
+        else:  # 0: what a user gets, each library choosing its own thread count
+            os.environ.pop(name, None)
 
 
 def import_torch(threads: int) -> ModuleType | None:
@@ -71,7 +77,8 @@ def import_torch(threads: int) -> ModuleType | None:
             file=sys.stderr,
         )
         return None
-    torch.set_num_threads(threads)
+    if threads:
+        torch.set_num_threads(threads)
     return torch
 
 
@@ -140,6 +147,11 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> 
     return "\n".join(lines)
 
 
+def describe_threads(threads: int) -> str:
+    """``1 thread(s)``, or ``library-default threads`` for 0."""
+    return f"{threads} thread(s)" if threads else "library-default threads"
+
+
 def environment(threads: int, torch: ModuleType | None) -> dict[str, object]:
     """Where the numbers come from: versions, cores, threads."""
     import numpy
@@ -182,7 +194,7 @@ def emit(report: dict[str, object], table: str, as_json: bool) -> None:
     torch_part = f"torch {env['torch']}" if env["torch"] else "torch not installed"
     print(
         f"{report['benchmark']}: Python {env['python']}, NumPy {env['numpy']}, {torch_part}, "
-        f"{env['cpu_count']} cores, {env['threads']} thread(s) for each side; "
+        f"{env['cpu_count']} cores, {describe_threads(env['threads'])} for each side; "
         f"median of {report['repeats']} interleaved rounds"
     )
     print()

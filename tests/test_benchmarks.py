@@ -20,7 +20,11 @@ SCRIPTS = {
     "bench_gemm": {"rows": 6, "header": "| shape (n, in, out) | dtype | product | ours |"},
     "bench_mlp": {"rows": 4, "header": "| model | dtype | batch | ours |"},
     "bench_l2normalize": {"rows": 12, "header": "| shape | dtype | pass | ours |"},
+    # two tiny models x two sides, each timed with one thread and with the libraries' defaults
+    "bench_threads": {"rows": 4, "header": "| model | side | 1 thread | default threads |"},
 }
+# What each script reports as its thread setting: 1 pinned thread, or 0 for both settings run.
+THREADS = {"bench_threads": 0}
 
 
 def run_script(
@@ -47,12 +51,19 @@ def test_json_output_has_one_row_per_case(name):
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["benchmark"] == name
-    assert report["environment"]["threads"] == 1
+    assert report["environment"]["threads"] == THREADS.get(name, 1)
     rows = report["rows"]
     assert len(rows) == SCRIPTS[name]["rows"]
+    with_torch = report["environment"]["torch"] is not None
     for row in rows:
+        if name == "bench_threads":
+            if row["side"] == "ours" or with_torch:
+                assert row["seconds_1_thread"] > 0 and row["seconds_default_threads"] > 0
+            if row["side"] == "ours" and with_torch:
+                assert row["ours_over_torch_default"] > 0
+            continue
         assert row["ours_seconds"] > 0
-        if report["environment"]["torch"] is not None:
+        if with_torch:
             assert row["torch_seconds"] > 0 and row["ratio"] > 0
 
 
