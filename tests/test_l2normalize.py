@@ -520,6 +520,27 @@ def test_warm_forward_backward_allocates_no_n_d_d_temporaries(dtype, extreme_row
         assert peak < 4 * n * d * itemsize
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+def test_warm_direct_path_allocates_nothing_per_row_on_ordinary_rows(dtype):
+    # The range checks on ordinary rows work in reused (n,) buffers: a warm forward+backward
+    # allocates less than one row-sized (n,) array (NumPy's own iteration buffers aside).
+    n, d = 1 << 16, 2
+    rng = np.random.default_rng(2)
+    x, g = rng.normal(size=(n, d)).astype(dtype), rng.normal(size=(n, d)).astype(dtype)
+    layer = nn.L2Normalize(jacobian=False)
+    for _ in range(2):
+        layer.forward(x)
+        layer.backward(x, g)
+    tracemalloc.start()
+    try:
+        layer.forward(x)
+        layer.backward(x, g)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < n * np.dtype(dtype).itemsize / 2
+
+
 # ---------------------------------------------------------------------------- errors, printing
 @pytest.mark.parametrize(
     ("bad", "error", "words"),

@@ -204,7 +204,10 @@ def grad_bounds(dtype: np.dtype) -> tuple[float, float]:
 
 
 def direct_rows_out_of_range(
-    y_dot_g: np.ndarray, inv_norm: np.ndarray, grad_output: np.ndarray
+    y_dot_g: np.ndarray,
+    inv_norm: np.ndarray,
+    grad_output: np.ndarray,
+    scratch: np.ndarray | None = None,
 ) -> np.ndarray:
     """Rows whose g the direct path must bring into range, judged from y·g (computed anyway).
 
@@ -219,7 +222,7 @@ def direct_rows_out_of_range(
     never flagged: they give NaN or ±inf whatever their scale.
     """
     low, high = grad_bounds(y_dot_g.dtype)
-    size = np.abs(y_dot_g)
+    size = np.abs(y_dot_g, out=scratch)  # |y·g| into the caller's reused (n,) buffer
     if size.size == 0 or (size.max() <= high and size.min() >= low):  # NaN compares False
         return NO_ROWS
     suspect = ~(size <= high) | ((size < low) & (inv_norm > 1))

@@ -185,7 +185,8 @@ class L2Normalize(Module):
         with np.errstate(over="ignore", invalid="ignore"):
             y_dot_g = np.vecdot(y, g, out=self._buffer("y_dot_g", (n,), dtype))
         if detect:
-            out_of_range = direct_rows_out_of_range(y_dot_g, inv_norm, g)
+            size = self._buffer("abs_y_dot_g", (n,), dtype)
+            out_of_range = direct_rows_out_of_range(y_dot_g, inv_norm, g, size)
             if out_of_range.size:
                 return out_of_range
         np.einsum("ij,i->ij", y, y_dot_g, out=grad)  # y (y·g); einsum: see update_output
