@@ -122,3 +122,17 @@ def test_sharing_a_parameter_without_its_gradient_is_refused():
     b.weight = a.weight  # its gradient array stays b's own
     with pytest.raises(ValueError, match="1.weight shares"):
         nn.Sequential(a, b).get_parameters()
+
+
+def test_parameters_and_update_parameters_refuse_a_weight_shared_without_its_gradient():
+    # Listing the shared weight once would keep only one of its two gradients, and
+    # update_parameters would then silently drop the other module's contribution.
+    a, b = nn.Linear(2, 2), nn.Linear(2, 2)
+    b.weight = a.weight
+    net = nn.Sequential(a, b)
+    x = np.ones((3, 2))
+    net.forward(x)
+    net.backward(x, np.ones((3, 2)))
+    for call in (net.parameters, lambda: net.update_parameters(0.1)):
+        with pytest.raises(ValueError, match="shared with two different gradient arrays"):
+            call()

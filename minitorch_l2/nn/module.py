@@ -309,13 +309,19 @@ class Module:
         """
         params: list[np.ndarray] = []
         grads: list[np.ndarray] = []
-        seen: set[int] = set()
+        grad_of: dict[int, int] = {}  # id(param) -> id(its gradient), to list each pair once
         pairs = [(param, grad) for _, param, grad in self._own_parameters()]
         for child in self._children():
             pairs += zip(*child.parameters())
         for param, grad in pairs:
-            if id(param) not in seen:
-                seen.add(id(param))
+            if grad_of.setdefault(id(param), id(grad)) != id(grad):
+                # One parameter with two gradients: listing one would silently drop the other.
+                raise ValueError(
+                    f"{self._who()}: a parameter array of shape {param.shape} is shared with "
+                    f"two different gradient arrays; share weight and grad_weight together "
+                    f"(Torch's clone('weight', 'bias', 'gradWeight', 'gradBias')), or neither"
+                )
+            if len(grad_of) > len(params):  # first time this parameter is seen
                 params.append(param)
                 grads.append(grad)
         return params, grads
