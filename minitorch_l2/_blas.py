@@ -5,8 +5,9 @@ OpenBLAS, and each copy keeps its own pool of worker threads. A training step th
 between the two (SciPy's gemm with beta = 1 for ``grad_weight``, NumPy's matmul for ``G W``)
 makes each pool's threads busy-wait for work while the other pool's threads want the same
 cores. On this project's 2-core machine, with the libraries' default thread counts, that made
-one step of the MNIST-sized MLP 15 ms instead of 1.6 ms, and the spiral MLP's 11.6 ms instead
-of 0.77 ms (docs/performance.md); pinning one thread hid it. So every product goes through
+one step of the MNIST-sized MLP 15.9 ms instead of 1.8 ms with one thread, and the spiral MLP's
+8.0 ms instead of 0.80 ms: 9-10x (benchmarks/bench_threads.py, docs/performance.md). Pinning
+one thread, as the interleaved benchmarks do, hid it. So every product goes through
 ``np.matmul``, and the "add into" updates that BLAS would do with beta = 1 cost one more pass
 over a reused scratch array instead.
 
@@ -41,12 +42,24 @@ def add_transposed_product(
 
 
 def write_affine(
-    out: np.ndarray, input: np.ndarray, weight: np.ndarray, bias: np.ndarray | None
+    out: np.ndarray,
+    input: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None,
+    scratch: np.ndarray | None = None,
 ) -> None:
-    """``out = input · weightᵀ + bias`` for a batch (n, in) → (n, out) or a vector, into ``out``."""
-    np.matmul(input, weight.T, out=out)
-    if bias is not None:
-        out += bias  # broadcast over the rows
+    """``out = input · weightᵀ + bias`` for a batch (n, in) → (n, out) or a vector, into ``out``.
+
+    With a bias, the product goes to ``scratch`` (out's shape) and is added to the bias broadcast
+    into ``out``: ``out += bias`` would broadcast inside the addition, and NumPy allocates an
+    iteration buffer (64 KiB) for that on every call; a copy then a same-shape add does not.
+    """
+    if bias is None:
+        np.matmul(input, weight.T, out=out)
+        return
+    product = np.matmul(input, weight.T, out=scratch)
+    np.copyto(out, bias)  # broadcast over the rows
+    out += product
 
 
 @lru_cache(maxsize=16)

@@ -92,8 +92,10 @@ class Linear(Module):
         if input.ndim not in (1, 2) or input.shape[-1] != self.input_size:
             check_feature_input(self._who(), input, self.input_size)  # raises, naming the layer
         self.output = reuse(self.output, input.shape[:-1] + (self.output_size,), self.weight.dtype)
-        # x Wᵀ + b for a batch (one gemm onto the broadcast bias); W x + b for a single vector.
-        write_affine(self.output, input, self.weight, self.bias)
+        # x Wᵀ + b for a batch, W x + b for a single vector; the product goes to a reused
+        # scratch buffer, then onto the broadcast bias (see write_affine).
+        product = self._buffer("affine_product", self.output.shape, self.weight.dtype)
+        write_affine(self.output, input, self.weight, self.bias, product)
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
