@@ -184,8 +184,11 @@ def report(
     }
 
 
-def emit(report: dict[str, object], table: str, as_json: bool) -> None:
-    """Print ``report`` as JSON, or the Markdown ``table`` after a line on the environment."""
+def emit(report: dict[str, object], table: str, as_json: bool, method: str | None = None) -> None:
+    """Print ``report`` as JSON, or the Markdown ``table`` after a line on the environment.
+
+    ``method`` replaces the line's default end (the thread count and the interleaved rounds).
+    """
     if as_json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         print()
@@ -194,8 +197,12 @@ def emit(report: dict[str, object], table: str, as_json: bool) -> None:
     torch_part = f"torch {env['torch']}" if env["torch"] else "torch not installed"
     print(
         f"{report['benchmark']}: Python {env['python']}, NumPy {env['numpy']}, {torch_part}, "
-        f"{env['cpu_count']} cores, {describe_threads(env['threads'])} for each side; "
-        f"median of {report['repeats']} interleaved rounds"
+        f"{env['cpu_count']} cores, "
+        + (
+            method
+            or f"{describe_threads(env['threads'])} for each side; "
+            f"median of {report['repeats']} interleaved rounds"
+        )
     )
     print()
     print(table)
