@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ._diagnose import close
 from ._inputs import Input, copy_input, split_gradient
 from ._report import PropertyCheck
 from ._state import preserved_parameters, zero_gradients
@@ -117,7 +118,7 @@ def _multiple(
         if value is None or value.shape != reference.shape:
             continue  # a shape or None problem: the Jacobian check names it
         expected = factor * reference
-        if np.all(np.abs(value - expected) <= atol + rtol * np.abs(expected)):
+        if close(value, expected, atol, rtol):
             continue
         with np.errstate(all="ignore"):
             ratio = float(np.vdot(value, reference) / np.vdot(reference, reference))
