@@ -504,5 +504,18 @@ def test_a_non_finite_value_the_loss_never_reads_is_allowed():
 def test_an_overflow_from_finite_input_returns_inf_with_a_warning(dtype, big):
     x, t = np.array([big, 0.0], dtype=dtype), np.array([-big, 0.0], dtype=dtype)
     # (2·big)² / 2 is beyond the largest float of the dtype: IEEE arithmetic gives inf.
-    with pytest.warns(RuntimeWarning, match=r"nn\.MSECriterion: the loss overflowed to inf"):
+    with pytest.warns(
+        RuntimeWarning,
+        match=r"nn\.MSECriterion: the loss is inf although every input is finite \(an overflow\)",
+    ):
         assert nn.MSECriterion().forward(x, t) == np.inf
+
+
+@pytest.mark.parametrize("criterion_class", [nn.ClassNLLCriterion, nn.CrossEntropyCriterion])
+def test_a_nan_class_weight_is_named_not_called_an_overflow(criterion_class):
+    criterion = criterion_class(np.ones(3))
+    inner = criterion.nll if criterion_class is nn.CrossEntropyCriterion else criterion
+    inner.weights[0] = np.nan  # set after construction, which checked the weights finite
+    x = np.log(np.full((2, 3), 1 / 3))
+    with pytest.raises(ValueError, match=r"weights holds nan at index \(0,\)"):
+        criterion.forward(x, np.array([0, 1]))

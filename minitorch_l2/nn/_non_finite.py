@@ -56,7 +56,8 @@ def check_loss(who: str, loss: float, arrays: list[tuple[str, object]]) -> float
                     f"{loss}; the loss needs finite input"
                 )
     warnings.warn(
-        f"{who}: the loss overflowed to {loss} although every input is finite",
+        f"{who}: the loss is {loss} although every input is finite (an overflow"
+        + (", or inf - inf or 0 * inf in the criterion's arithmetic)" if math.isnan(loss) else ")"),
         RuntimeWarning,
         stacklevel=3,  # the caller of the criterion's forward
     )

@@ -49,6 +49,11 @@ class ClassNLLCriterion(Criterion):
         self.output = self._loss(input, self._checked_targets(input, target))
         return self.output
 
+    def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
+        # The class weights may explain a NaN loss too (the array is the caller's, mutable).
+        scan = super()._inputs_to_scan(input, target)
+        return scan if self.weights is None else [*scan, ("weights", self.weights)]
+
     def _loss(self, log_probabilities: np.ndarray, target: np.ndarray) -> float:
         """L for targets that were already checked (CrossEntropyCriterion checks them once)."""
         target_weights, total = self._target_weights_and_normaliser(log_probabilities, target)

@@ -64,6 +64,11 @@ class CrossEntropyCriterion(Criterion):
             rows *= (target_weights * (1.0 / total))[:, None]  # · w[tᵢ] / Z, row by row
         return self.grad_input
 
+    def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
+        # The class weights may explain a NaN loss too (the array is the caller's, mutable).
+        scan = super()._inputs_to_scan(input, target)
+        return scan if self.nll.weights is None else [*scan, ("weights", self.nll.weights)]
+
     def _checked_targets(self, input: np.ndarray, target: object) -> np.ndarray:
         # Checked under this criterion's name; the inner ClassNLL sees them already checked.
         self.nll.size_average = self.size_average
