@@ -534,6 +534,35 @@ def test_warm_direct_path_allocates_nothing_per_row_on_ordinary_rows(dtype):
     assert warm_peak(nn.L2Normalize(jacobian=False), x, g) < n * np.dtype(dtype).itemsize / 2
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
+@pytest.mark.parametrize("jacobian", PATHS)
+def test_an_all_zero_grad_output_costs_no_row_copies(dtype, jacobian):
+    # A zero row of g (a loss that ignores part of the batch) is a suspect for both range checks
+    # (y·g = 0, ‖g‖² = 0 < tiny), rows of norm < 1 make 1/‖x‖ > 1; deciding must not copy
+    # the suspect rows of g out (n·d numbers): only (n,) arrays may be allocated.
+    n, d = (1024, 64) if jacobian else (4096, 64)
+    x = np.random.default_rng(4).normal(size=(n, d)).astype(dtype) / 64  # ‖x‖ about 1/8
+    g = np.zeros((n, d), dtype)
+    layer = nn.L2Normalize(jacobian=jacobian)
+    assert warm_peak(layer, x, g) < n * d * np.dtype(dtype).itemsize / 2
+    assert not layer.grad_input.any()  # J·0 = 0
+
+
+@pytest.mark.parametrize("many", [False, True])
+def test_row_peaks_is_the_row_maximum_of_abs_on_both_branches(many):
+    from minitorch_l2.nn._row_norms import row_peaks
+
+    g = np.random.default_rng(5).normal(size=(64, 5))
+    g[3] = [0, 0, np.nan, 1, -2]
+    g[7] = [0, -np.inf, 0, 1, 2]
+    g[9] = 0.0
+    g[11] = [-7.0, 1, 2, 3, 4]  # the peak is a negative entry
+    rows = np.arange(64) if many else np.array([3, 7, 9, 11])
+    scratch = (np.empty(64), np.empty(64))
+    expected = np.max(np.abs(g[rows]), axis=1)
+    np.testing.assert_array_equal(row_peaks(g, rows, scratch), expected)  # NaN == NaN here
+
+
 # ---------------------------------------------------------------------------- errors, printing
 @pytest.mark.parametrize(
     ("bad", "error", "words"),

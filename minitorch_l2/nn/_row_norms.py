@@ -203,11 +203,30 @@ def grad_bounds(dtype: np.dtype) -> tuple[float, float]:
     return float(info.tiny / info.eps), ulp_of_max / 4
 
 
+def row_peaks(
+    grad_output: np.ndarray, rows: np.ndarray, scratch: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """max|gᵢ| of each row in ``rows`` (NaN for a row holding NaN), without an (n, d) temporary.
+
+    A few suspect rows are copied out and reduced; when they are many — an all-zero
+    ``grad_output``, common where a loss ignores part of the batch, makes every row a suspect —
+    the row maxima and minima of the whole array go into the two (n,) ``scratch`` buffers
+    instead (max|gᵢ| = max(max gᵢ, −min gᵢ)), so the rare path never allocates n·d numbers.
+    """
+    if rows.size * 8 <= grad_output.shape[0]:
+        return np.max(np.abs(grad_output[rows]), axis=1)
+    highest, lowest = scratch
+    np.max(grad_output, axis=1, out=highest)
+    np.min(grad_output, axis=1, out=lowest)
+    np.negative(lowest, out=lowest)
+    return np.maximum(highest, lowest, out=highest)[rows]
+
+
 def direct_rows_out_of_range(
     y_dot_g: np.ndarray,
     inv_norm: np.ndarray,
     grad_output: np.ndarray,
-    scratch: np.ndarray | None = None,
+    scratch: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> np.ndarray:
     """Rows whose g the direct path must bring into range, judged from y·g (computed anyway).
 
@@ -219,22 +238,25 @@ def direct_rows_out_of_range(
     |y·g| ≥ tiny/ε is safe; rows with smaller |y·g| (g = 0 and g ⊥ y too) and 1/‖x‖ > 1 are only
     suspects: their max|gᵢ| (one look at those rows alone) decides. The common case costs two
     reductions over n numbers. Rows of NaN x (1/‖x‖ NaN) and rows of g holding ±inf or NaN are
-    never flagged: they give NaN or ±inf whatever their scale.
+    never flagged: they give NaN or ±inf whatever their scale. ``scratch`` is three reused (n,)
+    buffers of g's dtype: |y·g| and the two of :func:`row_peaks`.
     """
     low, high = grad_bounds(y_dot_g.dtype)
-    size = np.abs(y_dot_g, out=scratch)  # |y·g| into the caller's reused (n,) buffer
+    size = np.abs(y_dot_g, out=scratch[0])
     if size.size == 0 or (size.max() <= high and size.min() >= low):  # NaN compares False
         return NO_ROWS
     suspect = ~(size <= high) | ((size < low) & (inv_norm > 1))
     rows = np.flatnonzero(suspect & ~np.isnan(inv_norm))
     if not rows.size:
         return rows
-    peak = np.max(np.abs(grad_output[rows]), axis=1)
+    peak = row_peaks(grad_output, rows, scratch[1:])
     scalable = np.isfinite(peak) & (peak > 0)
     return rows[scalable & (~(size[rows] <= high) | (peak < low))]
 
 
-def jacobian_rows_out_of_range(grad_output: np.ndarray, out: np.ndarray) -> np.ndarray:
+def jacobian_rows_out_of_range(
+    grad_output: np.ndarray, out: np.ndarray, scratch: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
     """Rows whose g the Jacobian path must bring into range, judged from ‖g‖² per row.
 
     |Jᵢⱼ| ≤ 1/‖x‖ ≤ 2^(k/2) (x in the safe range, or rescaled), so each product Jᵢⱼ gⱼ is at
@@ -243,7 +265,8 @@ def jacobian_rows_out_of_range(grad_output: np.ndarray, out: np.ndarray) -> np.n
     more) is a finite number ≥ tiny: then ‖g‖ ≤ 2^(maxexp/2) keeps (1 + √d) s ≤ 2^(3·maxexp/4)·
     (1 + √d) far from overflow, and ‖g‖ ≥ 2^(minexp/2) keeps s ≥ 2^((minexp − k)/2) far above
     tiny/ε, where subnormal rounding would begin to matter. Other rows are suspects: an all-zero
-    g (‖g‖² = 0) needs nothing, so max|gᵢ| of the suspects alone decides.
+    g (‖g‖² = 0) needs nothing, so max|gᵢ| of the suspects alone decides (:func:`row_peaks`,
+    with its two reused (n,) ``scratch`` buffers).
     """
     with np.errstate(over="ignore", under="ignore"):
         sum_sq = np.vecdot(grad_output, grad_output, out=out)
@@ -251,7 +274,7 @@ def jacobian_rows_out_of_range(grad_output: np.ndarray, out: np.ndarray) -> np.n
     if sum_sq.size == 0 or (sum_sq.min() >= info.tiny and sum_sq.max() <= info.max):
         return NO_ROWS
     rows = np.flatnonzero(~((sum_sq >= info.tiny) & (sum_sq <= info.max)))
-    peak = np.max(np.abs(grad_output[rows]), axis=1)
+    peak = row_peaks(grad_output, rows, scratch)
     return rows[np.isfinite(peak) & (peak > 0)]
 
 

@@ -150,7 +150,11 @@ class L2Normalize(Module):
         inv_norm = self._buffer("inv_norm", (n,), dtype)
         if detect:
             grad_sum_sq = self._buffer("grad_sum_sq", (n,), dtype)
-            out_of_range = jacobian_rows_out_of_range(g, out=grad_sum_sq)
+            peaks = (
+                self._buffer("grad_row_max", (n,), dtype),
+                self._buffer("grad_row_min", (n,), dtype),
+            )
+            out_of_range = jacobian_rows_out_of_range(g, grad_sum_sq, peaks)
             if out_of_range.size:
                 return out_of_range
         # Torch recipe, in one reused (n, d, d) buffer: J = (‖x‖² I − x xᵀ) / ‖x‖³, then J g.
@@ -185,8 +189,11 @@ class L2Normalize(Module):
         with np.errstate(over="ignore", invalid="ignore"):
             y_dot_g = np.vecdot(y, g, out=self._buffer("y_dot_g", (n,), dtype))
         if detect:
-            size = self._buffer("abs_y_dot_g", (n,), dtype)
-            out_of_range = direct_rows_out_of_range(y_dot_g, inv_norm, g, size)
+            scratch = tuple(
+                self._buffer(name, (n,), dtype)
+                for name in ("abs_y_dot_g", "grad_row_max", "grad_row_min")
+            )
+            out_of_range = direct_rows_out_of_range(y_dot_g, inv_norm, g, scratch)
             if out_of_range.size:
                 return out_of_range
         np.einsum("ij,i->ij", y, y_dot_g, out=grad)  # y (y·g); einsum: see update_output
