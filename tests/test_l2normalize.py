@@ -548,19 +548,28 @@ def test_an_all_zero_grad_output_costs_no_row_copies(dtype, jacobian):
     assert not layer.grad_input.any()  # J·0 = 0
 
 
+@pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 @pytest.mark.parametrize("many", [False, True])
-def test_row_peaks_is_the_row_maximum_of_abs_on_both_branches(many):
-    from minitorch_l2.nn._row_norms import row_peaks
+def test_scaled_square_norms_tell_zero_rows_from_the_smallest_subnormals(dtype, many):
+    from minitorch_l2.nn._row_norms import norm_scale, scaled_square_norms
 
-    g = np.random.default_rng(5).normal(size=(64, 5))
-    g[3] = [0, 0, np.nan, 1, -2]
-    g[7] = [0, -np.inf, 0, 1, 2]
-    g[9] = 0.0
-    g[11] = [-7.0, 1, 2, 3, 4]  # the peak is a negative entry
-    rows = np.arange(64) if many else np.array([3, 7, 9, 11])
-    scratch = (np.empty(64), np.empty(64))
-    expected = np.max(np.abs(g[rows]), axis=1)
-    np.testing.assert_array_equal(row_peaks(g, rows, scratch), expected)  # NaN == NaN here
+    info = np.finfo(dtype)
+    n, d = 64, 5
+    g = np.random.default_rng(5).normal(size=(n, d)).astype(dtype)
+    g[3] = 0.0
+    g[7] = 0.0
+    g[7, 2] = info.smallest_subnormal  # squares to 0 unscaled, so ‖g‖² cannot tell it from 0
+    g[9] = info.max  # scaled, overflows: inf, never "small"
+    g[11, 1] = np.nan
+    rows = np.arange(n) if many else np.array([3, 7, 9, 11])
+    scratch = (np.empty((n, d), dtype), np.empty(n, dtype))
+    norms = scaled_square_norms(g, rows, scratch)
+    by_row = dict(zip(rows.tolist(), norms))
+    assert by_row[3] == 0 and by_row[7] > 0
+    assert by_row[9] == np.inf and np.isnan(by_row[11])
+    # a row whose entries are all below low = tiny/ε stays below d·(low·2ˢ)²
+    _, bound = norm_scale(np.dtype(dtype))
+    assert 0 < by_row[7] < d * bound
 
 
 # ---------------------------------------------------------------------------- errors, printing

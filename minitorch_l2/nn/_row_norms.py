@@ -203,30 +203,69 @@ def grad_bounds(dtype: np.dtype) -> tuple[float, float]:
     return float(info.tiny / info.eps), ulp_of_max / 4
 
 
-def row_peaks(
-    grad_output: np.ndarray, rows: np.ndarray, scratch: tuple[np.ndarray, np.ndarray]
-) -> np.ndarray:
-    """max|gᵢ| of each row in ``rows`` (NaN for a row holding NaN), without an (n, d) temporary.
+@cache
+def norm_scale(dtype: np.dtype) -> tuple[float, float]:
+    """(2ˢ, (low·2ˢ)²) for :func:`scaled_square_norms`, low = tiny/ε from :func:`grad_bounds`.
 
-    A few suspect rows are copied out and reduced; when they are many — an all-zero
-    ``grad_output``, common where a loss ignores part of the batch, makes every row a suspect —
-    the row maxima and minima of the whole array go into the two (n,) ``scratch`` buffers
-    instead (max|gᵢ| = max(max gᵢ, −min gᵢ)), so the rare path never allocates n·d numbers.
+    s = ⌈−log₂(smallest subnormal)/2⌉ + 1 (float64: 538, float32: 76), so the square of the
+    smallest subnormal times 2ˢ is still nonzero: ‖g·2ˢ‖² = 0 only for a row of zeros.
     """
-    if rows.size * 8 <= grad_output.shape[0]:
-        return np.max(np.abs(grad_output[rows]), axis=1)
-    highest, lowest = scratch
-    np.max(grad_output, axis=1, out=highest)
-    np.min(grad_output, axis=1, out=lowest)
-    np.negative(lowest, out=lowest)
-    return np.maximum(highest, lowest, out=highest)[rows]
+    info = np.finfo(dtype)
+    s = (-int(np.log2(info.smallest_subnormal)) + 1) // 2 + 1
+    low, _ = grad_bounds(dtype)
+    return float(2.0**s), float((low * 2.0**s) ** 2)
+
+
+def scaled_square_norms(
+    grad_output: np.ndarray, rows: np.ndarray, scratch: tuple[np.ndarray, np.ndarray] | None
+) -> np.ndarray:
+    """‖g·2ˢ‖² of each row in ``rows`` (:func:`norm_scale`): 0 exactly for a zero row, and
+    below d·(low·2ˢ)² for every row with max|gᵢ| < low (since ‖g‖² ≤ d·max|gᵢ|²).
+
+    Few rows are copied out; many — an all-zero ``grad_output``, common where a loss ignores
+    part of the batch, makes every row a suspect — go through ``scratch``: an (n, d) array that
+    may be overwritten (the gradient buffer, written later anyway) and an (n,) one, so the rare
+    path allocates nothing of size n·d and costs two passes instead of NumPy's row-wise max over
+    short rows (several times slower). Entries that overflow when scaled give inf: not small.
+    """
+    scale, _ = norm_scale(grad_output.dtype)
+    with np.errstate(over="ignore", under="ignore"):
+        if scratch is None or rows.size * 8 <= grad_output.shape[0]:
+            scaled = grad_output[rows] * scale
+            return np.vecdot(scaled, scaled)
+        scaled, norms = scratch
+        np.multiply(grad_output, scale, out=scaled)
+        return np.vecdot(scaled, scaled, out=norms)[rows]
+
+
+def rows_needing_scale(
+    grad_output: np.ndarray,
+    rows: np.ndarray,
+    big: np.ndarray,
+    small_needs: Callable[[np.ndarray], np.ndarray],
+    scratch: tuple[np.ndarray, np.ndarray] | None,
+) -> np.ndarray:
+    """The suspect ``rows`` whose g must be rescaled.
+
+    ``big`` marks suspects that may overflow: they need it when max|gᵢ| is finite and nonzero
+    (one look at those rows, usually few). The others are small: ``small_needs`` decides from
+    their :func:`scaled_square_norms`.
+    """
+    needs = np.zeros(rows.size, dtype=bool)
+    if big.any():
+        peak = np.max(np.abs(grad_output[rows[big]]), axis=1)
+        needs[big] = np.isfinite(peak) & (peak > 0)
+    if not big.all():
+        small = ~big
+        needs[small] = small_needs(scaled_square_norms(grad_output, rows[small], scratch))
+    return rows[needs]
 
 
 def direct_rows_out_of_range(
     y_dot_g: np.ndarray,
     inv_norm: np.ndarray,
     grad_output: np.ndarray,
-    scratch: tuple[np.ndarray, np.ndarray, np.ndarray],
+    scratch: tuple[np.ndarray, np.ndarray, np.ndarray | None],
 ) -> np.ndarray:
     """Rows whose g the direct path must bring into range, judged from y·g (computed anyway).
 
@@ -238,8 +277,11 @@ def direct_rows_out_of_range(
     |y·g| ≥ tiny/ε is safe; rows with smaller |y·g| (g = 0 and g ⊥ y too) and 1/‖x‖ > 1 are only
     suspects: their max|gᵢ| (one look at those rows alone) decides. The common case costs two
     reductions over n numbers. Rows of NaN x (1/‖x‖ NaN) and rows of g holding ±inf or NaN are
-    never flagged: they give NaN or ±inf whatever their scale. ``scratch`` is three reused (n,)
-    buffers of g's dtype: |y·g| and the two of :func:`row_peaks`.
+    never flagged: they give NaN or ±inf whatever their scale. ``scratch`` is a reused (n,)
+    buffer for |y·g|, another (n,) one and an overwritable (n, d) one (or None) for
+    :func:`scaled_square_norms`. A small suspect is rescaled when its scaled ‖g‖² is nonzero and
+    below d·(low·2ˢ)²: every row with 0 < max|gᵢ| < low, and perhaps a few a little above, for
+    which the exact rescaling changes nothing.
     """
     low, high = grad_bounds(y_dot_g.dtype)
     size = np.abs(y_dot_g, out=scratch[0])
@@ -249,13 +291,16 @@ def direct_rows_out_of_range(
     rows = np.flatnonzero(suspect & ~np.isnan(inv_norm))
     if not rows.size:
         return rows
-    peak = row_peaks(grad_output, rows, scratch[1:])
-    scalable = np.isfinite(peak) & (peak > 0)
-    return rows[scalable & (~(size[rows] <= high) | (peak < low))]
+    _, small_bound = norm_scale(grad_output.dtype)
+    below = small_bound * grad_output.shape[1]
+    big = ~(size[rows] <= high)  # |y·g| too large, or NaN
+    return rows_needing_scale(
+        grad_output, rows, big, lambda norms: (norms > 0) & (norms < below), scratch[1:]
+    )
 
 
 def jacobian_rows_out_of_range(
-    grad_output: np.ndarray, out: np.ndarray, scratch: tuple[np.ndarray, np.ndarray]
+    grad_output: np.ndarray, out: np.ndarray, scratch: tuple[np.ndarray, np.ndarray | None]
 ) -> np.ndarray:
     """Rows whose g the Jacobian path must bring into range, judged from ‖g‖² per row.
 
@@ -265,8 +310,9 @@ def jacobian_rows_out_of_range(
     more) is a finite number ≥ tiny: then ‖g‖ ≤ 2^(maxexp/2) keeps (1 + √d) s ≤ 2^(3·maxexp/4)·
     (1 + √d) far from overflow, and ‖g‖ ≥ 2^(minexp/2) keeps s ≥ 2^((minexp − k)/2) far above
     tiny/ε, where subnormal rounding would begin to matter. Other rows are suspects: an all-zero
-    g (‖g‖² = 0) needs nothing, so max|gᵢ| of the suspects alone decides (:func:`row_peaks`,
-    with its two reused (n,) ``scratch`` buffers).
+    g (‖g‖² = 0) needs nothing: a small suspect (‖g‖² < tiny) is rescaled when it is not all
+    zero, which :func:`scaled_square_norms` tells with the (n, d) and (n,) ``scratch``; a big one
+    (‖g‖² overflowed, or NaN) when its max|gᵢ| is finite.
     """
     with np.errstate(over="ignore", under="ignore"):
         sum_sq = np.vecdot(grad_output, grad_output, out=out)
@@ -274,8 +320,8 @@ def jacobian_rows_out_of_range(
     if sum_sq.size == 0 or (sum_sq.min() >= info.tiny and sum_sq.max() <= info.max):
         return NO_ROWS
     rows = np.flatnonzero(~((sum_sq >= info.tiny) & (sum_sq <= info.max)))
-    peak = row_peaks(grad_output, rows, scratch)
-    return rows[np.isfinite(peak) & (peak > 0)]
+    big = ~(sum_sq[rows] < info.tiny)  # overflowed, or NaN
+    return rows_needing_scale(grad_output, rows, big, lambda norms: norms > 0, scratch)
 
 
 def add_rows(

@@ -150,11 +150,8 @@ class L2Normalize(Module):
         inv_norm = self._buffer("inv_norm", (n,), dtype)
         if detect:
             grad_sum_sq = self._buffer("grad_sum_sq", (n,), dtype)
-            peaks = (
-                self._buffer("grad_row_max", (n,), dtype),
-                self._buffer("grad_row_min", (n,), dtype),
-            )
-            out_of_range = jacobian_rows_out_of_range(g, grad_sum_sq, peaks)
+            scratch = (_overwritable(grad, g), self._buffer("grad_norms", (n,), dtype))
+            out_of_range = jacobian_rows_out_of_range(g, grad_sum_sq, scratch)
             if out_of_range.size:
                 return out_of_range
         # Torch recipe, in one reused (n, d, d) buffer: J = (‖x‖² I − x xᵀ) / ‖x‖³, then J g.
@@ -189,9 +186,10 @@ class L2Normalize(Module):
         with np.errstate(over="ignore", invalid="ignore"):
             y_dot_g = np.vecdot(y, g, out=self._buffer("y_dot_g", (n,), dtype))
         if detect:
-            scratch = tuple(
-                self._buffer(name, (n,), dtype)
-                for name in ("abs_y_dot_g", "grad_row_max", "grad_row_min")
+            scratch = (
+                self._buffer("abs_y_dot_g", (n,), dtype),
+                _overwritable(grad, g),
+                self._buffer("grad_norms", (n,), dtype),
             )
             out_of_range = direct_rows_out_of_range(y_dot_g, inv_norm, g, scratch)
             if out_of_range.size:
@@ -208,3 +206,8 @@ class L2Normalize(Module):
         options = [f"eps={self.eps!r}"] if self.eps != 1e-12 else []
         options += [] if self.jacobian else ["jacobian=False"]
         return f"nn.L2Normalize({', '.join(options)})" if options else "nn.L2Normalize"
+
+
+def _overwritable(grad: np.ndarray, g: np.ndarray) -> np.ndarray | None:
+    # The gradient buffer is scratch until the product is written, unless it is g itself.
+    return None if np.may_share_memory(grad, g) else grad
