@@ -11,7 +11,6 @@ from __future__ import annotations
 import decimal
 import gc
 import math
-import tracemalloc
 import weakref
 
 import numpy as np
@@ -23,6 +22,7 @@ import minitorch_l2
 from minitorch_l2 import nn
 from minitorch_l2.gradcheck import check_module
 
+from .allocations import warm_peak
 from .strategies import (
     FLOAT_DTYPES,
     float_dtypes,
@@ -490,20 +490,6 @@ def test_direct_path_never_builds_the_matrix():
     layer.forward(x)
     layer.backward(x, x)
     assert "jacobian" not in layer._buffers
-
-
-def warm_peak(layer: nn.L2Normalize, x: np.ndarray, g: np.ndarray) -> int:
-    """Bytes allocated at the peak of one forward+backward after two warm-up calls."""
-    for _ in range(2):  # warm-up: the buffers are allocated here
-        layer.forward(x)
-        layer.backward(x, g)
-    tracemalloc.start()
-    try:
-        layer.forward(x)
-        layer.backward(x, g)
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
