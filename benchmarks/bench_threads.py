@@ -13,7 +13,7 @@ threads) pair is timed in a process of its own, the training step of bench_mlp.p
 
 The column ``default / 1`` says what the default threads buy (or cost); a value far above 1 is a
 pathology worth fixing — minitorch_l2 once called SciPy's BLAS beside NumPy's, two OpenBLAS
-copies with two pools, and its default-thread step was 9–10× its one-thread step (see
+copies with two pools, and its default-thread step was 8.7–10× its one-thread step (see
 minitorch_l2/_blas.py). The ratio ours/PyTorch at default threads compares separate processes
 run one after the other, so it carries more noise than bench_mlp.py's interleaved ratios.
 """
