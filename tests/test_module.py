@@ -452,3 +452,21 @@ def test_floats_other_than_float32_and_float64_are_a_type_error(dtype):
         nn.MSECriterion().forward(x, x)
     with pytest.raises(TypeError, match=rf"float32 or float64, got {name}"):
         lin.type(dtype)
+
+
+@pytest.mark.parametrize("make", [lambda: nn.Linear(3, 3), nn.ReLU, nn.Tanh, nn.Sigmoid])
+def test_backward_accepts_the_modules_own_grad_input_as_grad_output(make):
+    rng = np.random.default_rng(7)
+    x, g = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    reference, layer = make(), make()
+    if isinstance(layer, nn.Linear):
+        layer.weight[...], layer.bias[...] = reference.weight, reference.bias
+    reference.forward(x)
+    expected = reference.backward(x, g).copy()
+    layer.forward(x)
+    layer.backward(x, np.ones((4, 3)))
+    layer.zero_grad_parameters()
+    layer.grad_input[...] = g
+    np.testing.assert_allclose(layer.backward(x, layer.grad_input), expected, rtol=1e-15)
+    if isinstance(layer, nn.Linear):  # and the parameter gradients saw the true g
+        np.testing.assert_allclose(layer.grad_weight, reference.grad_weight, rtol=1e-15)

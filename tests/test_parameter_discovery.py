@@ -134,5 +134,12 @@ def test_parameters_and_update_parameters_refuse_a_weight_shared_without_its_gra
     net.forward(x)
     net.backward(x, np.ones((3, 2)))
     for call in (net.parameters, lambda: net.update_parameters(0.1)):
-        with pytest.raises(ValueError, match="shared with two different gradient arrays"):
+        with pytest.raises(ValueError, match="are not shared together"):
             call()
+
+
+def test_parameters_refuse_two_weights_sharing_one_gradient_array():
+    a, b = nn.Linear(2, 2), nn.Linear(2, 2)
+    b.grad_weight = a.grad_weight  # two weights, one gradient: each would see the other's
+    with pytest.raises(ValueError, match="are not shared together"):
+        nn.Sequential(a, b).parameters()

@@ -265,7 +265,7 @@ def direct_rows_out_of_range(
     y_dot_g: np.ndarray,
     inv_norm: np.ndarray,
     grad_output: np.ndarray,
-    scratch: tuple[np.ndarray, np.ndarray, np.ndarray | None],
+    scratch: tuple[np.ndarray, np.ndarray, np.ndarray],
 ) -> np.ndarray:
     """Rows whose g the direct path must bring into range, judged from y·g (computed anyway).
 
@@ -278,7 +278,7 @@ def direct_rows_out_of_range(
     suspects: their max|gᵢ| (one look at those rows alone) decides. The common case costs two
     reductions over n numbers. Rows of NaN x (1/‖x‖ NaN) and rows of g holding ±inf or NaN are
     never flagged: they give NaN or ±inf whatever their scale. ``scratch`` is a reused (n,)
-    buffer for |y·g|, another (n,) one and an overwritable (n, d) one (or None) for
+    buffer for |y·g|, an overwritable (n, d) one and another (n,) one for
     :func:`scaled_square_norms`. A small suspect is rescaled when its scaled ‖g‖² is nonzero and
     below d·(low·2ˢ)²: every row with 0 < max|gᵢ| < low, and perhaps a few a little above, for
     which the exact rescaling changes nothing.
@@ -300,7 +300,7 @@ def direct_rows_out_of_range(
 
 
 def jacobian_rows_out_of_range(
-    grad_output: np.ndarray, out: np.ndarray, scratch: tuple[np.ndarray, np.ndarray | None]
+    grad_output: np.ndarray, out: np.ndarray, scratch: tuple[np.ndarray, np.ndarray]
 ) -> np.ndarray:
     """Rows whose g the Jacobian path must bring into range, judged from ‖g‖² per row.
 

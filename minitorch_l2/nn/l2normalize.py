@@ -113,6 +113,12 @@ class L2Normalize(Module):
         rows = as_rows(self._who(), input)
         check_grad_output(self._who(), grad_output, input)
         dtype = input.dtype
+        if self.grad_input is not None and np.may_share_memory(self.grad_input, grad_output):
+            # g is (a view of) the buffer the result goes to: keep a copy, or writing J g would
+            # overwrite g while it is still read.
+            copy = self._buffer("grad_output_copy", grad_output.shape, dtype)
+            np.copyto(copy, grad_output)
+            grad_output = copy
         g = grad_output.reshape(rows.shape)
         rescaled = self._rescaled
         if rescaled is not None and rescaled.input is not None:
@@ -150,7 +156,7 @@ class L2Normalize(Module):
         inv_norm = self._buffer("inv_norm", (n,), dtype)
         if detect:
             grad_sum_sq = self._buffer("grad_sum_sq", (n,), dtype)
-            scratch = (_overwritable(grad, g), self._buffer("grad_norms", (n,), dtype))
+            scratch = (grad, self._buffer("grad_norms", (n,), dtype))  # grad: written later
             out_of_range = jacobian_rows_out_of_range(g, grad_sum_sq, scratch)
             if out_of_range.size:
                 return out_of_range
@@ -188,7 +194,7 @@ class L2Normalize(Module):
         if detect:
             scratch = (
                 self._buffer("abs_y_dot_g", (n,), dtype),
-                _overwritable(grad, g),
+                grad,  # scratch until the product is written (g never shares it: see above)
                 self._buffer("grad_norms", (n,), dtype),
             )
             out_of_range = direct_rows_out_of_range(y_dot_g, inv_norm, g, scratch)
@@ -206,8 +212,3 @@ class L2Normalize(Module):
         options = [f"eps={self.eps!r}"] if self.eps != 1e-12 else []
         options += [] if self.jacobian else ["jacobian=False"]
         return f"nn.L2Normalize({', '.join(options)})" if options else "nn.L2Normalize"
-
-
-def _overwritable(grad: np.ndarray, g: np.ndarray) -> np.ndarray | None:
-    # The gradient buffer is scratch until the product is written, unless it is g itself.
-    return None if np.may_share_memory(grad, g) else grad

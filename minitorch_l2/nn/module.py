@@ -202,6 +202,10 @@ class Module:
             or the input's dtype is not the parameters'.
         """
         self._check_backward_args(input, grad_output)
+        if grad_output is self.grad_input:
+            # The layer's own buffer, passed back in: update_grad_input writes it while it, and
+            # then acc_grad_parameters, still read it as grad_output. Work on a copy.
+            grad_output = grad_output.copy()
         self._run_update_grad_input(input, grad_output)
         self.acc_grad_parameters(input, grad_output, scale)
         return self.grad_input
@@ -310,15 +314,20 @@ class Module:
         params: list[np.ndarray] = []
         grads: list[np.ndarray] = []
         grad_of: dict[int, int] = {}  # id(param) -> id(its gradient), to list each pair once
+        param_of: dict[int, int] = {}  # and back: one gradient serves one parameter
         pairs = [(param, grad) for _, param, grad in self._own_parameters()]
         for child in self._children():
             pairs += zip(*child.parameters())
         for param, grad in pairs:
-            if grad_of.setdefault(id(param), id(grad)) != id(grad):
-                # One parameter with two gradients: listing one would silently drop the other.
+            if grad_of.setdefault(id(param), id(grad)) != id(grad) or param_of.setdefault(
+                id(grad), id(param)
+            ) != id(param):
+                # A parameter with two gradients (or the reverse): listing the pair once would
+                # silently drop one of them, as get_parameters refuses to.
                 raise ValueError(
-                    f"{self._who()}: a parameter array of shape {param.shape} is shared with "
-                    f"two different gradient arrays; share weight and grad_weight together "
+                    f"{self._who()}: a parameter array of shape {param.shape} and its "
+                    f"gradient are not shared together: one of them is shared with another "
+                    f"parameter's; share weight and grad_weight together "
                     f"(Torch's clone('weight', 'bias', 'gradWeight', 'gradBias')), or neither"
                 )
             if len(grad_of) > len(params):  # first time this parameter is seen
