@@ -22,6 +22,28 @@ if TYPE_CHECKING:
 Slot = tuple[str, "Module", str, str]
 
 
+class Pairing:
+    """Parameter and gradient arrays paired one to one, by identity, as they are met.
+
+    :meth:`meet` answers whether a (parameter, gradient) pair is new, or None when either
+    array was already met with another partner: one parameter needs one gradient, else the
+    flat vectors (and the lists of ``parameters()``) cannot line up.
+    """
+
+    def __init__(self) -> None:
+        self._grad_of: dict[int, int] = {}
+        self._param_of: dict[int, int] = {}
+
+    def meet(self, param: np.ndarray, grad: np.ndarray) -> bool | None:
+        """True for a new pair, False for one met before, None for a broken pairing."""
+        new = id(param) not in self._grad_of
+        if self._grad_of.setdefault(id(param), id(grad)) != id(grad) or self._param_of.setdefault(
+            id(grad), id(param)
+        ) != id(param):
+            return None
+        return new
+
+
 def group_slots(who: str, slots: list[Slot]) -> list[list[Slot]]:
     """Group ``slots`` by parameter array (by identity), in order of first use.
 
@@ -29,21 +51,17 @@ def group_slots(who: str, slots: list[Slot]) -> list[list[Slot]]:
     the reverse): one parameter needs one gradient, else the flat vectors cannot line up.
     """
     groups: dict[int, list[Slot]] = {}
-    param_of_grad: dict[int, int] = {}
+    pairing = Pairing()
     for slot in slots:
         _, module, param_name, grad_name = slot
         param, grad = getattr(module, param_name), getattr(module, grad_name)
-        group = groups.setdefault(id(param), [])
-        first = group[0] if group else slot
-        if getattr(first[1], first[3]) is not grad or param_of_grad.setdefault(
-            id(grad), id(param)
-        ) != id(param):
+        if pairing.meet(param, grad) is None:
             raise ValueError(
                 f"{who}: {slot[0]} shares its parameter or gradient array with another "
                 f"parameter but not both; share weight and grad_weight together (Torch's "
                 f"clone('weight', 'bias', 'gradWeight', 'gradBias')), or neither"
             )
-        group.append(slot)
+        groups.setdefault(id(param), []).append(slot)
     return list(groups.values())
 
 

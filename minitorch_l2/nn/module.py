@@ -19,7 +19,7 @@ import numpy as np
 
 from ._checks import SUPPORTED_FLOAT_CHARS, check_float_array, check_same_dtype, reuse
 from ._lua_names import MODULE_METHODS, attribute_alias, link_lua_names
-from ._parameter_slots import Slot, all_views_of, check_declared, group_slots
+from ._parameter_slots import Pairing, Slot, all_views_of, check_declared, group_slots
 
 
 class Module:
@@ -313,15 +313,13 @@ class Module:
         """
         params: list[np.ndarray] = []
         grads: list[np.ndarray] = []
-        grad_of: dict[int, int] = {}  # id(param) -> id(its gradient), to list each pair once
-        param_of: dict[int, int] = {}  # and back: one gradient serves one parameter
+        pairing = Pairing()  # to list each pair once, and one gradient per parameter
         pairs = [(param, grad) for _, param, grad in self._own_parameters()]
         for child in self._children():
             pairs += zip(*child.parameters())
         for param, grad in pairs:
-            if grad_of.setdefault(id(param), id(grad)) != id(grad) or param_of.setdefault(
-                id(grad), id(param)
-            ) != id(param):
+            new = pairing.meet(param, grad)
+            if new is None:
                 # A parameter with two gradients (or the reverse): listing the pair once would
                 # silently drop one of them, as get_parameters refuses to.
                 raise ValueError(
@@ -330,7 +328,7 @@ class Module:
                     f"parameter's; share weight and grad_weight together "
                     f"(Torch's clone('weight', 'bias', 'gradWeight', 'gradBias')), or neither"
                 )
-            if len(grad_of) > len(params):  # first time this parameter is seen
+            if new:
                 params.append(param)
                 grads.append(grad)
         return params, grads
