@@ -154,6 +154,9 @@ def test_the_walk_finds_every_public_module():
         "minitorch_l2.data",
         "minitorch_l2.serialization",
     ]
-    assert "minitorch_l2.nn.relu" in modules and "minitorch_l2.serialization.loading" in modules
+    assert (
+        "minitorch_l2.nn.transfer.relu" in modules
+        and "minitorch_l2.serialization.loading" in modules
+    )
     assert not any("._" in name for name in modules)  # private modules and __main__ are not
     assert minitorch_l2.__name__ == modules[0]

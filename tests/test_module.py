@@ -271,8 +271,12 @@ def test_linear_backward_checks_the_input_shape(forward_shape, input_shape, grad
     expected = re.escape(f"{grad_shape[:-1] + (3,)}") + ".*" + re.escape(f"{input_shape}")
     with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 2\).*" + expected):
         lin.backward(np.ones(input_shape), np.ones(grad_shape))
-    with pytest.raises(ValueError, match=r"nn.Linear\(3 -> 2\).*" + expected):
-        nn.Sequential(lin).update_grad_input(np.ones(input_shape), np.ones(grad_shape))
+    net = nn.Sequential(lin)
+    net.forward(np.ones(forward_shape))
+    with pytest.raises(
+        ValueError, match=r"In module \(0\) of nn.Sequential: nn.Linear\(3 -> 2\).*" + expected
+    ):
+        net.backward(np.ones(input_shape), np.ones(grad_shape))
 
 
 @pytest.mark.parametrize(

@@ -52,12 +52,32 @@ def test_zero_grad_parameters_zeroes_what_parameters_returns():
     assert not shift.grad_shift.any()
 
 
-@pytest.mark.parametrize("action", ["get_parameters", "float"])
-def test_undeclared_parameters_are_a_type_error_naming_the_fix(action):
-    net = nn.Sequential(nn.Linear(2, 2), Shift(2))
-    pattern = r"nn.Shift.*parameter_names = \(\('shift', 'grad_shift'\),\)"
-    with pytest.raises(TypeError, match=pattern):
-        getattr(net, action)()
+def test_parameters_declared_the_lua_way_are_flattened_and_converted():
+    # Lua's way: parameters() returns the arrays; get_parameters re-points the attributes.
+    shift = Shift(2)
+    net = nn.Sequential(nn.Linear(2, 2), shift)
+    flat, flat_grad = net.get_parameters()
+    assert flat.size == 4 + 2 + 2
+    assert np.shares_memory(shift.shift, flat) and np.shares_memory(shift.grad_shift, flat_grad)
+    flat[-2:] = [3.0, 4.0]
+    np.testing.assert_array_equal(shift.shift, [3.0, 4.0])
+    net.float()
+    assert shift.shift.dtype == shift.grad_shift.dtype == np.float32
+    # Views of one vector stay views of one (converted) vector: no copy on the next call.
+    flat32, _ = net.get_parameters()
+    assert flat32.dtype == np.float32 and np.shares_memory(shift.shift, flat32)
+
+
+class Computed(Shift):
+    """parameters() returns a computed array no attribute holds: cannot be re-pointed."""
+
+    def parameters(self):
+        return [self.shift[::-1]], [self.grad_shift[::-1]]
+
+
+def test_a_parameter_no_attribute_holds_is_a_type_error():
+    with pytest.raises(TypeError, match="no attribute of the module holds"):
+        nn.Sequential(nn.Linear(2, 2), Computed(2)).get_parameters()
 
 
 def test_declared_parameters_are_flattened_and_converted():
@@ -70,14 +90,25 @@ def test_declared_parameters_are_flattened_and_converted():
     assert shift.shift.dtype == shift.grad_shift.dtype == np.float32
 
 
-def test_a_module_used_twice_is_flattened_once():
+def test_a_module_used_twice_is_refused_with_the_sharing_recipe():
     s = nn.Linear(2, 2)
-    net = nn.Sequential(s, s)
+    with pytest.raises(ValueError, match=r"appears twice.*clone\('weight', 'bias'"):
+        nn.Sequential(s, s)
+    net = nn.Sequential(s)
+    with pytest.raises(ValueError, match="appears twice"):
+        net.add(s)
+    assert len(net) == 1  # the refused add left the container as it was
+
+
+def test_clones_sharing_weights_take_one_place_and_move_once():
+    s = nn.Linear(2, 2)
+    net = nn.Sequential(s, s.clone("weight", "bias", "grad_weight", "grad_bias"))
     params, _ = net.parameters()
     assert [id(p) for p in params] == [id(s.weight), id(s.bias)]
     assert [name for name, _, _ in net.named_parameters()] == ["0.weight", "0.bias"]
     flat, flat_grad = net.get_parameters()
     assert flat.size == flat_grad.size == 2 * 2 + 2
+    assert net.get(1).weight is s.weight and np.shares_memory(s.weight, flat)
     again = net.get_parameters()
     assert again[0] is flat and again[1] is flat_grad
     # One SGD step on the flat vector: w ← w − η g, applied once to the one shared weight.
@@ -87,15 +118,18 @@ def test_a_module_used_twice_is_flattened_once():
     optim.sgd(lambda _: (0.0, flat_grad), flat, {"learning_rate": 0.1})
     np.testing.assert_allclose(s.weight, w - 0.1 * np.array([[1.0, 2.0], [3.0, 4.0]]))
     np.testing.assert_allclose(s.bias, b - 0.1 * np.array([5.0, 6.0]))
-
-
-def test_update_parameters_moves_a_shared_module_once():
-    s = nn.Linear(2, 2)
-    net = nn.Sequential(s, s)
     s.grad_weight[...] = 1.0
     w = s.weight.copy()
     net.update_parameters(0.5)
     np.testing.assert_allclose(s.weight, w - 0.5)
+
+
+def test_get_parameters_of_one_tied_module_re_points_its_partner():
+    # Lua breaks the tie here (getParameters re-points only its own tree); we keep it.
+    a = nn.Linear(2, 2)
+    b = a.clone("weight", "grad_weight")
+    flat, _ = a.get_parameters()
+    assert b.weight is a.weight and np.shares_memory(b.weight, flat)
 
 
 def test_tied_weights_take_one_place_and_accumulate_both_uses():
@@ -120,7 +154,7 @@ def test_tied_weights_take_one_place_and_accumulate_both_uses():
 def test_sharing_a_parameter_without_its_gradient_is_refused():
     a, b = nn.Linear(2, 2), nn.Linear(2, 2)
     b.weight = a.weight  # its gradient array stays b's own
-    with pytest.raises(ValueError, match="1.weight shares"):
+    with pytest.raises(ValueError, match="are not shared together"):
         nn.Sequential(a, b).get_parameters()
 
 

@@ -265,9 +265,13 @@ def test_shared_modules_arrays_and_cycles_stay_shared(tmp_path):
     holder.child = PermutedScale(2, 1.0)
     holder.child.parent = holder
     holder.child.alias = holder.child.weight
-    net = nn.Sequential(lin, nn.Tanh(), lin, holder)
+    net = nn.Sequential(
+        lin, nn.Tanh(), lin.clone("weight", "bias", "grad_weight", "grad_bias"), holder
+    )
     loaded = round_trip(net, tmp_path / "shared.npz")
-    assert loaded.get(0) is loaded.get(2)
+    assert loaded.get(0) is not loaded.get(2)
+    assert loaded.get(0).weight is loaded.get(2).weight
+    assert loaded.get(0).grad_bias is loaded.get(2).grad_bias
     assert loaded.get(3).child.parent is loaded.get(3)
     assert loaded.get(3).child.alias is loaded.get(3).child.weight
 
@@ -453,9 +457,9 @@ def test_a_wrong_header_is_refused(saved, key, value, match):
         ("os:system", "is a function, not an nn.Module subclass"),
         ("json:JSONDecoder", "type, not an nn.Module subclass"),
         ("builtins:eval", "not an nn.Module subclass"),
-        ("minitorch_l2.nn.linear:np", "module, not an nn.Module subclass"),
+        ("minitorch_l2.nn.simple.linear:np", "module, not an nn.Module subclass"),
         ("some.unimported.module:Thing", "'some.unimported.module' is not imported"),
-        ("minitorch_l2.nn.linear:Nothing", "not found in module"),
+        ("minitorch_l2.nn.simple.linear:Nothing", "not found in module"),
         (f"{__name__}:test_tanh_round_trip.<locals>.X", "not found in module"),
         ("Linear", "not of the form 'module:qualname'"),
     ],

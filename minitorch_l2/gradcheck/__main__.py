@@ -12,7 +12,7 @@ import sys
 import numpy as np
 
 from .._random import manual_seed
-from ._builtins import RECIPES, Recipe
+from ._recipes import RECIPES, Recipe
 from ._report import format_number, format_table
 
 

@@ -70,11 +70,18 @@ def zero_gradients(module: object) -> None:
 
 
 def _slots(module: object) -> list[tuple[object | None, str, np.ndarray]]:
-    # (owning module, attribute, array) for every parameter and gradient of the tree; a module
-    # without nn.Module's slot table only gets its arrays' data restored (owner None).
-    slots = getattr(module, "_parameter_slots", None)
-    if slots is None:
-        pairs = [(None, name, a) for name, p, g in module.named_parameters() for a in (p, g)]
-    else:
-        pairs = [(owner, a, getattr(owner, a)) for _, owner, p, g in slots() for a in (p, g)]
-    return [(owner, attr, array) for owner, attr, array in pairs if isinstance(array, np.ndarray)]
+    # (owning module, attribute, array) for every declared parameter and gradient of the tree;
+    # arrays found only through parameters() get their data restored (owner None).
+    found = []
+    list_modules = getattr(module, "list_modules", None)
+    for owner in list_modules() if callable(list_modules) else [module]:
+        for pair in getattr(type(owner), "parameter_names", ()):
+            for attr in pair:
+                if isinstance(vars(owner).get(attr), np.ndarray):
+                    found.append((owner, attr, getattr(owner, attr)))
+    known = {id(array) for _, _, array in found}
+    for _, p, g in module.named_parameters():
+        for array in (p, g):
+            if isinstance(array, np.ndarray) and id(array) not in known:
+                found.append((None, "", array))
+    return found

@@ -1,25 +1,32 @@
-"""``minitorch_l2.nn``: layers, containers and criteria in the style of Lua Torch 7's ``nn``."""
+"""``minitorch_l2.nn``: layers, containers and criteria in the style of Lua Torch 7's ``nn``.
 
-from .class_nll_criterion import ClassNLLCriterion
-from .cosine_embedding_criterion import CosineEmbeddingCriterion
-from .criterion import Criterion
-from .cross_entropy_criterion import CrossEntropyCriterion
-from .dropout import Dropout
-from .identity import Identity
+Every class is exported flat, as Lua's ``nn.X``; the files are grouped by family as Lua's
+documentation groups them: ``containers/``, ``transfer/``, ``simple/``, ``table/``,
+``convolution/``, ``criterion/``.
+"""
+
+from .container import Container
+from .containers.sequential import Sequential
+from .criterion.class_nll_criterion import ClassNLLCriterion
+from .criterion.cosine_embedding_criterion import CosineEmbeddingCriterion
+from .criterion.criterion import Criterion
+from .criterion.cross_entropy_criterion import CrossEntropyCriterion
+from .criterion.mse_criterion import MSECriterion
 from .jacobian import Jacobian
-from .l2normalize import L2Normalize
-from .linear import Linear
-from .log_softmax import LogSoftMax
 from .module import Module
-from .mse_criterion import MSECriterion
-from .relu import ReLU
-from .sequential import Sequential
-from .sigmoid import Sigmoid
-from .softmax import SoftMax
-from .tanh import Tanh
+from .simple.dropout import Dropout
+from .simple.identity import Identity
+from .simple.l2normalize import L2Normalize
+from .simple.linear import Linear
+from .transfer.log_softmax import LogSoftMax
+from .transfer.relu import ReLU
+from .transfer.sigmoid import Sigmoid
+from .transfer.softmax import SoftMax
+from .transfer.tanh import Tanh
 
 __all__ = [
     "ClassNLLCriterion",
+    "Container",
     "CosineEmbeddingCriterion",
     "Criterion",
     "CrossEntropyCriterion",

@@ -63,3 +63,11 @@ def reuse(buffer: np.ndarray | None, shape: tuple[int, ...], dtype: np.dtype) ->
     if buffer is not None and buffer.shape == shape and buffer.dtype == dtype:
         return buffer
     return np.empty(shape, dtype=dtype)
+
+
+def check_class_scores(who: str, input: np.ndarray) -> None:
+    """Accept scores of shape ``(C,)`` or ``(n, C)`` with C ≥ 1, else raise a ValueError."""
+    if input.ndim not in (1, 2) or input.shape[-1] < 1:
+        raise ValueError(
+            f"{who}: expected input of shape (C,) or (n, C) with C >= 1 classes, got {input.shape}"
+        )

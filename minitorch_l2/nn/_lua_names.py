@@ -16,6 +16,7 @@ MODULE_METHODS: dict[str, str] = {
     "get_parameters": "getParameters",
     "clear_state": "clearState",
     "list_modules": "listModules",
+    "find_modules": "findModules",
 }
 
 CRITERION_METHODS: dict[str, str] = {

@@ -1,25 +1,159 @@
-"""``nn.Module``: the Torch 7 layer contract.
+"""``nn.Module``: the Torch 7 layer contract, for tensors and tables of tensors.
 
 A module maps an input to ``output`` (``update_output``) and a ``grad_output`` (∂L/∂output) to
 ``grad_input`` = ∂L/∂input (``update_grad_input``); a module with weights also adds
 ∂L/∂weight to ``grad_weight`` (``acc_grad_parameters``). Parameter gradients *accumulate* until
 ``zero_grad_parameters``, exactly as in Lua Torch.
 
+Inputs and outputs are tensors (ndarrays) or *tables*: Python lists, nested as deep as needed,
+as Lua's tables of tensors (a tuple is accepted as input and read as a list). ``forward`` and
+``backward`` are the checked entry points: every leaf's dtype, and ``grad_output``'s structure
+and shapes against ``output``'s, with the leaf's path (``input[1][0]``) in any error.
+``update_output``, ``update_grad_input`` and ``acc_grad_parameters`` called directly are
+unchecked, as in Torch.
+
 Buffers are lazy and reused: ``output``, ``grad_input`` and any internal buffer are allocated on
-first use and the *same array object* is returned by later calls while shape and dtype match.
-Copy an output you want to keep (``y = module.forward(x).copy()``), as you would in Torch.
+first use and the *same object* (array, or list of arrays for a table) is returned by later calls
+while structure, shape and dtype match. Copy an output you want to keep, as you would in Torch.
+One module object is therefore not safe to use from two threads at once: give each thread its
+own ``clone()``.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+import numbers
+import re
+import weakref
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from ._checks import SUPPORTED_FLOAT_CHARS, check_float_array, check_same_dtype, reuse
+from ._checks import SUPPORTED_FLOAT_CHARS, reuse
 from ._lua_names import MODULE_METHODS, attribute_alias, link_lua_names
-from ._parameter_slots import Pairing, Slot, all_views_of, check_declared, group_slots
+from ._parameters import (
+    Parameter,
+    array_key,
+    attribute_path,
+    consecutive_base,
+    converted,
+    floating_arrays,
+    held_items,
+    replace_references,
+    unique_pairs,
+)
+from ._tables import as_table, check_leaves, check_like, copy_table, describe
+
+#: State rebuilt on use, never saved, copied by ``type`` or taken from a file: the last output
+#: and grad_input, and the named internal buffers. A class adds its own in ``per_call_attributes``.
+TRANSIENT_ATTRIBUTES: tuple[str, ...] = ("output", "grad_input", "_buffers")
+
+#: Modules that ``share`` tied together (weakly): ``get_parameters`` re-points them too.
+_SHARE_PARTNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+_TORCH_TYPES = {
+    "torch.FloatTensor": np.dtype(np.float32),
+    "torch.DoubleTensor": np.dtype(np.float64),
+}
+
+
+class _NoArgument:
+    def __repr__(self) -> str:
+        return "<no argument>"
+
+
+_NO_ARGUMENT = _NoArgument()
+
+
+def _camel_to_snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
+
+
+def as_module_dtype(dtype: object, who: str) -> np.dtype:
+    """float32 or float64 from any spelling (``np.float32``, ``"float64"``, Lua's type names).
+
+    Anything else — None, another dtype, a string NumPy does not know — is a TypeError naming
+    ``who`` and the two accepted types.
+
+    Parameters
+    ----------
+    dtype : object
+        The requested type.
+    who : str
+        The module or criterion asking, for the message.
+
+    Returns
+    -------
+    numpy.dtype
+        float32 or float64.
+    """
+    if isinstance(dtype, str) and dtype in _TORCH_TYPES:
+        return _TORCH_TYPES[dtype]
+    if dtype is None:
+        raise TypeError(
+            f"{who}: type() needs a dtype, float32 or float64 (np.float32, 'float64', "
+            f"'torch.FloatTensor', ...), got None; call type() without arguments to read it"
+        )
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved is None or resolved.char not in SUPPORTED_FLOAT_CHARS:
+        got = repr(dtype) if resolved is None else resolved.name
+        raise TypeError(
+            f"{who}: type() expects a floating dtype modules compute in (np.float32, 'float64', "
+            f"'torch.FloatTensor', 'torch.DoubleTensor'): float32 or float64, got {got}"
+        )
+    return resolved
+
+
+def lua_type_name(dtype: np.dtype) -> str:
+    """``'torch.FloatTensor'`` or ``'torch.DoubleTensor'``, as Lua's ``module:type()`` answers.
+
+    Parameters
+    ----------
+    dtype : numpy.dtype
+        float32 or float64.
+
+    Returns
+    -------
+    str
+        Lua's tensor type name.
+    """
+    return "torch.FloatTensor" if dtype == np.float32 else "torch.DoubleTensor"
+
+
+def with_place(error: Exception, place: str) -> Exception:
+    """``error`` re-made with ``place`` in front of its message, as Lua's ``rethrowErrors`` does.
+
+    ``In module (1) of nn.Sequential: nn.Linear(4 -> 3): expected input ...``; nested
+    containers each add their part. An exception type that cannot be rebuilt from a message
+    keeps its own and gets the place as a note instead.
+
+    Parameters
+    ----------
+    error : Exception
+        The exception raised inside a child.
+    place : str
+        Where: ``In module (1) of nn.Sequential``.
+
+    Returns
+    -------
+    Exception
+        The exception to raise (``raise with_place(error, place) from None``).
+    """
+    message = f"{place}: {error}"
+    try:
+        new = type(error)(message)
+    except Exception:
+        new = None
+    if new is None or str(new) != message:
+        error.add_note(place)
+        return error
+    new.__traceback__ = error.__traceback__
+    for note in getattr(error, "__notes__", ()):
+        new.add_note(note)
+    return new
 
 
 class Module:
@@ -27,12 +161,15 @@ class Module:
 
     Subclasses implement ``update_output(input)`` and ``update_grad_input(input, grad_output)``
     (or their Lua spellings ``updateOutput``/``updateGradInput``), plus
-    ``acc_grad_parameters(input, grad_output, scale)`` if they have weights. Parameters are found
-    through :attr:`parameter_names`: pairs ``(parameter attribute, gradient attribute)``.
+    ``acc_grad_parameters(input, grad_output, scale)`` if they have weights. Parameters are
+    declared by :attr:`parameter_names` (pairs of parameter and gradient attribute) or, the Lua
+    way, by overriding :meth:`parameters`. Children kept in a ``modules`` list are seen by every
+    tree operation (see :class:`nn.Container`).
 
     For y = f(x; θ) and a loss L: ``forward`` computes y, ``backward(x, ∂L/∂y, scale)`` returns
-    ∂L/∂x = (∂y/∂x)ᵀ ∂L/∂y and adds scale · (∂y/∂θ)ᵀ ∂L/∂y to each parameter gradient.
-    The constructor takes no parameters; a subclass calls ``super().__init__()``.
+    ∂L/∂x = (∂y/∂x)ᵀ ∂L/∂y and adds scale · (∂y/∂θ)ᵀ ∂L/∂y to each parameter gradient. x and
+    y are tensors or tables (lists) of tensors. The constructor takes no parameters; a subclass
+    calls ``super().__init__()``.
     """
 
     #: Pairs (parameter attribute, gradient attribute) a module owns; ``None`` values are skipped.
@@ -41,13 +178,14 @@ class Module:
         ("bias", "grad_bias"),
     )
     #: Attributes a layer sets in forward/backward for the next call, beside ``output``,
-    #: ``grad_input`` and named buffers: ``clear_state`` resets them to None, ``save`` skips them.
+    #: ``grad_input`` and named buffers: ``clear_state`` resets them to None, and ``save``,
+    #: ``load``, ``type`` and ``clone`` treat them as transient (see :meth:`transient_attributes`).
     per_call_attributes: tuple[str, ...] = ()
 
     # Class-level defaults, so a layer ported from Lua that forgets ``super().__init__()`` still
     # has the Torch state (Lua's ``parent.__init(self)`` is just as easy to forget).
-    output: np.ndarray | None = None
-    grad_input: np.ndarray | None = None
+    output: np.ndarray | list | None = None
+    grad_input: np.ndarray | list | None = None
     train: bool = True
 
     #: Set to False when nothing needs ∂L/∂input from this module — typically the first layer of
@@ -58,6 +196,10 @@ class Module:
     #: whenever the input does not require grad. Default True: Torch's contract.
     compute_grad_input: bool = True
 
+    # Set per class by __init_subclass__: does the class override check_input / parameters?
+    _own_input_check = False
+    _lua_parameters = False
+
     def __init__(self) -> None:
         self.output = None
         self.grad_input = None
@@ -66,55 +208,59 @@ class Module:
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         link_lua_names(cls, MODULE_METHODS)
+        cls._own_input_check = cls.check_input is not Module.check_input
+        cls._lua_parameters = cls.parameters is not Module.parameters
 
     # ------------------------------------------------------------------ the layer API
-    def update_output(self, input: np.ndarray) -> np.ndarray:
+    def update_output(self, input: np.ndarray | list) -> np.ndarray | list:
         """Compute ``self.output`` from ``input`` and return it (subclasses implement this).
 
-        The layer's own computation y = f(x; θ), called by :meth:`forward` after its checks. An
-        implementation may set ``self.output`` and return it, or only return it: ``forward``
-        stores a returned array in ``self.output``. The base class raises NotImplementedError.
+        The layer's own computation y = f(x; θ), called by :meth:`forward` after its checks;
+        called directly it is unchecked, as in Torch. An implementation may set ``self.output``
+        and return it, or only return it: ``forward`` stores a returned value in
+        ``self.output``. The base class raises NotImplementedError.
 
         Parameters
         ----------
-        input : numpy.ndarray
-            x. Through ``forward`` it has been checked: float32 or float64, of the
-            parameters' dtype.
+        input : numpy.ndarray or list
+            x, a tensor or a table (list) of tensors. Through ``forward`` every leaf has been
+            checked: float32 or float64, of the parameters' dtype.
 
         Returns
         -------
-        numpy.ndarray
+        numpy.ndarray or list
             y, usually a buffer the module reuses on the next call (copy it to keep it).
         """
         raise NotImplementedError(f"{self._who()} does not implement update_output")
 
-    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+    def update_grad_input(
+        self, input: np.ndarray | list, grad_output: np.ndarray | list
+    ) -> np.ndarray | list:
         """Compute ``self.grad_input`` = ∂L/∂input from ``grad_output`` = ∂L/∂output.
 
         The chain rule through this layer: ∂L/∂x = (∂y/∂x)ᵀ ∂L/∂y, a vector-Jacobian product
         (the Jacobian itself is never formed). Called by :meth:`backward`, which skips it when
-        ``compute_grad_input`` is False. An implementation may set ``self.grad_input`` and
-        return it, or only return it: ``backward`` stores a returned array in
-        ``self.grad_input``. It may read what the last ``forward`` left (``self.output``,
-        buffers), so it must follow a forward at the same ``input``. The base class raises
-        NotImplementedError.
+        ``compute_grad_input`` is False; unchecked when called directly. An implementation may
+        set ``self.grad_input`` and return it, or only return it. It may read what the last
+        ``forward`` left (``self.output``, buffers), so it must follow a forward at the same
+        ``input``. The base class raises NotImplementedError.
 
         Parameters
         ----------
-        input : numpy.ndarray
+        input : numpy.ndarray or list
             x, the input of the last ``forward``.
-        grad_output : numpy.ndarray
-            ∂L/∂y, of the output's shape and the input's dtype.
+        grad_output : numpy.ndarray or list
+            ∂L/∂y, of the output's structure, shapes and dtypes.
 
         Returns
         -------
-        numpy.ndarray
-            ∂L/∂x, of the input's shape.
+        numpy.ndarray or list
+            ∂L/∂x, of the input's structure and shapes.
         """
         raise NotImplementedError(f"{self._who()} does not implement update_grad_input")
 
     def acc_grad_parameters(
-        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+        self, input: np.ndarray | list, grad_output: np.ndarray | list, scale: float = 1.0
     ) -> None:
         """Add ``scale`` · ∂L/∂θ to every parameter gradient (nothing for parameter-free layers).
 
@@ -124,53 +270,79 @@ class Module:
 
         Parameters
         ----------
-        input : numpy.ndarray
+        input : numpy.ndarray or list
             x, the input of the last ``forward``.
-        grad_output : numpy.ndarray
-            ∂L/∂y, of the output's shape and the input's dtype.
+        grad_output : numpy.ndarray or list
+            ∂L/∂y, of the output's structure.
         scale : float
             Factor applied to this call's contribution before it is added (Torch's ``scale``).
         """
 
-    def forward(self, input: np.ndarray) -> np.ndarray:
-        """Check ``input`` (floating ndarray, dtype of the parameters), then ``update_output``.
+    def check_input(self, input: np.ndarray | list) -> None:
+        """Raise unless ``input`` is one this module computes on (called by ``forward``).
+
+        The default accepts a tensor or (nested) table whose every leaf is a float32/float64
+        ndarray of the parameters' dtype. A layer taking other input overrides it
+        (``nn.LookupTable`` accepts integer indices) and raises a TypeError or ValueError naming
+        itself, the leaf's path and what it expected.
+
+        Parameters
+        ----------
+        input : numpy.ndarray or list
+            The input given to ``forward`` (tuples already turned into lists).
+        """
+        check_leaves(self._who(), input, "input", self._parameter_dtype())
+
+    def forward(self, input: np.ndarray | list) -> np.ndarray | list:
+        """Check ``input`` (:meth:`check_input`), then ``update_output``; returns ``output``.
 
         ``module(input)`` calls this method too.
 
         Parameters
         ----------
-        input : numpy.ndarray
-            x: a float32 or float64 array, of the dtype of the module's own parameters if it
-            has any. Anything else raises a TypeError saying what to convert.
+        input : numpy.ndarray or list
+            x: a float32 or float64 array, or a table (list, or tuple read as a list) of them,
+            of the dtype of the module's own parameters if it has any. Anything else raises a
+            TypeError saying which leaf and what to convert.
 
         Returns
         -------
-        numpy.ndarray
-            y = ``self.output``. The module reuses this array on later calls while shape and
-            dtype match: copy it to keep it (``module.forward(x).copy()``).
+        numpy.ndarray or list
+            y = ``self.output``. The module reuses it on later calls while structure, shape
+            and dtype match: copy it to keep it (``module.forward(x).copy()``).
         """
-        # Cheap attribute tests on the hot path; the checkers build the message only on failure.
-        if not isinstance(input, np.ndarray) or input.dtype.char not in SUPPORTED_FLOAT_CHARS:
-            check_float_array(self._who(), "input", input)
-        for param_name, _ in type(self).parameter_names:
-            param = getattr(self, param_name, None)
-            if param is not None:
-                if param.dtype != input.dtype:
-                    check_same_dtype(self._who(), "input", input, param.dtype)
-                break
+        # The hot path: one plain float array and a class with the default check.
+        if (
+            type(input) is not np.ndarray
+            or input.dtype.char not in SUPPORTED_FLOAT_CHARS
+            or self._own_input_check
+        ):
+            input = as_table(input)
+            self.check_input(input)
+        else:
+            dtype = self._parameter_dtype()
+            if dtype is not None and input.dtype != dtype:
+                self.check_input(input)  # raises, saying which conversion to call
         result = self.update_output(input)
         if result is not None:
             self.output = result
         return self.output
 
-    def __call__(self, input: np.ndarray) -> np.ndarray:
-        # Looked up on the instance, so a subclass's own ``forward`` is what ``module(x)`` runs
-        # (``__call__ = forward`` would bind Module.forward for good). One extra call frame.
-        return self.forward(input)
+    def __call__(self, *args: object) -> object:
+        """``module(input)`` is ``module.forward(input)``.
+
+        Looked up on the instance, so a subclass's own ``forward`` is what ``module(x)`` runs.
+        """
+        if len(args) == 1:
+            return self.forward(args[0])
+        raise TypeError(
+            f"{self._who()}: module(input) takes exactly one input (a tensor or a table), "
+            f"got {len(args)} arguments"
+        )
 
     def backward(
-        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
-    ) -> np.ndarray:
+        self, input: np.ndarray | list, grad_output: np.ndarray | list, scale: float = 1.0
+    ) -> np.ndarray | list | None:
         """``update_grad_input`` then ``acc_grad_parameters(scale)``; returns ``grad_input``.
 
         For y = f(x; θ): returns ∂L/∂x = (∂y/∂x)ᵀ ∂L/∂y and adds scale · (∂y/∂θ)ᵀ ∂L/∂y to
@@ -179,170 +351,168 @@ class Module:
 
         Parameters
         ----------
-        input : numpy.ndarray
+        input : numpy.ndarray or list
             x, the input given to the last ``forward`` (backward reads what forward left).
-        grad_output : numpy.ndarray
-            ∂L/∂y: the output's shape and the input's dtype (float32 or float64).
+        grad_output : numpy.ndarray or list
+            ∂L/∂y: the output's structure, shapes and dtypes.
         scale : float
             Factor on the parameter gradients' contribution; ``grad_input`` is not scaled.
 
         Returns
         -------
-        numpy.ndarray or None
+        numpy.ndarray, list or None
             ``self.grad_input`` = ∂L/∂x (a reused buffer, as ``output`` is), or None when
             ``compute_grad_input`` is False.
 
         Raises
         ------
         ValueError
-            Called before any forward (or after ``clear_state``), or ``grad_output``'s shape
-            is not the output's.
+            Called before any forward (or after ``clear_state``), or ``grad_output``'s
+            structure or shapes are not the output's.
         TypeError
-            ``input`` or ``grad_output`` is not a float32/float64 array, their dtypes differ,
-            or the input's dtype is not the parameters'.
+            A leaf of ``input`` or ``grad_output`` is not a float32/float64 array, their dtypes
+            differ from the output's or the parameters', or ``scale`` is not a real number.
         """
-        self._check_backward_args(input, grad_output)
-        if grad_output is self.grad_input:
-            # The layer's own buffer, passed back in: update_grad_input writes it while it, and
+        output = self.output
+        if not (  # the hot path: attribute tests only, no message built
+            type(input) is np.ndarray
+            and type(grad_output) is np.ndarray
+            and type(output) is np.ndarray
+            and input.dtype.char in SUPPORTED_FLOAT_CHARS
+            and grad_output.dtype == output.dtype
+            and grad_output.shape == output.shape
+            and type(scale) in (float, int)
+            and not self._own_input_check
+            and (self._lua_parameters or self._declared_dtype_matches(input.dtype))
+        ):
+            input, grad_output = self.check_backward(input, grad_output, scale)
+        if grad_output is self.grad_input and grad_output is not None:
+            # The layer's own buffer passed back in: update_grad_input writes it while it, and
             # then acc_grad_parameters, still read it as grad_output. Work on a copy.
-            grad_output = grad_output.copy()
-        self._run_update_grad_input(input, grad_output)
+            grad_output = copy_table(grad_output)
+        if self.compute_grad_input:
+            result = self.update_grad_input(input, grad_output)
+            if result is not None:
+                self.grad_input = result
+        else:  # nobody reads it (see compute_grad_input): skip the work
+            self.grad_input = None
         self.acc_grad_parameters(input, grad_output, scale)
         return self.grad_input
 
-    def _check_backward_args(self, input: np.ndarray, grad_output: np.ndarray) -> None:
-        output = self.output
-        if (  # the hot path: attribute tests only, no message built
-            output is not None
-            and isinstance(input, np.ndarray)
-            and isinstance(grad_output, np.ndarray)
-            and input.dtype.char in SUPPORTED_FLOAT_CHARS
-            and grad_output.dtype == input.dtype
-            and grad_output.shape == output.shape
-        ):
-            for param_name, _ in type(self).parameter_names:  # forward's parameter-dtype test
-                param = getattr(self, param_name, None)
-                if param is not None:
-                    if param.dtype == input.dtype:
-                        return
-                    break
-            else:
-                return
-        self._raise_backward_error(input, grad_output)
+    def check_backward(
+        self, input: object, grad_output: object, scale: object = 1.0
+    ) -> tuple[np.ndarray | list, np.ndarray | list]:
+        """Check ``backward``'s arguments; return them with tuples read as lists.
 
-    def _raise_backward_error(self, input: object, grad_output: object) -> None:
-        # Off the hot path: find what _check_backward_args refused and say so.
+        A ValueError before any forward or for a ``grad_output`` whose structure or shapes are
+        not the output's; a TypeError for a bad leaf dtype or a ``scale`` that is not a real
+        number. ``backward`` calls it off its hot path; a container may call it too.
+
+        Parameters
+        ----------
+        input : object
+            The input given to ``backward``.
+        grad_output : object
+            ∂L/∂output given to ``backward``.
+        scale : object
+            The ``scale`` given to ``backward``.
+
+        Returns
+        -------
+        tuple
+            ``(input, grad_output)``, tuples read as lists.
+        """
         who = self._who()
-        output = self.output
-        if output is None:
-            got = f"{input.shape}" if isinstance(input, np.ndarray) else type(input).__name__
+        if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
+            raise TypeError(f"{who}: backward's scale must be a real number, got {scale!r}")
+        if self.output is None:
             raise ValueError(
                 f"{who}: backward called before forward (no forward yet, or clear_state() "
-                f"dropped the output backward reads); call forward(input) first; got input {got}"
+                f"dropped the output backward reads); call forward(input) first; got input "
+                f"{describe(input)}"
             )
-        check_float_array(who, "input", input)
-        check_float_array(who, "grad_output", grad_output)
+        input, grad_output = as_table(input), as_table(grad_output)
+        self.check_input(input)
+        check_like(who, grad_output, self.output, "grad_output", "the output")
+        if isinstance(grad_output, np.ndarray) and grad_output.dtype.kind != "f":
+            raise TypeError(
+                f"{who}: grad_output must be float32 or float64, got {grad_output.dtype}"
+            )
+        return input, grad_output
+
+    # ------------------------------------------------------------------ parameters
+    def _parameter_dtype(self) -> np.dtype | None:
+        """The dtype of the module's own first parameter, or None (no parameters, a container)."""
+        if self._lua_parameters and not self._children():
+            params = self.parameters()[0]
+            return params[0].dtype if params else None
         for param_name, _ in type(self).parameter_names:
             param = getattr(self, param_name, None)
             if param is not None:
-                check_same_dtype(who, "input", input, param.dtype)
-                break
-        if grad_output.shape != output.shape:
-            raise ValueError(
-                f"{who}: expected grad_output of the output's shape {output.shape}, "
-                f"got {grad_output.shape}"
-            )
-        if grad_output.dtype != input.dtype:
-            raise TypeError(
-                f"{who}: grad_output has dtype {grad_output.dtype} but input has {input.dtype}; "
-                f"pass both in one dtype"
-            )
+                return param.dtype
+        return None
 
-    def _run_update_grad_input(
-        self, input: np.ndarray, grad_output: np.ndarray
-    ) -> np.ndarray | None:
-        if not self.compute_grad_input:  # nobody reads it (see compute_grad_input): skip the work
-            self.grad_input = None
-            return None
-        # A Lua port sets self.gradInput and returns it; a Python layer may only return it.
-        result = self.update_grad_input(input, grad_output)
-        if result is not None:
-            self.grad_input = result
-        return self.grad_input
+    def _declared_dtype_matches(self, dtype: np.dtype) -> bool:
+        for param_name, _ in type(self).parameter_names:
+            param = getattr(self, param_name, None)
+            if param is not None:
+                return param.dtype == dtype
+        return True
 
-    # ------------------------------------------------------------------ parameters
-    def _own_parameters(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    def _own_pairs(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        pairs = []
         for param_name, grad_name in type(self).parameter_names:
             param = getattr(self, param_name, None)
             if param is not None:
-                yield param_name, param, getattr(self, grad_name)
-
-    def _parameter_slots(self) -> list[Slot]:
-        """Every parameter of the tree as (dotted name, owning module, param attr, grad attr).
-
-        A shared parameter has one slot per use; ``_parameter_groups`` groups them.
-        """
-        slots = [
-            (param_name, self, param_name, grad_name)
-            for param_name, grad_name in type(self).parameter_names
-            if getattr(self, param_name, None) is not None
-        ]
-        for index, child in enumerate(self._children()):
-            slots += [(f"{index}.{name}", m, p, g) for name, m, p, g in child._parameter_slots()]
-        return slots
-
-    def _parameter_groups(self) -> list[list[Slot]]:
-        """The slots grouped by parameter array: one group per distinct array, first use first."""
-        return group_slots(self._who(), self._parameter_slots())
-
-    def named_parameters(self) -> list[tuple[str, np.ndarray, np.ndarray]]:
-        """``[(name, param, grad), ...]`` with names ``weight``, ``bias``, ``3.weight``, ...
-
-        A parameter shared by several modules is listed once, under the name of its first use.
-        """
-        return [
-            (name, getattr(m, p), getattr(m, g)) for (name, m, p, g), *_ in self._parameter_groups()
-        ]
+                pairs.append((param, getattr(self, grad_name, None)))
+        return pairs
 
     def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """``(params, grads)``: two lists of the actual arrays (not copies), as Torch returns.
 
         The module's own arrays (``parameter_names``) then its children's ``parameters()``,
         concatenated as Torch's containers do, so a child overriding ``parameters()`` is
-        honoured; an array reached twice (a shared module, tied weights) is listed once.
+        honoured. A parameter reached twice (a module used twice, ``share``d weights, two views
+        of one memory) is listed once; a weight shared without its gradient is a ValueError.
+        A layer may override this the Lua way, returning its own arrays: ``get_parameters``,
+        ``type`` and ``gradcheck`` then use what it returns.
         """
-        params: list[np.ndarray] = []
-        grads: list[np.ndarray] = []
-        pairing = Pairing()  # to list each pair once, and one gradient per parameter
-        pairs = [(param, grad) for _, param, grad in self._own_parameters()]
+        pairs = self._own_pairs()
         for child in self._children():
             pairs += zip(*child.parameters())
-        for param, grad in pairs:
-            new = pairing.meet(param, grad)
-            if new is None:
-                # A parameter with two gradients (or the reverse): listing the pair once would
-                # silently drop one of them, as get_parameters refuses to.
-                raise ValueError(
-                    f"{self._who()}: a parameter array of shape {param.shape} and its "
-                    f"gradient are not shared together: one of them is shared with another "
-                    f"parameter's; share weight and grad_weight together "
-                    f"(Torch's clone('weight', 'bias', 'gradWeight', 'gradBias')), or neither"
-                )
-            if new:
-                params.append(param)
-                grads.append(grad)
-        return params, grads
+        return unique_pairs(self._who(), pairs)
+
+    def named_parameters(self) -> list[Parameter]:
+        """``[Parameter(name, param, grad), ...]``, names ``weight``, ``3.weight``, ``1.0.bias``.
+
+        The arrays of :meth:`parameters`, each named by the first attribute of the tree that
+        holds it (child index, dot, attribute); a parameter held by no attribute is named by
+        its place, ``parameters()[k]``.
+        """
+        params, grads = self.parameters()
+        tree = list(self._named_tree(""))
+        named = []
+        for index, (param, grad) in enumerate(zip(params, grads)):
+            name = None
+            for prefix, module in tree:
+                found = attribute_path(module, param)
+                if found is not None:
+                    name = prefix + found
+                    break
+            named.append(Parameter(name or f"parameters()[{index}]", param, grad))
+        return named
 
     def zero_grad_parameters(self) -> Module:
         """Set every parameter gradient to zero, in place (views from get_parameters stay valid)."""
-        if type(self).parameters is not Module.parameters:
-            # An overridden parameters() is the list of what this module owns (Torch's default
-            # zeroGradParameters zeroes exactly its gradParameters).
+        if self._lua_parameters:
             for grad in self.parameters()[1]:
                 grad.fill(0)
-            return self
-        for _, _, grad in self._own_parameters():
-            grad.fill(0)
+        else:
+            for param_name, grad_name in type(self).parameter_names:
+                if getattr(self, param_name, None) is not None:
+                    grad = getattr(self, grad_name, None)
+                    if grad is not None:
+                        grad.fill(0)
         for child in self._children():
             child.zero_grad_parameters()
         return self
@@ -363,25 +533,33 @@ class Module:
             ``self``.
         """
         for param, grad in zip(*self.parameters()):
-            param -= learning_rate * grad
+            if grad is not None:
+                param -= learning_rate * grad
         return self
 
     def get_parameters(self) -> tuple[np.ndarray, np.ndarray]:
         """Flatten all parameters and gradients into two 1-D arrays (Torch's ``getParameters``).
 
-        Afterwards every parameter and gradient array of the tree is a view into them, so an
-        optimiser can update one vector. A second call returns arrays over the same memory. A
-        shared parameter takes one place, and every module using it gets the same view.
-        Parameters are found through ``parameter_names``: a layer whose overridden
-        ``parameters()`` returns arrays not declared there gets a TypeError saying so.
+        Afterwards every parameter and gradient array of the tree is a view into them (every
+        attribute holding one is re-pointed, in this tree and in modules tied to it by
+        :meth:`share`), so an optimiser can update one vector. A second call returns the same
+        vectors, as does a call on arrays that already tile one vector (a loaded flattened
+        file). A shared parameter takes one place. A parameter that no attribute holds (an
+        overridden ``parameters()`` returning computed arrays) is a TypeError: it could not be
+        re-pointed.
         """
-        groups = self._parameter_groups()
-        cached = self.__dict__.get("_flat")
-        if cached is not None and all_views_of(cached, groups):
-            return cached
-        check_declared(self, "get_parameters")
-        params = [getattr(group[0][1], group[0][2]) for group in groups]
-        dtypes = {param.dtype for param in params}
+        params, grads = self.parameters()
+        for param, grad in zip(params, grads):
+            if grad is None or grad.shape != param.shape:
+                got = "None" if grad is None else f"shape {grad.shape}"
+                raise ValueError(
+                    f"{self._who()}: get_parameters needs a gradient array of each parameter's "
+                    f"shape; a parameter of shape {param.shape} has a gradient of {got}"
+                )
+        flat_params, flat_grads = consecutive_base(params), consecutive_base(grads)
+        if flat_params is not None and flat_grads is not None:
+            return flat_params, flat_grads
+        dtypes = {param.dtype for param in params} | {grad.dtype for grad in grads}
         if len(dtypes) > 1:
             raise TypeError(
                 f"{self._who()}: get_parameters needs one dtype, found {sorted(map(str, dtypes))}; "
@@ -391,28 +569,184 @@ class Module:
         total = sum(param.size for param in params)
         flat_params = np.empty(total, dtype=dtype)
         flat_grads = np.empty(total, dtype=dtype)
+        by_key: dict[tuple, np.ndarray] = {}
         offset = 0
-        for group, param in zip(groups, params):
-            for flat, which in ((flat_params, 2), (flat_grads, 3)):
-                old = getattr(group[0][1], group[0][which])
+        for param, grad in zip(params, grads):
+            for flat, old in ((flat_params, param), (flat_grads, grad)):
                 view = flat[offset : offset + old.size].reshape(old.shape)
                 view[...] = old
-                for slot in group:  # every user of a shared array sees the one view
-                    setattr(slot[1], slot[which], view)
+                by_key[array_key(old)] = view
             offset += param.size
-        self._flat = (flat_params, flat_grads)
-        return self._flat
+        modules = self._reachable_modules(partners=True)
+        replace_references(modules, self._views_by_id(modules, by_key), self._skipped())
+        params, grads = self.parameters()
+        if consecutive_base(params) is not flat_params or consecutive_base(grads) is not flat_grads:
+            raise TypeError(
+                f"{self._who()}: get_parameters could not re-point every parameter: "
+                f"parameters() returns arrays that no attribute of the module holds (a computed "
+                f"array, or one kept outside the module); keep each parameter and gradient in "
+                f"an attribute (or a list attribute) and return those arrays"
+            )
+        return flat_params, flat_grads
 
-    # ------------------------------------------------------------------ state
+    def _views_by_id(self, modules: list[Module], by_key: dict[tuple, np.ndarray]) -> dict:
+        # Every array object the modules hold that views a parameter's memory the same way.
+        mapping: dict[int, np.ndarray] = {}
+        skip = self._skipped()
+        for module in modules:
+            for name, value in vars(module).items():
+                if name not in skip:
+                    for item in held_items(value):
+                        if isinstance(item, np.ndarray):
+                            view = by_key.get(array_key(item))
+                            if view is not None:
+                                mapping[id(item)] = view
+        return mapping
+
+    # ------------------------------------------------------------------ the tree
     def _children(self) -> list[Module]:
-        return []
+        """The modules kept in ``self.modules`` (Lua's containers), or none."""
+        modules = self.__dict__.get("modules")
+        return modules if type(modules) is list else []
+
+    def _named_tree(self, prefix: str) -> Iterator[tuple[str, Module]]:
+        yield prefix, self
+        for index, child in enumerate(self._children()):
+            yield from child._named_tree(f"{prefix}{index}.")
 
     def list_modules(self) -> list[Module]:
-        """This module followed by every module below it, depth first."""
-        found: list[Module] = [self]
-        for child in self._children():
-            found += child.list_modules()
+        """This module followed by every module below it, depth first (Lua's ``listModules``).
+
+        A module met twice (the same object in two places of the tree) is a ValueError: its
+        ``output`` would be overwritten by its second use. Share weights between clones instead.
+        """
+        found: list[Module] = []
+        seen: set[int] = set()
+
+        def visit(module: Module, path: str) -> None:
+            if id(module) in seen:
+                raise ValueError(duplicate_message(module, path))
+            seen.add(id(module))
+            found.append(module)
+            for index, child in enumerate(module._children()):
+                if not isinstance(child, Module):
+                    raise TypeError(
+                        f"{module._who()}: modules[{index}] is a {type(child).__name__}, "
+                        f"not an nn.Module"
+                    )
+                visit(child, f"{path}.modules[{index}]")
+
+        visit(self, "self")
         return found
+
+    def _reachable_modules(self, partners: bool = False) -> list[Module]:
+        """The tree, plus modules held by other attributes, plus (optionally) ``share`` partners."""
+        found: dict[int, Module] = {}
+        stack: list[Module] = [self]
+        skip = self._skipped()
+        while stack:
+            module = stack.pop()
+            if id(module) in found:
+                continue
+            found[id(module)] = module
+            for name, value in vars(module).items():
+                if name in skip:
+                    continue
+                for item in held_items(value):
+                    if isinstance(item, Module):
+                        stack.append(item)
+            if partners:
+                stack.extend(_SHARE_PARTNERS.get(module, ()))
+        return list(found.values())
+
+    @classmethod
+    def transient_attributes(cls) -> frozenset[str]:
+        """Names of per-call state: never saved, loaded, converted or kept by ``clear_state``."""
+        return frozenset((*TRANSIENT_ATTRIBUTES, *cls.per_call_attributes))
+
+    def _skipped(self) -> frozenset[str]:
+        return type(self).transient_attributes()
+
+    def apply(self, function: Callable[[Module], object]) -> Module:
+        """Call ``function(module)`` on this module and every module below it, parents first.
+
+        Parameters
+        ----------
+        function : callable
+            Called with each module; its return value is ignored.
+
+        Returns
+        -------
+        Module
+            ``self`` (Lua's ``module:apply(fn)`` returns nothing).
+        """
+        function(self)
+        for child in self._children():
+            child.apply(function)
+        return self
+
+    def replace(self, function: Callable[[Module], Module]) -> Module:
+        """Lua's ``replace``: ``function(module)`` returns the module to put in its place.
+
+        Applied to this module, then to each child of the result.
+
+        Parameters
+        ----------
+        function : callable
+            ``function(module)`` returns the module itself or the one to use in its place.
+
+        Returns
+        -------
+        Module
+            The replacement of this module (``net = net.replace(fn)``).
+        """
+        result = function(self)
+        if not isinstance(result, Module):
+            raise TypeError(
+                f"{self._who()}: replace's function must return an nn.Module, got "
+                f"{type(result).__name__}"
+            )
+        children = result._children()
+        for index, child in enumerate(children):
+            children[index] = child.replace(function)
+        return result
+
+    def find_modules(
+        self, type_or_name: type | str, container: Module | None = None
+    ) -> tuple[list[Module], list[Module]]:
+        """Every module of the given class below (and including) this one, and its container.
+
+        Lua's ``findModules(typename)``: the class must match exactly (``nn.Linear``, or the
+        names ``'nn.Linear'``/``'Linear'``), not a subclass.
+
+        Parameters
+        ----------
+        type_or_name : type or str
+            The class, or its name with or without ``nn.``.
+        container : Module, optional
+            The container reported for this module itself (default: itself).
+
+        Returns
+        -------
+        tuple of (list, list)
+            ``(modules, containers)``: each module found, and the container holding it.
+        """
+        if isinstance(type_or_name, str):
+            name = type_or_name.removeprefix("nn.")
+            matches = type(self).__name__ == name
+        elif isinstance(type_or_name, type):
+            matches = type(self) is type_or_name
+        else:
+            raise TypeError(
+                f"{self._who()}: find_modules expects a class or a class name such as "
+                f"'nn.Linear', got {type_or_name!r}"
+            )
+        found, containers = ([self], [container or self]) if matches else ([], [])
+        for child in self._children():
+            more, their = child.find_modules(type_or_name, self)
+            found += more
+            containers += their
+        return found, containers
 
     def training(self) -> Module:
         """Set ``train = True`` here and below (Dropout becomes active)."""
@@ -426,56 +760,60 @@ class Module:
             module.train = False
         return self
 
-    def clear_state(self) -> Module:
-        """Drop ``output``, ``grad_input`` and internal buffers here and below."""
-        for module in self.list_modules():
-            module.output = None
-            module.grad_input = None
-            module.__dict__.pop("_buffers", None)
-            for name in type(module).per_call_attributes:
-                setattr(module, name, None)
+    def reset(self, stdv: float | None = None) -> Module:
+        """Re-draw the parameters (layers with weights override this); children are reset too.
+
+        Parameters
+        ----------
+        stdv : float, optional
+            Passed on to each child's ``reset``; its meaning is the layer's (see ``nn.Linear``).
+        """
+        for child in self._children():
+            child.reset(stdv)
         return self
 
-    def type(self, dtype: np.dtype | type | str) -> Module:
-        """Convert every parameter and gradient to ``dtype`` (float32/float64), drop buffers.
+    def clear_state(self) -> Module:
+        """Drop ``output``, ``grad_input``, internal buffers and per-call state here and below."""
+        for module in self.list_modules():
+            for name in type(module).transient_attributes():
+                if name == "_buffers":
+                    module.__dict__.pop(name, None)
+                else:
+                    setattr(module, name, None)
+        return self
 
-        Arrays already of ``dtype`` are kept, so ``get_parameters`` views stay valid; once an
-        array is converted, the flat vectors of an earlier ``get_parameters`` no longer back
-        the parameters (call it again). A shared array stays shared. Ends with
-        :meth:`clear_state`.
+    def type(self, dtype: object = _NO_ARGUMENT, tensor_cache: object = None) -> Module | str:
+        """Convert every floating array attribute to ``dtype`` (float32/float64); drop buffers.
+
+        As Lua's ``Module:type`` converts every tensor field: parameters, gradients, running
+        statistics, lists of arrays, in this module, its children and modules held by its
+        attributes. Arrays already of ``dtype`` are kept (``get_parameters`` views stay valid);
+        arrays viewing one contiguous base stay views of one converted base, so flattened
+        parameters stay flattened. A shared array stays shared. Ends with :meth:`clear_state`.
+        With no argument, returns the current type as Lua does: ``'torch.DoubleTensor'``.
 
         Parameters
         ----------
         dtype : numpy.dtype, type or str
             float32 or float64, in any spelling ``numpy.dtype`` accepts (``np.float32``,
-            ``"float64"``, ...). Another dtype raises a TypeError, as does a module whose
-            overridden ``parameters()`` returns arrays ``parameter_names`` does not declare.
+            ``"float64"``) or Lua's (``"torch.FloatTensor"``, ``"torch.DoubleTensor"``).
+            Anything else (None included) raises a TypeError.
+        tensor_cache : object, optional
+            Accepted for Lua's signature and ignored.
 
         Returns
         -------
-        Module
-            ``self``.
+        Module or str
+            ``self``; or, without ``dtype``, the type name.
         """
-        dtype = np.dtype(dtype)
-        if dtype.char not in SUPPORTED_FLOAT_CHARS:
-            raise TypeError(
-                f"{self._who()}: type() expects a floating dtype modules compute in, float32 or "
-                f"float64, got {dtype}"
-            )
-        check_declared(self, "type")
-        converted_any = False
-        for group in self._parameter_groups():
-            for which in (2, 3):
-                array = getattr(group[0][1], group[0][which])
-                if array.dtype == dtype:
-                    continue  # no copy: views made by get_parameters stay views of its vectors
-                converted = array.astype(dtype)
-                for slot in group:  # a shared array stays shared after conversion
-                    setattr(slot[1], slot[which], converted)
-                converted_any = True
-        if converted_any:  # the old flat vectors no longer back the parameters
-            for module in self.list_modules():
-                module.__dict__.pop("_flat", None)
+        if dtype is _NO_ARGUMENT:
+            params = self.parameters()[0]
+            return lua_type_name(params[0].dtype if params else np.dtype(np.float64))
+        dtype = as_module_dtype(dtype, self._who())
+        modules = self._reachable_modules()
+        skip = frozenset().union(*(type(m).transient_attributes() for m in modules))
+        mapping = converted(floating_arrays(modules, skip), dtype)
+        replace_references(modules, mapping, skip)
         return self.clear_state()
 
     def float(self) -> Module:
@@ -486,12 +824,71 @@ class Module:
         """Convert to float64, the default (Torch's ``:double()``)."""
         return self.type(np.float64)
 
-    def clone(self) -> Module:
-        """A deep copy: parameters, gradients and buffers are new arrays."""
+    def clone(self, *names: str) -> Module:
+        """A deep copy; with ``names``, the copy shares those fields with this module (Lua's).
+
+        ``clone()`` gives new arrays throughout — the way to give each thread its own module.
+        ``clone('weight', 'bias', 'grad_weight', 'grad_bias')`` (Lua's camelCase names work
+        too) makes the copy use this module's very arrays for those fields, in every module of
+        the two trees: the Siamese-network recipe, whose gradients then add up in one place.
+
+        Parameters
+        ----------
+        *names : str
+            Fields to share (``weight``, ``grad_weight`` or ``gradWeight``, ``running_mean``).
+
+        Returns
+        -------
+        Module
+            The copy.
+        """
         twin = copy.deepcopy(self)
-        for module in twin.list_modules():
-            module.__dict__.pop("_flat", None)
+        if names:
+            twin.share(self, *names)
         return twin
+
+    def share(self, other: Module, *names: str) -> Module:
+        """Make this module use ``other``'s arrays for the fields ``names``, module by module.
+
+        Lua's ``share``: the two trees are walked in step (they must have the same layout, as a
+        clone has) and each named field present in both is set to ``other``'s array. The
+        modules stay tied: ``get_parameters`` on either re-points both.
+
+        Parameters
+        ----------
+        other : Module
+            The module whose arrays this one takes.
+        *names : str
+            The fields, in our spelling or Lua's (``grad_weight`` or ``gradWeight``).
+
+        Returns
+        -------
+        Module
+            ``self``.
+        """
+        if not isinstance(other, Module):
+            raise TypeError(
+                f"{self._who()}: share expects an nn.Module, got {type(other).__name__}"
+            )
+        for name in names:
+            if not isinstance(name, str):
+                raise TypeError(f"{self._who()}: share's field names must be str, got {name!r}")
+        mine, theirs = self.list_modules(), other.list_modules()
+        if len(mine) != len(theirs) or any(type(a) is not type(b) for a, b in zip(mine, theirs)):
+            raise ValueError(
+                f"{self._who()}: share needs two trees of the same layout (as a clone has); "
+                f"got {len(mine)} and {len(theirs)} modules"
+            )
+        for a, b in zip(mine, theirs):
+            for name in names:
+                attribute = _field_name(b, name)
+                value = getattr(b, attribute, None)
+                if value is not None and getattr(a, attribute, None) is not None:
+                    setattr(a, attribute, value)
+            if a is not b:
+                _SHARE_PARTNERS.setdefault(a, weakref.WeakSet()).add(b)
+                _SHARE_PARTNERS.setdefault(b, weakref.WeakSet()).add(a)
+        return self
 
     def _buffer(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         """A named internal buffer, reused while ``shape`` and ``dtype`` match (see ``reuse``)."""
@@ -514,6 +911,37 @@ class Module:
 
     def __repr__(self) -> str:
         return self.__tostring__()
+
+
+def _field_name(module: Module, name: str) -> str:
+    # Lua's camelCase field ('gradWeight') or ours ('grad_weight'): whichever the module has.
+    if name in vars(module) or hasattr(type(module), name):
+        return name
+    snake = _camel_to_snake(name)
+    return snake if snake in vars(module) else name
+
+
+def duplicate_message(module: Module, path: str) -> str:
+    """The error for one module object placed twice in a tree, with the sharing recipe.
+
+    Parameters
+    ----------
+    module : Module
+        The module met twice.
+    path : str
+        Where it was met the second time.
+
+    Returns
+    -------
+    str
+        The message.
+    """
+    return (
+        f"{module._who()} appears twice in one module tree (again at {path}); a module keeps "
+        f"the output and grad_input of its last call, so a second use would overwrite the "
+        f"first's and give wrong gradients. To use the same weights twice, add a clone that "
+        f"shares them: m.clone('weight', 'bias', 'grad_weight', 'grad_bias')"
+    )
 
 
 link_lua_names(Module, MODULE_METHODS)

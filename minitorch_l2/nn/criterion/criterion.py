@@ -7,10 +7,13 @@ mean over the batch, as in Torch.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
-from ._checks import check_float_array
-from ._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
+from .._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
+from .._tables import as_table, check_leaves, leaves
+from ..module import Module, as_module_dtype
 from ._non_finite import check_loss
 
 
@@ -65,15 +68,16 @@ class Criterion:
         """
         raise NotImplementedError(f"{self._who()} does not implement update_grad_input")
 
-    def forward(self, input: np.ndarray, target: np.ndarray) -> float:
-        """Check ``input`` is a floating array, then return ``update_output(input, target)``.
+    def forward(self, input: np.ndarray | list, target: object) -> float:
+        """Check every leaf of ``input`` is a floating array, then return the loss.
 
         Parameters
         ----------
-        input : numpy.ndarray
-            What the network produced (float32 or float64).
-        target : numpy.ndarray
-            What it should have produced.
+        input : numpy.ndarray or list
+            What the network produced: a float32/float64 array, or a table (list; a tuple is
+            read as a list) of them for a criterion of pairs (``[x1, x2]``).
+        target : numpy.ndarray, number or list
+            What it should have produced, in the form the criterion expects.
 
         Returns
         -------
@@ -88,40 +92,103 @@ class Criterion:
         as IEEE arithmetic gives it, with a RuntimeWarning. ``backward`` does not repeat the
         scan: call ``forward`` first, as a training loop does.
         """
-        check_float_array(self._who(), "input", input)
+        input, target = self.check_arguments(input, target)
         result = self.update_output(input, target)
         loss = float(self.output if result is None else result)
         self.output = check_loss(self._who(), loss, self._inputs_to_scan(input, target))
         return self.output
 
-    def __call__(self, input: np.ndarray, target: np.ndarray) -> float:
+    def __call__(self, input: np.ndarray | list, target: object) -> float:
         # Dispatch through the instance, so a subclass overriding ``forward`` is reached too.
         return self.forward(input, target)
 
-    def backward(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        """Return ∂L/∂input (also kept in ``grad_input``).
+    def backward(self, input: np.ndarray | list, target: object) -> np.ndarray | list:
+        """Return ∂L/∂input (also kept in ``grad_input``), of the input's structure.
 
         Parameters
         ----------
-        input : numpy.ndarray
+        input : numpy.ndarray or list
             The input the loss is differentiated at.
-        target : numpy.ndarray
+        target : numpy.ndarray, number or list
             The target.
 
         Returns
         -------
-        numpy.ndarray
+        numpy.ndarray or list
             ∂L/∂input, the criterion's reused ``grad_input`` buffer: copy it to keep it.
         """
-        check_float_array(self._who(), "input", input)
+        input, target = self.check_arguments(input, target)
         result = self.update_grad_input(input, target)
         if result is not None:
             self.grad_input = result
         return self.grad_input
 
+    def check_arguments(self, input: object, target: object) -> tuple[object, object]:
+        """Check ``input``'s leaves (float32/float64 arrays); return both with tuples as lists.
+
+        Called by ``forward`` and ``backward``; a criterion whose input is not floating
+        overrides it. ``update_output``/``update_grad_input`` called directly are unchecked.
+
+        Parameters
+        ----------
+        input : object
+            The criterion's input.
+        target : object
+            The target.
+
+        Returns
+        -------
+        tuple
+            ``(input, target)`` with tuples read as lists.
+        """
+        if type(input) is np.ndarray and input.dtype.char in "fd":
+            return input, as_table(target) if type(target) is tuple else target
+        input = as_table(input)
+        check_leaves(self._who(), input, "input")
+        return input, as_table(target)
+
     def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
         """(name, value) of what may explain a non-finite loss (only floating arrays are read)."""
-        return [("input", input), ("target", target)]
+        return [*leaves(input, "input"), *leaves(target, "target")]
+
+    # ------------------------------------------------------------------ type and copies
+    def type(self, dtype: object) -> Criterion:
+        """Convert every floating array attribute (class weights, buffers) to ``dtype``.
+
+        Parameters
+        ----------
+        dtype : numpy.dtype, type or str
+            float32 or float64, as for ``Module.type`` (``'torch.FloatTensor'`` too).
+
+        Returns
+        -------
+        Criterion
+            ``self``, with ``grad_input`` dropped.
+        """
+        dtype = as_module_dtype(dtype, self._who())
+        for name, value in list(vars(self).items()):
+            if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+                setattr(self, name, value.astype(dtype))
+            elif isinstance(value, Criterion | Module):
+                value.type(dtype)
+            elif type(value) is list:
+                for item in value:
+                    if isinstance(item, Criterion | Module):
+                        item.type(dtype)
+        self.grad_input = None
+        return self
+
+    def float(self) -> Criterion:
+        """Convert to float32 (Torch's ``:float()``)."""
+        return self.type(np.float32)
+
+    def double(self) -> Criterion:
+        """Convert to float64 (Torch's ``:double()``)."""
+        return self.type(np.float64)
+
+    def clone(self) -> Criterion:
+        """A deep copy (Lua's ``clone``)."""
+        return copy.deepcopy(self)
 
     gradInput = attribute_alias("grad_input")
     sizeAverage = attribute_alias("size_average")

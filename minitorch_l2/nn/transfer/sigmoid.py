@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit
 
-from ._checks import reuse
-from .module import Module
+from .._checks import reuse
+from ..module import Module
 
 
 class Sigmoid(Module):

@@ -12,10 +12,10 @@ import numbers
 
 import numpy as np
 
-from .._blas import add_column_sums, add_transposed_product, write_affine
-from .._random import generator
-from ._checks import check_feature_input, reuse
-from .module import Module
+from ..._blas import add_column_sums, add_transposed_product, write_affine
+from ..._random import generator
+from .._checks import check_feature_input, reuse
+from ..module import Module
 
 
 class Linear(Module):
@@ -103,20 +103,41 @@ class Linear(Module):
         np.matmul(grad_output, self.weight, out=self.grad_input)  # ∂L/∂x = G W
         return self.grad_input
 
-    def _check_backward_args(self, input: np.ndarray, grad_output: np.ndarray) -> None:
-        super()._check_backward_args(input, grad_output)  # grad_output now has output's shape
-        # x must be the (n, input_size) or (input_size,) that produced grad_output's rows, or
-        # G W and Gᵀ x fail deep inside matmul.
+    def backward(
+        self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
+    ) -> np.ndarray | None:
+        """``Module.backward``, after checking that ``input`` has ``grad_output``'s rows.
+
+        Parameters
+        ----------
+        input : numpy.ndarray
+            The (n, input_size) or (input_size,) input of the last forward.
+        grad_output : numpy.ndarray
+            ∂L/∂y, of the output's shape.
+        scale : float
+            Factor on the parameter gradients' contribution.
+
+        Returns
+        -------
+        numpy.ndarray or None
+            ∂L/∂x (None when ``compute_grad_input`` is False).
+        """
         if (
-            input.ndim != grad_output.ndim
-            or input.shape[-1] != self.input_size
-            or (input.ndim == 2 and input.shape[0] != grad_output.shape[0])
+            type(input) is np.ndarray
+            and type(grad_output) is np.ndarray
+            and (
+                input.ndim != grad_output.ndim
+                or input.shape[-1] != self.input_size
+                or (input.ndim == 2 and input.shape[0] != grad_output.shape[0])
+            )
         ):
+            # G W and Gᵀ x would fail deep inside matmul.
             expected = grad_output.shape[:-1] + (self.input_size,)
             raise ValueError(
                 f"{self._who()}: backward expected input of shape {expected} (the rows of "
                 f"grad_output {grad_output.shape}), got {input.shape}"
             )
+        return super().backward(input, grad_output, scale)
 
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0

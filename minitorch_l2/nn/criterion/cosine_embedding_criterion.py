@@ -16,8 +16,7 @@ import numbers
 
 import numpy as np
 
-from ._checks import check_float_array, reuse
-from ._non_finite import check_loss
+from .._checks import check_float_array, reuse
 from ._target_checks import check_sign_targets
 from .criterion import Criterion
 
@@ -52,41 +51,8 @@ class CosineEmbeddingCriterion(Criterion):
             )
         self.margin = float(margin)
 
-    # The input is a pair, so the base class's single-array check is replaced by the pair check.
-    def forward(self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> float:
-        """Check the pair and the ±1 targets, then return the loss (never a silent NaN).
-
-        Parameters
-        ----------
-        input : tuple of numpy.ndarray
-            The pair (x1, x2), each ``(n, d)`` or ``(d,)``, of one floating dtype.
-        target : numpy.ndarray or int
-            yᵢ = +1 (similar) or −1 (dissimilar), shape ``(n,)``, or one number for vectors.
-
-        A NaN or ±inf loss raises a ValueError naming the first NaN or ±inf in x1 or x2, as
-        :meth:`Criterion.forward` does.
-        """
-        loss = float(self.update_output(input, target))
-        self.output = check_loss(self._who(), loss, self._inputs_to_scan(input, target))
-        return self.output
-
     def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
         return [("input[0]", input[0]), ("input[1]", input[1])]
-
-    def backward(
-        self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Return the pair (∂L/∂x1, ∂L/∂x2).
-
-        Parameters
-        ----------
-        input : tuple of numpy.ndarray
-            The pair (x1, x2), as for :meth:`forward`.
-        target : numpy.ndarray or int
-            The ±1 targets, as for :meth:`forward`.
-        """
-        self.grad_input = self.update_grad_input(input, target)
-        return self.grad_input
 
     def _cosines(self, input: object, target: object) -> tuple:
         """Validate; return rows of x1, x2, targets, cosines c, D, |x1|² + ε and |x2|² + ε."""

@@ -15,7 +15,8 @@ from functools import partial
 
 import numpy as np
 
-from ._checks import reuse
+from .._checks import reuse
+from ..module import Module
 from ._row_norms import (
     NO_ROWS,
     add_rows,
@@ -30,7 +31,6 @@ from ._row_norms import (
     sum_of_squares,
     unscale_gradient,
 )
-from .module import Module
 
 
 class L2Normalize(Module):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import reuse
-from .module import Module
+from .._checks import reuse
+from ..module import Module
 
 
 class ReLU(Module):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import reuse
+from .._checks import reuse
 from ._target_checks import check_float_target
 from .criterion import Criterion
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import reuse
-from ._target_checks import check_class_scores, check_class_targets
+from .._checks import check_class_scores, reuse
+from ._target_checks import check_class_targets
 from .criterion import Criterion
 
 

@@ -1,7 +1,8 @@
 """Recipes: how ``python -m minitorch_l2.gradcheck`` checks each built-in module and criterion.
 
 A recipe is a factory for the module (or criterion) and a factory for its random arguments.
-Adding one is one line at the bottom of this file::
+They live in one file per family of ``nn`` (``core.py``, ``table.py``, ``convolution.py``, ...),
+each imported here automatically. Adding one is one line in its family's file::
 
     recipe("Linear", lambda: nn.Linear(4, 3), uniform(5, 4))  # a module: input
     recipe("MSECriterion", nn.MSECriterion, uniform(5, 4), uniform(5, 4))  # input, target
@@ -15,15 +16,16 @@ training mode as a :class:`~.reseeded.ReseededDropout`, whose mask is the same o
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import nn
-from ._check import check_criterion, check_module
-from ._report import GradcheckReport
-from ._reseeded import ReseededDropout
+from ... import nn
+from .._check import check_criterion, check_module
+from .._report import GradcheckReport
 
 Arguments = Callable[[np.random.Generator], object]
 
@@ -53,6 +55,7 @@ RECIPES: dict[str, Recipe] = {}
 NO_RECIPE: dict[str, str] = {
     "Module": "abstract base class of the layers",
     "Criterion": "abstract base class of the losses",
+    "Container": "base class of the containers, checked through each of them (Sequential, ...)",
 }
 
 
@@ -78,38 +81,12 @@ def integers(high: int, *shape: int) -> Arguments:
     return lambda rng: rng.integers(0, high, shape)
 
 
-def _mlp() -> nn.Sequential:
-    return nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 2))
+def load_all() -> dict[str, Recipe]:
+    """Import every family file of this package (each registers its recipes); returns RECIPES."""
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+    return RECIPES
 
 
-recipe("Linear", lambda: nn.Linear(4, 3), uniform(5, 4))
-recipe("Linear, vector input, no bias", lambda: nn.Linear(4, 3).no_bias(), uniform(4))
-recipe("Linear, float32", lambda: nn.Linear(4, 3).float(), uniform(5, 4, dtype=np.float32))
-recipe("Tanh", nn.Tanh, uniform(5, 4))
-recipe("Sequential", _mlp, uniform(5, 4))
-recipe("Identity", nn.Identity, uniform(5, 4))
-recipe("ReLU", nn.ReLU, uniform(5, 4))
-recipe("Sigmoid", nn.Sigmoid, uniform(5, 4))
-recipe("SoftMax", nn.SoftMax, uniform(5, 4))
-recipe("LogSoftMax", nn.LogSoftMax, uniform(5, 4))
-recipe("Dropout, evaluate", lambda: nn.Dropout(0.5).evaluate(), uniform(5, 4))
-recipe("Dropout, training, fixed mask", lambda: ReseededDropout(0.5, seed=0), uniform(5, 4))
-recipe("L2Normalize, Jacobian path", nn.L2Normalize, uniform(5, 4))
-recipe("L2Normalize, direct path", lambda: nn.L2Normalize(jacobian=False), uniform(5, 4))
-recipe("L2Normalize, vector input", nn.L2Normalize, uniform(4))
-recipe("L2Normalize, float32", nn.L2Normalize, uniform(5, 4, dtype=np.float32))
-recipe("MSECriterion", nn.MSECriterion, uniform(5, 4), uniform(5, 4))
-recipe("ClassNLLCriterion", nn.ClassNLLCriterion, uniform(5, 4), integers(4, 5))
-recipe(
-    "ClassNLLCriterion, weights",
-    lambda: nn.ClassNLLCriterion(weights=np.array([1.0, 2.0, 0.5, 1.5])),
-    uniform(5, 4),
-    integers(4, 5),
-)
-recipe("CrossEntropyCriterion", nn.CrossEntropyCriterion, uniform(5, 4), integers(4, 5))
-recipe(
-    "CosineEmbeddingCriterion",
-    lambda: nn.CosineEmbeddingCriterion(margin=0.2),
-    lambda rng: (rng.uniform(-2, 2, (5, 4)), rng.uniform(-2, 2, (5, 4))),
-    lambda rng: rng.choice([-1, 1], 5),
-)
+load_all()

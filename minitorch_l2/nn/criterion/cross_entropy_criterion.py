@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import reuse
-from ._target_checks import check_class_scores, check_class_targets
+from .._checks import check_class_scores, reuse
+from ..transfer.log_softmax import LogSoftMax
+from ._target_checks import check_class_targets
 from .class_nll_criterion import ClassNLLCriterion
 from .criterion import Criterion
-from .log_softmax import LogSoftMax
 
 
 class CrossEntropyCriterion(Criterion):

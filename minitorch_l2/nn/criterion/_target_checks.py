@@ -9,14 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 
-def check_class_scores(who: str, input: np.ndarray) -> None:
-    """Accept scores of shape ``(C,)`` or ``(n, C)`` with C ≥ 1, else raise a ValueError."""
-    if input.ndim not in (1, 2) or input.shape[-1] < 1:
-        raise ValueError(
-            f"{who}: expected input of shape (C,) or (n, C) with C >= 1 classes, got {input.shape}"
-        )
-
-
 def check_class_targets(who: str, input: np.ndarray, target: object) -> np.ndarray:
     """Return ``target`` as a 1-D integer array of one class index in [0, C) per input row.
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import reuse
-from ._row_reductions import row_max, row_sum
-from ._target_checks import check_class_scores
-from .module import Module
+from .._checks import check_class_scores, reuse
+from .._row_reductions import row_max, row_sum
+from ..module import Module
 
 
 class LogSoftMax(Module):

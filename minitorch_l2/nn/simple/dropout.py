@@ -17,9 +17,9 @@ import numbers
 
 import numpy as np
 
-from .._random import generator
-from ._checks import reuse
-from .module import Module
+from ..._random import generator
+from .._checks import reuse
+from ..module import Module
 
 
 class Dropout(Module):

@@ -1,0 +1,255 @@
+"""``nn.Container``: a module whose children are its ``modules`` list, as in Lua.
+
+Every tree operation — ``parameters``, ``get_parameters``, ``zero_grad_parameters``,
+``update_parameters``, ``training``/``evaluate``, ``type``, ``clear_state``, ``list_modules``,
+``apply``, ``reset``, ``save``/``load`` and the gradient checker — sees the modules kept in
+``self.modules``, so a custom container only has to keep its children there. An error inside a
+child is re-raised with the child's place (:meth:`Container.rethrow`), and one module object in
+two places of a tree is refused, at ``add`` and before a forward that would use it twice.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterator
+
+import numpy as np
+
+from ._tables import as_table, check_leaves, check_like
+from .module import Module, duplicate_message, with_place
+
+# Bumped by every add/insert/remove anywhere: a container re-checks its tree for a module used
+# twice before the first forward after a change (a change inside a child is a change too).
+_STRUCTURE_VERSION = [0]
+
+
+class Container(Module):
+    """Base class of the modules that hold other modules in ``self.modules``.
+
+    Subclasses implement ``update_output``/``update_grad_input``/``acc_grad_parameters`` by
+    calling their children (``self.modules[i].forward(...)`` and so on), wrapping each call in
+    ``try: ... except Exception as error: raise self.rethrow(error, i) from None`` so that the
+    message says where the error happened.
+
+    Parameters
+    ----------
+    *modules : Module
+        Initial children, in order; more with :meth:`add`.
+    """
+
+    per_call_attributes = ("_checked_version",)
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        self.modules: list[Module] = []
+        self._checked_version = None
+        for module in modules:
+            self.add(module)
+
+    # ------------------------------------------------------------------ the children
+    def add(self, module: Module) -> Container:
+        """Append ``module``; returns self, so calls chain: ``Sequential().add(a).add(b)``.
+
+        Parameters
+        ----------
+        module : Module
+            The new last child. Anything that is not an ``nn.Module`` is a TypeError; a module
+            already in this tree (or this container itself) is a ValueError that says how to
+            share weights instead.
+        """
+        self.modules.append(self._checked_module(module))
+        self._check_tree_after_change(len(self.modules) - 1)
+        return self
+
+    def insert(self, module: Module, index: int | None = None) -> Container:
+        """Insert ``module`` before position ``index`` (0-based; default: at the end).
+
+        Parameters
+        ----------
+        module : Module
+            The module to insert; anything else raises a TypeError.
+        index : int or None
+            As with ``list.insert``: ``0`` puts it first, ``len(self)`` or None last, a negative
+            index counts from the end. Outside ``-len(self) … len(self)``, an IndexError; not
+            an int, a TypeError.
+
+        Returns
+        -------
+        Container
+            ``self``.
+        """
+        module = self._checked_module(module)
+        size = len(self.modules)
+        if index is None:
+            index = size
+        index = self._checked_int(index, "insert")
+        if not -size <= index <= size:
+            raise IndexError(f"{self._who()}.insert: index {index} out of range for {size} modules")
+        position = index if index >= 0 else size + index
+        self.modules.insert(position, module)
+        self._check_tree_after_change(position)
+        return self
+
+    def remove(self, index: int | None = None) -> Container:
+        """Remove the child at ``index`` (0-based; default: the last one); returns self.
+
+        Parameters
+        ----------
+        index : int or None
+            ``-len(self) <= index < len(self)``, else an IndexError; not an int, a TypeError.
+        """
+        if index is None:
+            index = len(self.modules) - 1
+        del self.modules[self._checked_index(index)]
+        _STRUCTURE_VERSION[0] += 1
+        return self
+
+    def get(self, index: int) -> Module:
+        """The child at 0-based ``index`` (negative counts from the end); Lua's ``get(i+1)``.
+
+        Parameters
+        ----------
+        index : int
+            ``-len(self) <= index < len(self)``, else an IndexError; not an int, a TypeError.
+
+        Returns
+        -------
+        Module
+            The module itself, not a copy.
+        """
+        return self.modules[self._checked_index(index)]
+
+    def size(self) -> int:
+        """Number of children (Torch's ``:size()``)."""
+        return len(self.modules)
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+    def __getitem__(self, index: int) -> Module:
+        return self.get(index)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.modules)
+
+    # ------------------------------------------------------------------ checks
+    def _checked_module(self, module: object) -> Module:
+        if not isinstance(module, Module):
+            raise TypeError(f"{self._who()}: expected an nn.Module, got {type(module).__name__}")
+        return module
+
+    def _checked_int(self, index: object, what: str) -> int:
+        if isinstance(index, bool) or not isinstance(index, int | np.integer):
+            raise TypeError(f"{self._who()}.{what}: index must be an int (0-based), got {index!r}")
+        return int(index)
+
+    def _checked_index(self, index: object) -> int:
+        index = self._checked_int(index, "get")
+        if not -len(self.modules) <= index < len(self.modules):
+            raise IndexError(
+                f"{self._who()}: index {index} out of range for {len(self.modules)} modules"
+            )
+        return index
+
+    def _check_tree_after_change(self, position: int) -> None:
+        # The change is undone when it would put one module object in two places.
+        _STRUCTURE_VERSION[0] += 1
+        try:
+            self.list_modules()
+        except ValueError:
+            module = self.modules.pop(position)
+            raise ValueError(
+                duplicate_message(module, f"{self._who()}.modules[{position}]")
+            ) from None
+
+    def check_tree(self) -> None:
+        """Raise a ValueError if one module object sits in two places of this tree.
+
+        Run before the first forward after any change to a tree (cheap afterwards: one
+        comparison), so a module reused by mistake cannot silently give wrong gradients.
+        """
+        if self.__dict__.get("_checked_version") != _STRUCTURE_VERSION[0]:
+            self.list_modules()
+            self._checked_version = _STRUCTURE_VERSION[0]
+
+    def forward(self, input: np.ndarray | list) -> np.ndarray | list:
+        """Check the tree (:meth:`check_tree`), then ``update_output``; returns ``output``.
+
+        The container checks only that ``input`` is a tensor or a table of them: each child
+        checks what it receives (a ``LookupTable`` first in a ``Sequential`` takes integers).
+
+        Parameters
+        ----------
+        input : numpy.ndarray or list
+            A tensor or a table (list, or tuple read as a list) of tensors.
+
+        Returns
+        -------
+        numpy.ndarray or list
+            ``self.output``.
+        """
+        if self.__dict__.get("_checked_version") != _STRUCTURE_VERSION[0]:
+            self.check_tree()
+        if type(input) is not np.ndarray:
+            input = as_table(input)
+            check_leaves(self._who(), input, "input", integer_ok=True)
+        result = self.update_output(input)
+        if result is not None:
+            self.output = result
+        return self.output
+
+    def check_backward(self, input: object, grad_output: object, scale: object = 1.0) -> tuple:
+        """``grad_output`` against ``output`` and ``scale``; the children check their own inputs.
+
+        Returns ``(input, grad_output)`` with tuples read as lists.
+        """
+        output = self.output
+        if (  # the hot path: attribute tests only
+            type(grad_output) is np.ndarray
+            and type(output) is np.ndarray
+            and grad_output.shape == output.shape
+            and grad_output.dtype == output.dtype
+            and type(scale) in (float, int)
+            and type(input) is np.ndarray
+        ):
+            return input, grad_output
+        who = self._who()
+        if isinstance(scale, bool) or not isinstance(scale, numbers.Real):
+            raise TypeError(f"{who}: backward's scale must be a real number, got {scale!r}")
+        if output is None:
+            raise ValueError(
+                f"{who}: backward called before forward (no forward yet, or clear_state() "
+                f"dropped the output backward reads); call forward(input) first"
+            )
+        grad_output = as_table(grad_output)
+        check_like(who, grad_output, output, "grad_output", "the output")
+        return as_table(input), grad_output
+
+    def rethrow(self, error: Exception, index: int) -> Exception:
+        """``error`` with ``In module (index) of <this container>:`` in front (Lua's rethrow).
+
+        Parameters
+        ----------
+        error : Exception
+            Raised by child ``index``.
+        index : int
+            The child's 0-based place.
+
+        Returns
+        -------
+        Exception
+            To raise: ``raise self.rethrow(error, index) from None``.
+        """
+        return with_place(error, f"In module ({index}) of {self._who()}")
+
+    # ------------------------------------------------------------------ printing
+    def _who(self) -> str:
+        return f"nn.{type(self).__name__}"
+
+    def __tostring__(self) -> str:
+        # Torch's layout for containers that hold their children side by side.
+        lines = [f"nn.{type(self).__name__} {{"]
+        for index, module in enumerate(self.modules):
+            lines.append(f"  ({index}): " + repr(module).replace("\n", "\n  "))
+        lines.append("}")
+        return "\n".join(lines)
