@@ -155,3 +155,18 @@ def linear_cases(draw, max_size: int = 4, max_n: int = 4, bound: float = 2.0):
     grad_weight = draw(arrays((output_size, input_size), np.float64, 100.0))
     grad_bias = draw(arrays((output_size,), np.float64, 100.0))
     return input, weight, bias, grad_weight, grad_bias
+
+
+def small_shapes(min_dims: int = 1, max_dims: int = 4, max_side: int = 4) -> st.SearchStrategy:
+    """Array shapes of ``min_dims`` .. ``max_dims`` dims, each side 1 .. ``max_side``."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side)
+
+
+@st.composite
+def arrays_and_dims(
+    draw: st.DrawFn, min_dims: int = 1, max_dims: int = 4, dtype: np.dtype | type = np.float64
+) -> tuple[np.ndarray, int]:
+    """(x, dim): a small finite array and one of its dims, 0-based or counted from the end."""
+    x = draw(arrays(small_shapes(min_dims, max_dims), dtype))
+    dim = draw(st.integers(-x.ndim, x.ndim - 1))
+    return x, dim

@@ -14,33 +14,115 @@ from .criterion.cross_entropy_criterion import CrossEntropyCriterion
 from .criterion.mse_criterion import MSECriterion
 from .jacobian import Jacobian
 from .module import Module
+from .simple.abs import Abs
+from .simple.add import Add
+from .simple.add_constant import AddConstant
+from .simple.cadd import CAdd
+from .simple.clamp import Clamp
+from .simple.cmul import CMul
+from .simple.contiguous import Contiguous
+from .simple.copy import Copy
 from .simple.dropout import Dropout
+from .simple.exp import Exp
 from .simple.identity import Identity
+from .simple.index import Index
 from .simple.l2normalize import L2Normalize
 from .simple.linear import Linear
+from .simple.log import Log
+from .simple.max import Max
+from .simple.mean import Mean
+from .simple.min import Min
+from .simple.mul import Mul
+from .simple.mul_constant import MulConstant
+from .simple.narrow import Narrow
+from .simple.padding import Padding
+from .simple.power import Power
+from .simple.replicate import Replicate
+from .simple.reshape import Reshape
+from .simple.select import Select
+from .simple.sqrt import Sqrt
+from .simple.square import Square
+from .simple.squeeze import Squeeze
+from .simple.sum import Sum
+from .simple.transpose import Transpose
+from .simple.unsqueeze import Unsqueeze
+from .simple.view import View
+from .transfer.elu import ELU
+from .transfer.hard_shrink import HardShrink
+from .transfer.hard_tanh import HardTanh
+from .transfer.leaky_relu import LeakyReLU
+from .transfer.log_sigmoid import LogSigmoid
 from .transfer.log_softmax import LogSoftMax
+from .transfer.prelu import PReLU
 from .transfer.relu import ReLU
 from .transfer.sigmoid import Sigmoid
+from .transfer.soft_min import SoftMin
+from .transfer.soft_plus import SoftPlus
+from .transfer.soft_shrink import SoftShrink
+from .transfer.soft_sign import SoftSign
 from .transfer.softmax import SoftMax
 from .transfer.tanh import Tanh
+from .transfer.tanh_shrink import TanhShrink
+from .transfer.threshold import Threshold
 
 __all__ = [
+    "Abs",
+    "Add",
+    "AddConstant",
+    "CAdd",
+    "CMul",
+    "Clamp",
     "ClassNLLCriterion",
     "Container",
+    "Contiguous",
+    "Copy",
     "CosineEmbeddingCriterion",
     "Criterion",
     "CrossEntropyCriterion",
     "Dropout",
+    "ELU",
+    "Exp",
+    "HardShrink",
+    "HardTanh",
     "Identity",
+    "Index",
     "Jacobian",
     "L2Normalize",
+    "LeakyReLU",
     "Linear",
+    "Log",
+    "LogSigmoid",
     "LogSoftMax",
     "MSECriterion",
+    "Max",
+    "Mean",
+    "Min",
     "Module",
+    "Mul",
+    "MulConstant",
+    "Narrow",
+    "PReLU",
+    "Padding",
+    "Power",
     "ReLU",
+    "Replicate",
+    "Reshape",
+    "Select",
     "Sequential",
     "Sigmoid",
     "SoftMax",
+    "SoftMin",
+    "SoftPlus",
+    "SoftShrink",
+    "SoftSign",
+    "Sqrt",
+    "Square",
+    "Squeeze",
+    "Sum",
     "Tanh",
+    "TanhShrink",
+    "Threshold",
+    "Transpose",
+    "Unsqueeze",
+    "View",
 ]

@@ -386,9 +386,14 @@ class Module:
             and (self._lua_parameters or self._declared_dtype_matches(input.dtype))
         ):
             input, grad_output = self.check_backward(input, grad_output, scale)
-        if grad_output is self.grad_input and grad_output is not None:
+        if (
+            grad_output is self.grad_input
+            and grad_output is not None
+            and not self.__dict__.get("inplace", False)
+        ):
             # The layer's own buffer passed back in: update_grad_input writes it while it, and
-            # then acc_grad_parameters, still read it as grad_output. Work on a copy.
+            # then acc_grad_parameters, still read it as grad_output. Work on a copy. A layer
+            # in place (Lua's ``inplace`` flag) writes grad_output itself by design: no copy.
             grad_output = copy_table(grad_output)
         if self.compute_grad_input:
             result = self.update_grad_input(input, grad_output)

@@ -56,6 +56,7 @@ NO_RECIPE: dict[str, str] = {
     "Module": "abstract base class of the layers",
     "Criterion": "abstract base class of the losses",
     "Container": "base class of the containers, checked through each of them (Sequential, ...)",
+    "Index": "its indices are integers, which no finite difference moves: see FixedIndex",
 }
 
 
