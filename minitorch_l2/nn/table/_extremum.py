@@ -1,0 +1,45 @@
+"""The element-wise maximum or minimum of a table of tensors (``CMaxTable``, ``CMinTable``).
+
+yₖ = xᵢₖ for the i that wins at element k (the first one on ties, as Lua); ∂L/∂xᵢ is ∂L/∂y
+where xᵢ won and 0 elsewhere.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import reuse
+from .._tables import reuse_list
+from ..module import Module
+from ._inputs import same_shapes, tensors
+
+
+class Extremum(Module):
+    """y = the element-wise winner of the table's tensors by ``beats`` (a NumPy comparison)."""
+
+    beats = staticmethod(np.greater)
+
+    def update_output(self, input: list[np.ndarray]) -> np.ndarray:
+        first = tensors(self._who(), input)[0]
+        shape = same_shapes(self._who(), input)
+        self.output = reuse(self.output, shape, first.dtype)
+        np.copyto(self.output, first)
+        winner = self._buffer("winner", shape, np.dtype(np.intp))
+        winner.fill(0)
+        mask = self._buffer("mask", shape, np.dtype(np.bool_))
+        for index, item in enumerate(input[1:], start=1):
+            self.beats(item, self.output, out=mask)  # strictly: ties stay with the first
+            np.copyto(winner, index, where=mask)
+            np.copyto(self.output, item, where=mask)
+        return self.output
+
+    def update_grad_input(self, input: list[np.ndarray], grad_output: np.ndarray) -> list:
+        winner = self._buffer("winner", grad_output.shape, np.dtype(np.intp))
+        mask = self._buffer("mask", grad_output.shape, np.dtype(np.bool_))
+        grads = self.grad_input = reuse_list(self.grad_input, len(input))
+        for index, item in enumerate(input):
+            grad = grads[index] = reuse(grads[index], item.shape, grad_output.dtype)
+            grad.fill(0)
+            np.equal(winner, index, out=mask)
+            np.copyto(grad, grad_output, where=mask)
+        return grads
