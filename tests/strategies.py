@@ -155,3 +155,14 @@ def linear_cases(draw, max_size: int = 4, max_n: int = 4, bound: float = 2.0):
     grad_weight = draw(arrays((output_size, input_size), np.float64, 100.0))
     grad_bias = draw(arrays((output_size,), np.float64, 100.0))
     return input, weight, bias, grad_weight, grad_bias
+
+
+@st.composite
+def tables_of_one_shape(
+    draw: st.DrawFn, max_entries: int = 4, max_n: int = 4, max_d: int = 4, bound: float = 10.0
+) -> list[np.ndarray]:
+    """A table (list) of 1 to ``max_entries`` finite arrays of one shape and one float dtype."""
+    dtype = draw(float_dtypes())
+    shape = draw(batch_shapes(max_n, max_d))
+    count = draw(st.integers(1, max_entries))
+    return [draw(arrays(shape, dtype, bound)) for _ in range(count)]

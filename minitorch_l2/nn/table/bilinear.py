@@ -52,10 +52,11 @@ class Bilinear(Module):
         self.input_size1, self.input_size2 = input_size1, input_size2
         self.output_size = output_size
         self.weight = self.grad_weight = self.bias = self.grad_bias = None
+        bias = boolean(self._who(), "bias", bias)
         self.validate()
         self.weight = np.empty((self.output_size, self.input_size1, self.input_size2))
         self.grad_weight = np.zeros_like(self.weight)
-        if boolean(self._who(), "bias", bias):
+        if bias:
             self.bias = np.empty(self.output_size)
             self.grad_bias = np.zeros(self.output_size)
         self.reset()
@@ -144,6 +145,11 @@ class Bilinear(Module):
         self.grad_weight += step
         if self.bias is not None:
             self.grad_bias += scale * grad_output.sum(axis=0)
+
+    def _who(self) -> str:
+        if getattr(self, "weight", None) is None:  # still being built: the sizes may be bad
+            return "nn.Bilinear"
+        return repr(self)
 
     def __tostring__(self) -> str:
         sizes = f"({self.input_size1}x{self.input_size2} -> {self.output_size})"
