@@ -359,3 +359,16 @@ def test_save_and_load_keep_containers_settings_and_outputs(tmp_path):
     np.testing.assert_array_equal(loaded.forward(x), expected)
     assert loaded.get(0).get(0).dimension == -1 and loaded.get(2).dimension == 0
     assert loaded.get(2).n_input_dims == 1
+
+
+def test_replace_cannot_put_one_module_in_two_places():
+    # A container checks its tree once per change made through add/insert/remove; replace
+    # changes children directly, so it must refuse a duplicate itself.
+    linear, other = nn.Linear(2, 2), nn.Linear(2, 2)
+    net = nn.Sequential(nn.ConcatTable(linear, nn.Identity()), nn.ParallelTable(other, nn.Tanh()))
+    net.forward(np.ones((1, 2)))
+    with pytest.raises(ValueError, match=r"nn.Linear\(2 -> 2\) appears twice in one module tree"):
+        net.replace(lambda m: linear if m is other else m)
+    fresh = nn.Linear(2, 2)
+    net = nn.Sequential(nn.ConcatTable(linear, nn.Identity()), nn.ParallelTable(other, nn.Tanh()))
+    assert net.replace(lambda m: fresh if m is other else m).get(1).get(0) is fresh
