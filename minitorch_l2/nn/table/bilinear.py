@@ -106,40 +106,45 @@ class Bilinear(Module):
             )
         return x1, x2
 
+    def _products(self, x: np.ndarray, order: tuple[int, int, int], name: str) -> np.ndarray:
+        # x times W along one input axis, for every k, as one matrix product: (n, out, other).
+        weight = self._buffer(f"{name}_weight", tuple(self.weight.shape[i] for i in order), x.dtype)
+        np.copyto(weight, self.weight.transpose(order))
+        products = self._buffer(name, (x.shape[0],) + weight.shape[1:], x.dtype)
+        np.matmul(x, weight.reshape(weight.shape[0], -1), out=products.reshape(x.shape[0], -1))
+        return products
+
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
         x1, x2 = self._pair(input)
-        n = x1.shape[0]
-        # x1ᵀ Wₖ for every k, kept for the backward pass: (n, out, in2).
-        left = self._buffer("left", (n, self.output_size, self.input_size2), x1.dtype)
-        np.matmul(x1[:, None, None, :], self.weight, out=left[:, :, None, :])
-        self.output = reuse(self.output, (n, self.output_size), x1.dtype)
-        np.einsum("nkj,nj->nk", left, x2, out=self.output)
+        left = self._products(x1, (1, 0, 2), "left")  # x1ᵀ Wₖ for every k, kept for backward
+        self.output = reuse(self.output, (x1.shape[0], self.output_size), x1.dtype)
+        np.matmul(left, x2[:, :, None], out=self.output[:, :, None])
         if self.bias is not None:
             self.output += self.bias
         return self.output
 
     def update_grad_input(self, input: list[np.ndarray], grad_output: np.ndarray) -> list:
         x1, x2 = self._pair(input)
-        n = x1.shape[0]
-        left = self._buffer("left", (n, self.output_size, self.input_size2), x1.dtype)
-        right = self._buffer("right", (n, self.output_size, self.input_size1), x1.dtype)
-        np.matmul(self.weight, x2[:, None, :, None], out=right[:, :, :, None])  # Wₖ x2
+        shape = (x1.shape[0], self.output_size, self.input_size2)
+        left = self._buffer("left", shape, x1.dtype)  # from the forward pass
+        right = self._products(x2, (2, 0, 1), "right")  # Wₖ x2 for every k
         grads = self.grad_input = reuse_list(self.grad_input, 2)
         for index in (0, 1):
             grads[index] = reuse(grads[index], input[index].shape, grad_output.dtype)
-        np.einsum("nk,nki->ni", grad_output, right, out=grads[0])
-        np.einsum("nk,nkj->nj", grad_output, left, out=grads[1])
+        rows = grad_output[:, None, :]
+        np.matmul(rows, right, out=grads[0][:, None, :])  # Σₖ gₖ Wₖ x2
+        np.matmul(rows, left, out=grads[1][:, None, :])  # Σₖ gₖ Wₖᵀ x1
         return grads
 
     def acc_grad_parameters(
         self, input: list[np.ndarray], grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
         x1, x2 = input
-        shape = (x1.shape[0], self.output_size, self.input_size1)
-        scaled = self._buffer("scaled_input", shape, x1.dtype)
+        n = x1.shape[0]
+        scaled = self._buffer("scaled_input", (n, self.output_size, self.input_size1), x1.dtype)
         np.multiply(grad_output[:, :, None], x1[:, None, :], out=scaled)  # gₙₖ x1ₙ
         step = self._buffer("weight_step", self.weight.shape, self.weight.dtype)
-        np.einsum("nki,nj->kij", scaled, x2, out=step)
+        np.matmul(scaled.reshape(n, -1).T, x2, out=step.reshape(-1, self.input_size2))
         if scale != 1:
             step *= scale
         self.grad_weight += step

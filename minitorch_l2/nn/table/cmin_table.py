@@ -14,3 +14,4 @@ class CMinTable(Extremum):
     """Element-wise minimum: yₖ = minᵢ xᵢₖ; the gradient goes to the (first) minimal entry."""
 
     beats = staticmethod(np.less)
+    pick = staticmethod(np.minimum)
