@@ -236,6 +236,12 @@ def test_extremum_ties_go_to_the_first_entry_as_in_lua():
     assert [g.tolist() for g in module.backward(x, np.ones(2))] == [[0, 1], [0, 0], [1, 0]]
 
 
+def test_extremum_never_hides_a_nan():
+    for module in (nn.CMaxTable(), nn.CMinTable()):
+        out = module.forward([np.array([1.0, np.nan]), np.array([np.nan, 2.0])])
+        assert np.isnan(out).all()
+
+
 def test_pairwise_distance_gradient_for_p_between_1_and_2_is_exact_where_lua_is_not():
     # Lua leaves out |d|^(p-2) for 1 < p < 2; finite differences side with the formula.
     rng = np.random.default_rng(0)
