@@ -170,3 +170,14 @@ def arrays_and_dims(
     x = draw(arrays(small_shapes(min_dims, max_dims), dtype))
     dim = draw(st.integers(-x.ndim, x.ndim - 1))
     return x, dim
+
+
+@st.composite
+def tables_of_one_shape(
+    draw: st.DrawFn, max_entries: int = 4, max_n: int = 4, max_d: int = 4, bound: float = 10.0
+) -> list[np.ndarray]:
+    """A table (list) of 1 to ``max_entries`` finite arrays of one shape and one float dtype."""
+    dtype = draw(float_dtypes())
+    shape = draw(batch_shapes(max_n, max_d))
+    count = draw(st.integers(1, max_entries))
+    return [draw(arrays(shape, dtype, bound)) for _ in range(count)]

@@ -69,3 +69,16 @@ def test_custom_layer_report_points_at_the_weight_gradient():
     table = dict(row.findall(buggy))
     assert table == {"input": "ok", "weight": "FAIL", "bias": "ok"}
     assert "nn.ScaleShift: ok" in fixed
+
+
+def test_siamese_separates_unseen_pairs_with_one_set_of_shared_weights():
+    out = run_example("siamese.py")
+    shares = re.search(r"^matching pairs: ([\d.]+)% score above 0\.9", out, re.M)
+    others = re.search(r"^other pairs: ([\d.]+)% score below 0\.1", out, re.M)
+    assert shares and others and float(shares.group(1)) >= 95 and float(others.group(1)) >= 95
+    # Before training the shared offset makes every pair look alike: the network learnt this.
+    before = re.search(r"^epoch   0  matching > 0\.9: [\d.]+  others < 0\.1: ([\d.]+)$", out, re.M)
+    assert before and float(before.group(1)) < 0.5
+    sizes = re.search(r"^parameters: (\d+) numbers, one branch has (\d+)$", out, re.M)
+    assert sizes and sizes.group(1) == sizes.group(2)  # the clones' weights take one place
+    assert "nn.ParallelTable {" in out and "(1): nn.CosineDistance" in out

@@ -6,12 +6,17 @@ documentation groups them: ``containers/``, ``transfer/``, ``simple/``, ``table/
 """
 
 from .container import Container
+from .containers.concat import Concat
+from .containers.parallel import Parallel
 from .containers.sequential import Sequential
 from .criterion.class_nll_criterion import ClassNLLCriterion
 from .criterion.cosine_embedding_criterion import CosineEmbeddingCriterion
 from .criterion.criterion import Criterion
 from .criterion.cross_entropy_criterion import CrossEntropyCriterion
+from .criterion.margin_ranking_criterion import MarginRankingCriterion
 from .criterion.mse_criterion import MSECriterion
+from .criterion.multi_criterion import MultiCriterion
+from .criterion.parallel_criterion import ParallelCriterion
 from .jacobian import Jacobian
 from .module import Module
 from .simple.abs import Abs
@@ -22,7 +27,9 @@ from .simple.clamp import Clamp
 from .simple.cmul import CMul
 from .simple.contiguous import Contiguous
 from .simple.copy import Copy
+from .simple.cosine import Cosine
 from .simple.dropout import Dropout
+from .simple.euclidean import Euclidean
 from .simple.exp import Exp
 from .simple.identity import Identity
 from .simple.index import Index
@@ -47,6 +54,25 @@ from .simple.sum import Sum
 from .simple.transpose import Transpose
 from .simple.unsqueeze import Unsqueeze
 from .simple.view import View
+from .table.bilinear import Bilinear
+from .table.cadd_table import CAddTable
+from .table.cdiv_table import CDivTable
+from .table.cmax_table import CMaxTable
+from .table.cmin_table import CMinTable
+from .table.cmul_table import CMulTable
+from .table.concat_table import ConcatTable
+from .table.cosine_distance import CosineDistance
+from .table.csub_table import CSubTable
+from .table.dot_product import DotProduct
+from .table.flatten_table import FlattenTable
+from .table.join_table import JoinTable
+from .table.mm import MM
+from .table.mv import MV
+from .table.narrow_table import NarrowTable
+from .table.pairwise_distance import PairwiseDistance
+from .table.parallel_table import ParallelTable
+from .table.select_table import SelectTable
+from .table.split_table import SplitTable
 from .transfer.elu import ELU
 from .transfer.hard_shrink import HardShrink
 from .transfer.hard_tanh import HardTanh
@@ -69,45 +95,70 @@ __all__ = [
     "Abs",
     "Add",
     "AddConstant",
+    "Bilinear",
     "CAdd",
+    "CAddTable",
+    "CDivTable",
+    "CMaxTable",
+    "CMinTable",
     "CMul",
+    "CMulTable",
+    "CSubTable",
     "Clamp",
     "ClassNLLCriterion",
+    "Concat",
+    "ConcatTable",
     "Container",
     "Contiguous",
     "Copy",
+    "Cosine",
+    "CosineDistance",
     "CosineEmbeddingCriterion",
     "Criterion",
     "CrossEntropyCriterion",
+    "DotProduct",
     "Dropout",
     "ELU",
+    "Euclidean",
     "Exp",
+    "FlattenTable",
     "HardShrink",
     "HardTanh",
     "Identity",
     "Index",
     "Jacobian",
+    "JoinTable",
     "L2Normalize",
     "LeakyReLU",
     "Linear",
     "Log",
     "LogSigmoid",
     "LogSoftMax",
+    "MM",
     "MSECriterion",
+    "MV",
+    "MarginRankingCriterion",
     "Max",
     "Mean",
     "Min",
     "Module",
     "Mul",
     "MulConstant",
+    "MultiCriterion",
     "Narrow",
+    "NarrowTable",
     "PReLU",
     "Padding",
+    "PairwiseDistance",
+    "Parallel",
+    "ParallelCriterion",
+    "ParallelTable",
     "Power",
     "ReLU",
     "Replicate",
     "Reshape",
     "Select",
+    "SelectTable",
     "Sequential",
     "Sigmoid",
     "SoftMax",
@@ -115,6 +166,7 @@ __all__ = [
     "SoftPlus",
     "SoftShrink",
     "SoftSign",
+    "SplitTable",
     "Sqrt",
     "Square",
     "Squeeze",

@@ -693,7 +693,8 @@ class Module:
     def replace(self, function: Callable[[Module], Module]) -> Module:
         """Lua's ``replace``: ``function(module)`` returns the module to put in its place.
 
-        Applied to this module, then to each child of the result.
+        Applied to this module, then to each child of the result. A replacement that is
+        already elsewhere in the tree is a ValueError, as at ``add``: it would be used twice.
 
         Parameters
         ----------
@@ -714,6 +715,7 @@ class Module:
         children = result._children()
         for index, child in enumerate(children):
             children[index] = child.replace(function)
+        result.list_modules()  # refuses a module now in two places (containers cache the check)
         return result
 
     def find_modules(
