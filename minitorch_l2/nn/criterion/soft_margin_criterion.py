@@ -43,10 +43,10 @@ class SoftMarginCriterion(Criterion):
     def update_output(self, input: np.ndarray, target: object) -> float:
         target = check_real_target(self._who(), input, target)
         loss = self._loss = reuse(self.__dict__.get("_loss"), input.shape, input.dtype)
-        with np.errstate(invalid="ignore"):  # inf · 0: forward names the element instead
+        with np.errstate(invalid="ignore"):  # NaN, inf · 0: forward names the element instead
             np.multiply(input, target, out=loss)
-        np.negative(loss, out=loss)  # −x y
-        self.output = float(np.logaddexp(0, loss, out=loss).sum())  # Σ log(1 + e^(−x y))
+            np.negative(loss, out=loss)  # −x y
+            self.output = float(np.logaddexp(0, loss, out=loss).sum())  # Σ log(1 + e^(−x y))
         if self.size_average:
             self.output /= input.size
         return self.output
