@@ -51,11 +51,11 @@ def test_eps_is_added_to_the_sum_of_powers_as_in_lua():
 def test_p2_agrees_with_the_exact_l2normalize_on_ordinary_rows(x):
     # Lua's eps changes ‖x‖ by eps/(2‖x‖²) relatively: negligible for rows of normal size.
     rows = x.reshape(-1, x.shape[-1])
-    if np.min(np.vecdot(rows, rows)) < 1e-3:
+    if np.min(np.vecdot(rows, rows)) < 0.1:  # then eps/‖x‖² ≤ 1e-9
         return
     g = np.cos(np.arange(x.size, dtype=x.dtype)).reshape(x.shape)
     ours, exact = nn.Normalize(2), nn.L2Normalize(jacobian=False)
-    tol = 1e-5 if x.dtype == np.float32 else 1e-9
+    tol = 1e-5 if x.dtype == np.float32 else 1e-8  # gradients are at most ‖g‖/‖x‖ ≤ 3.2 ‖g‖
     np.testing.assert_allclose(ours.forward(x), exact.forward(x), rtol=tol, atol=tol)
     np.testing.assert_allclose(ours.backward(x, g), exact.backward(x, g), rtol=tol, atol=tol)
 

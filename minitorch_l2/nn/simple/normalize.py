@@ -19,7 +19,7 @@ import numpy as np
 from .._checks import reuse
 from .._settings import real
 from ..module import Module
-from ._row_norms import as_rows
+from ._row_checks import as_rows
 
 
 class Normalize(Module):
