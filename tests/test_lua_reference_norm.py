@@ -229,3 +229,21 @@ def test_criterion_matches_lua(name):
     flat = ref.arrays("criteria", name)
     target = ref.table(flat, "target")
     ref.run_criterion_case(make(), name, target=None if translate is None else translate(target))
+
+
+def test_openface_style_embedding_model_matches_lua():
+    # models/embed: Linear(10, 8) → ReLU → Linear(8, 4) → Normalize(2), rebuilt from its Lua code.
+    entry = ref.case("models", "embed")
+    assert "model:add(nn.Normalize(2))" in entry["lua"]
+    model = nn.Sequential(nn.Linear(10, 8), nn.ReLU(), nn.Linear(8, 4), nn.Normalize(2))
+    flat = ref.arrays("models", "embed")
+    params, grads = model.parameters()
+    for index, param in enumerate(params, start=1):  # Lua's parameters() order
+        param[...] = flat[f"param/{index}"]
+    output = model.forward(flat["input"])
+    ref.assert_close(output, flat["output"], "embed: output")
+    model.zero_grad_parameters()
+    grad_input = model.backward(flat["input"], flat["gradOutput"])
+    ref.assert_close(grad_input, flat["gradInput"], "embed: grad_input")
+    for index, grad in enumerate(grads, start=1):
+        ref.assert_close(grad, flat[f"grad/{index}"], f"embed: grad/{index}")

@@ -105,19 +105,37 @@ class LookupTable(Module):
 
     # ------------------------------------------------------------------ Lua's setters
     def set_padding(self, padding_value: int | None) -> LookupTable:
-        """Set ``padding_value`` (0-based; None for none); returns self (Lua's ``setPadding``)."""
+        """Set ``padding_value``; returns self (Lua's ``setPadding``).
+
+        Parameters
+        ----------
+        padding_value : int or None
+            The 0-based index whose positions add nothing to ``grad_weight``; None for none.
+        """
         self.padding_value = padding_value
         self.validate()
         return self
 
     def set_max_norm(self, max_norm: float | None) -> LookupTable:
-        """Set ``max_norm`` (None for none); returns self (Lua's ``setMaxNorm``)."""
+        """Set ``max_norm``; returns self (Lua's ``setMaxNorm``).
+
+        Parameters
+        ----------
+        max_norm : float or None
+            Rows read by a forward are scaled down to this norm first; None for no limit.
+        """
         self.max_norm = max_norm
         self.validate()
         return self
 
     def set_norm_type(self, norm_type: float) -> LookupTable:
-        """Set ``norm_type``, the p of max_norm's p-norm; returns self (Lua's ``setNormType``)."""
+        """Set ``norm_type``; returns self (Lua's ``setNormType``).
+
+        Parameters
+        ----------
+        norm_type : float
+            The p (> 0) of the p-norm that ``max_norm`` bounds.
+        """
         self.norm_type = norm_type
         self.validate()
         return self
