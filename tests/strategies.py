@@ -155,3 +155,21 @@ def linear_cases(draw, max_size: int = 4, max_n: int = 4, bound: float = 2.0):
     grad_weight = draw(arrays((output_size, input_size), np.float64, 100.0))
     grad_bias = draw(arrays((output_size,), np.float64, 100.0))
     return input, weight, bias, grad_weight, grad_bias
+
+
+@st.composite
+def lookup_problems(draw, max_index: int = 6, max_n: int = 4, max_length: int = 6):
+    """(n_index, indices, grad_output): 0-based int64 indices (L,) or (n, L), repeats likely.
+
+    ``grad_output`` has the output's shape (indices' shape + (3,)), finite values.
+    """
+    n_index = draw(st.integers(1, max_index))
+    shape = draw(
+        st.one_of(
+            st.tuples(st.integers(1, max_length)),
+            st.tuples(st.integers(1, max_n), st.integers(1, max_length)),
+        )
+    )
+    indices = draw(hnp.arrays(np.int64, shape, elements=st.integers(0, n_index - 1)))
+    grad_output = draw(arrays(shape + (3,)))
+    return n_index, indices, grad_output

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from minitorch_l2 import nn
+
+from .strategies import lookup_problems
 
 
 def table(n_index=7, n_output=3, **options) -> nn.LookupTable:
@@ -200,3 +204,20 @@ def test_lua_names_and_printing():
     flat, _ = nn.Sequential(layer).get_parameters()
     assert flat.size == 7 * 3
     assert np.shares_memory(flat, layer.weight)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problem=lookup_problems(), padding=st.booleans())
+def test_every_gradient_row_lands_on_its_index_once(problem, padding):
+    # Each position's g goes to row index[p], repeats added, padding positions nowhere.
+    n_index, index, g = problem
+    pad = int(index.flat[0]) if padding else None
+    layer = nn.LookupTable(n_index, 3, padding_value=pad)
+    layer.forward(index)
+    layer.backward(index, g)
+    expected = loop_gradient(n_index, index, g, padding=pad)
+    np.testing.assert_allclose(layer.grad_weight, expected, rtol=1e-12, atol=1e-12)
+    kept = index.reshape(-1) != pad
+    np.testing.assert_allclose(
+        layer.grad_weight.sum(axis=0), g.reshape(-1, 3)[kept].sum(axis=0), atol=1e-11
+    )
