@@ -91,6 +91,7 @@ def test_padding_positions_add_nothing_and_the_padding_row_is_read_as_is():
     np.testing.assert_array_equal(layer.grad_weight, loop_gradient(7, index, g, padding=0))
     assert not layer.grad_weight[0].any()
     assert layer.set_padding(None) is layer and layer.paddingValue is None
+    assert layer.set_padding(-1).padding_value == 6  # from the end, as every index setting
 
 
 def test_scale_grad_by_freq_divides_by_the_count_in_the_batch():
@@ -183,7 +184,7 @@ def test_bad_input_is_named(bad, error, words):
     ("options", "error"),
     [
         ({"padding_value": 7}, ValueError),
-        ({"padding_value": -1}, ValueError),
+        ({"padding_value": -8}, ValueError),
         ({"padding_value": 1.0}, TypeError),
         ({"max_norm": 0.0}, ValueError),
         ({"norm_type": -1}, ValueError),

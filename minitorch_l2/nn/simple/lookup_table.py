@@ -38,7 +38,8 @@ class LookupTable(Module):
         Size of each row (the embedding).
     padding_value : int, optional
         A 0-based index whose positions add nothing to ``grad_weight`` (Lua's ``paddingValue``,
-        1-based there: Lua's ``paddingValue = 1`` is ``padding_value=0``). Its row is *not*
+        1-based there: Lua's ``paddingValue = 1`` is ``padding_value=0``); a negative one counts
+        from the end (−1: the last row). Its row is *not*
         zeroed, as in Lua: set ``weight[padding_value] = 0`` for an all-zero padding vector.
     max_norm : float, optional
         Before each forward, rows about to be read whose norm exceeds it are scaled down to it.
@@ -77,10 +78,11 @@ class LookupTable(Module):
         who = self._who()
         self.n_index = integer(who, "n_index", self.n_index, 1)
         self.n_output = integer(who, "n_output", self.n_output, 1)
-        if self.padding_value is not None:
-            self.padding_value = integer(
-                who, "padding_value", self.padding_value, 0, self.n_index - 1
+        if self.padding_value is not None:  # negative: from the end, stored 0-based
+            value = integer(
+                who, "padding_value", self.padding_value, -self.n_index, self.n_index - 1
             )
+            self.padding_value = value % self.n_index
         if self.max_norm is not None:
             self.max_norm = real(who, "max_norm", self.max_norm, 0.0, low_open=True)
         self.norm_type = real(who, "norm_type", self.norm_type, 0.0, low_open=True)
