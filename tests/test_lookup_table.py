@@ -163,8 +163,6 @@ def test_inside_a_sequential_integer_input_reaches_the_table():
 @pytest.mark.parametrize(
     ("bad", "error", "words"),
     [
-        (np.array([0, 7]), ValueError, ["index 7 at input[1]", "table of 7 rows"]),
-        (np.array([[0, 1], [-1, 2]]), ValueError, ["index -1 at input[1, 0]", "0 .. 6"]),
         (np.array([0.0, 1.0]), TypeError, ["integer indices", "float64"]),
         (np.array([True, False]), TypeError, ["integer indices", "bool"]),
         (np.zeros((1, 2, 2), np.int64), ValueError, ["(L,) or (n, L)", "(1, 2, 2)"]),
@@ -178,6 +176,32 @@ def test_bad_input_is_named(bad, error, words):
     assert message.startswith("nn.LookupTable: ")
     for word in words:
         assert word in message
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [
+        (np.array([0, 7]), ["index 7 at input[1]", "table of 7 rows"]),
+        (np.array([[0, 1], [-1, 2]]), ["index -1 at input[1, 0]", "0 .. 6"]),
+    ],
+)
+@pytest.mark.parametrize("entry", ["forward", "update_output", "updateOutput"])
+def test_an_index_out_of_range_is_named_at_every_entry(bad, words, entry):
+    with pytest.raises(ValueError) as info:
+        getattr(table(), entry)(bad)
+    message = str(info.value)
+    assert message.startswith("nn.LookupTable: ")
+    for word in words:
+        assert word in message
+
+
+def test_an_index_out_of_range_is_named_by_backward_and_its_steps_too():
+    layer = table()
+    layer.forward(np.array([0, 1]))
+    for step in (layer.backward, layer.acc_grad_parameters, layer.accGradParameters):
+        with pytest.raises(ValueError, match=r"nn\.LookupTable: index -2 at input\[1\]"):
+            step(np.array([0, -2]), np.ones((2, 3)))
+    assert not layer.grad_weight.any()
 
 
 @pytest.mark.parametrize(

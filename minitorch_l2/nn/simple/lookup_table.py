@@ -157,12 +157,15 @@ class LookupTable(Module):
 
     # ------------------------------------------------------------------ the layer
     def check_input(self, input: np.ndarray | list) -> None:
-        """Accept integer indices of shape (L,) or (n, L), each in [0, n_index), else raise.
+        """Accept integer indices of shape (L,) or (n, L), else raise a TypeError/ValueError.
+
+        Their range, [0, n_index), is checked by the steps that read them (``update_output``,
+        ``acc_grad_parameters``), so that a direct call is checked too.
 
         Parameters
         ----------
         input : numpy.ndarray
-            The indices given to ``forward``.
+            The indices given to ``forward`` or ``backward``.
         """
         who = self._who()
         if not isinstance(input, np.ndarray) or input.dtype.kind not in "iu":
@@ -175,21 +178,24 @@ class LookupTable(Module):
             raise ValueError(
                 f"{who}: expected indices of shape (L,) or (n, L), got shape {input.shape}"
             )
+
+    def _check_range(self, input: np.ndarray) -> None:
+        """Raise a ValueError naming the first index outside [0, n_index) and the table size."""
         if input.size and (input.min() < 0 or input.max() >= self.n_index):
-            where = np.unravel_index(
-                int(np.argmax((input < 0) | (input >= self.n_index))), input.shape
-            )
+            bad = (input < 0) | (input >= self.n_index)
+            where = np.unravel_index(int(np.argmax(bad)), input.shape)
             raise ValueError(
-                f"{who}: index {input[where]} at input[{', '.join(map(str, where))}] is out of "
-                f"range for a table of {self.n_index} rows (0-based indices 0 .. "
+                f"{self._who()}: index {input[where]} at input[{', '.join(map(str, where))}] is "
+                f"out of range for a table of {self.n_index} rows (0-based indices 0 .. "
                 f"{self.n_index - 1}; Lua's 1-based index k is k - 1 here)"
             )
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
+        self._check_range(input)
         if self.max_norm is not None:
             self._renorm(np.unique(input))
         self.output = reuse(self.output, input.shape + (self.n_output,), self.weight.dtype)
-        # mode="clip" skips take's own bounds check (buffered output): check_input did it
+        # mode="clip" skips take's own bounds check (a buffered output): _check_range did it
         np.take(self.weight, input, axis=0, out=self.output, mode="clip")
         return self.output
 
@@ -202,6 +208,7 @@ class LookupTable(Module):
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
+        self._check_range(input)  # a negative flat index below would wrap round silently
         index = input.reshape(-1)
         rows = grad_output.reshape(index.size, self.n_output)
         if self.padding_value is not None:
