@@ -181,3 +181,21 @@ def tables_of_one_shape(
     shape = draw(batch_shapes(max_n, max_d))
     count = draw(st.integers(1, max_entries))
     return [draw(arrays(shape, dtype, bound)) for _ in range(count)]
+
+
+@st.composite
+def lookup_problems(draw, max_index: int = 6, max_n: int = 4, max_length: int = 6):
+    """(n_index, indices, grad_output): 0-based int64 indices (L,) or (n, L), repeats likely.
+
+    ``grad_output`` has the output's shape (indices' shape + (3,)), finite values.
+    """
+    n_index = draw(st.integers(1, max_index))
+    shape = draw(
+        st.one_of(
+            st.tuples(st.integers(1, max_length)),
+            st.tuples(st.integers(1, max_n), st.integers(1, max_length)),
+        )
+    )
+    indices = draw(hnp.arrays(np.int64, shape, elements=st.integers(0, n_index - 1)))
+    grad_output = draw(arrays(shape + (3,)))
+    return n_index, indices, grad_output

@@ -9,19 +9,33 @@ from .container import Container
 from .containers.concat import Concat
 from .containers.parallel import Parallel
 from .containers.sequential import Sequential
+from .convolution.spatial_batch_normalization import SpatialBatchNormalization
+from .criterion.abs_criterion import AbsCriterion
+from .criterion.bce_criterion import BCECriterion
 from .criterion.class_nll_criterion import ClassNLLCriterion
 from .criterion.cosine_embedding_criterion import CosineEmbeddingCriterion
 from .criterion.criterion import Criterion
 from .criterion.cross_entropy_criterion import CrossEntropyCriterion
+from .criterion.dist_kl_div_criterion import DistKLDivCriterion
+from .criterion.hinge_embedding_criterion import HingeEmbeddingCriterion
+from .criterion.l1_hinge_embedding_criterion import L1HingeEmbeddingCriterion
+from .criterion.margin_criterion import MarginCriterion
 from .criterion.margin_ranking_criterion import MarginRankingCriterion
 from .criterion.mse_criterion import MSECriterion
 from .criterion.multi_criterion import MultiCriterion
+from .criterion.multi_label_margin_criterion import MultiLabelMarginCriterion
+from .criterion.multi_label_soft_margin_criterion import MultiLabelSoftMarginCriterion
+from .criterion.multi_margin_criterion import MultiMarginCriterion
 from .criterion.parallel_criterion import ParallelCriterion
+from .criterion.smooth_l1_criterion import SmoothL1Criterion
+from .criterion.soft_margin_criterion import SoftMarginCriterion
+from .criterion.weighted_mse_criterion import WeightedMSECriterion
 from .jacobian import Jacobian
 from .module import Module
 from .simple.abs import Abs
 from .simple.add import Add
 from .simple.add_constant import AddConstant
+from .simple.batch_normalization import BatchNormalization
 from .simple.cadd import CAdd
 from .simple.clamp import Clamp
 from .simple.cmul import CMul
@@ -36,12 +50,14 @@ from .simple.index import Index
 from .simple.l2normalize import L2Normalize
 from .simple.linear import Linear
 from .simple.log import Log
+from .simple.lookup_table import LookupTable
 from .simple.max import Max
 from .simple.mean import Mean
 from .simple.min import Min
 from .simple.mul import Mul
 from .simple.mul_constant import MulConstant
 from .simple.narrow import Narrow
+from .simple.normalize import Normalize
 from .simple.padding import Padding
 from .simple.power import Power
 from .simple.replicate import Replicate
@@ -93,8 +109,11 @@ from .transfer.threshold import Threshold
 
 __all__ = [
     "Abs",
+    "AbsCriterion",
     "Add",
     "AddConstant",
+    "BCECriterion",
+    "BatchNormalization",
     "Bilinear",
     "CAdd",
     "CAddTable",
@@ -116,6 +135,7 @@ __all__ = [
     "CosineEmbeddingCriterion",
     "Criterion",
     "CrossEntropyCriterion",
+    "DistKLDivCriterion",
     "DotProduct",
     "Dropout",
     "ELU",
@@ -124,19 +144,23 @@ __all__ = [
     "FlattenTable",
     "HardShrink",
     "HardTanh",
+    "HingeEmbeddingCriterion",
     "Identity",
     "Index",
     "Jacobian",
     "JoinTable",
+    "L1HingeEmbeddingCriterion",
     "L2Normalize",
     "LeakyReLU",
     "Linear",
     "Log",
     "LogSigmoid",
     "LogSoftMax",
+    "LookupTable",
     "MM",
     "MSECriterion",
     "MV",
+    "MarginCriterion",
     "MarginRankingCriterion",
     "Max",
     "Mean",
@@ -145,8 +169,12 @@ __all__ = [
     "Mul",
     "MulConstant",
     "MultiCriterion",
+    "MultiLabelMarginCriterion",
+    "MultiLabelSoftMarginCriterion",
+    "MultiMarginCriterion",
     "Narrow",
     "NarrowTable",
+    "Normalize",
     "PReLU",
     "Padding",
     "PairwiseDistance",
@@ -161,11 +189,14 @@ __all__ = [
     "SelectTable",
     "Sequential",
     "Sigmoid",
+    "SmoothL1Criterion",
+    "SoftMarginCriterion",
     "SoftMax",
     "SoftMin",
     "SoftPlus",
     "SoftShrink",
     "SoftSign",
+    "SpatialBatchNormalization",
     "SplitTable",
     "Sqrt",
     "Square",
@@ -177,4 +208,5 @@ __all__ = [
     "Transpose",
     "Unsqueeze",
     "View",
+    "WeightedMSECriterion",
 ]
