@@ -24,6 +24,8 @@ class MSECriterion(Criterion):
         Divide by the number of elements (True) or not.
     """
 
+    per_call_attributes = ("_diff",)  # the reused x − t buffer
+
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         check_float_target(self._who(), input, target)
         diff = self._diff = reuse(self.__dict__.get("_diff"), input.shape, input.dtype)
