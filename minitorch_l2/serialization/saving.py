@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+from collections.abc import Callable
 
 from ._archive import write_archive
 from ._encoder import Encoder
-from ._files import is_file_object, write_atomically
+from ._files import checked_path, is_file_object, write_atomically
 from ._format import FORMAT_NAME, FORMAT_VERSION
 from .t7 import WriteError, write_t7
 
@@ -57,24 +58,33 @@ def save(
         The file cannot be written, naming ``save``; the previous file is kept.
     """
     if format is None:
-        suffix = (
-            ""
-            if is_file_object(path)
-            else os.fspath(path)
-            if isinstance(path, str | os.PathLike)
-            else ""
-        )
-        format = "t7" if str(suffix).endswith(".t7") else "npz"
+        named = isinstance(path, str | os.PathLike) and not is_file_object(path)
+        format = "t7" if named and str(os.fspath(path)).endswith(".t7") else "npz"
     if format not in FORMATS:
         raise ValueError(f"{WHO}: format must be 'npz' or 't7', got {format!r}")
-    if format == "t7":
-        try:
-            data = write_t7(value)  # every refusal happens here, before the file opens
-        except WriteError as error:
-            raise ValueError(f"{WHO}: cannot save as .t7: {error}") from None
-        write_atomically(path, WHO, lambda file: file.write(data))
-        return
-    encoder = Encoder()
-    root = encoder.value(value, "model" if hasattr(value, "transient_attributes") else "value")
-    architecture = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "value": root}
-    write_atomically(path, WHO, lambda file: write_archive(file, architecture, encoder.arrays))
+    name = _name(path)
+    try:  # every refusal happens here, before the file is opened
+        if format == "t7":
+            data = write_t7(value)
+            write: Callable[[io.BufferedIOBase], object] = lambda file: file.write(data)  # noqa: E731
+        else:
+            encoder = Encoder()
+            root = encoder.value(
+                value, "model" if hasattr(value, "transient_attributes") else "value"
+            )
+            architecture = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "value": root}
+            write = lambda file: write_archive(file, architecture, encoder.arrays)  # noqa: E731
+    except (WriteError, ValueError) as error:
+        reason = str(error).removeprefix(f"{WHO}: ")
+        raise ValueError(f"{WHO}: {name} not written: {reason}") from None
+    write_atomically(path, WHO, write)
+
+
+def _name(path: object) -> str:
+    """The path for messages (a file object's name, when it has one)."""
+    if is_file_object(path):
+        return repr(getattr(path, "name", "<file object>"))
+    if isinstance(path, str | os.PathLike):
+        return repr(os.fspath(path))
+    checked_path(path, WHO)  # raises the TypeError
+    return repr(path)
