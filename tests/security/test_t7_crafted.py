@@ -115,6 +115,7 @@ def test_a_tensor_over_the_wrong_storage_is_refused():
         (A.ints(3, 1, 1) + A.ints(1) + A.doubles(1) + A.ints(5, 7), "a boolean is 7"),
         (A.ints(1) + A.doubles(1.0) + b"extra", "5 bytes follow the end"),
         (A.torch(1, b"torch.CudaTensor"), r"GPU type: convert with :float\(\)"),
+        (A.torch(1, b"cudnn.Thing") + A.ints(77), r"tag 77 .*\(inside an object of class cudnn"),
         (A.ints(4, 1) + A.string(b"V x") + A.string(b"A"), "class version 'V x'"),
         (A.ints(3, 1, 1) + A.ints(1) + A.doubles(1) + b"\0\0", "tag needs 4 bytes but only 2"),
     ],

@@ -78,7 +78,12 @@ class Parser:
     # ------------------------------------------------------------------ the loop
     def read(self) -> object:
         """The file's object; refuses bytes after it (``torch.save`` writes one object)."""
-        value = run(lambda _: self._begin(), None, self.max_depth, self._too_deep)
+        try:
+            value = run(lambda _: self._begin(), None, self.max_depth, self._too_deep)
+        except FormatError as error:
+            if self.open_classes:  # a class with a writer of its own would explain garbage
+                error.args = (f"{error} (inside an object of class {self.open_classes[-1]})",)
+            raise
         self._check_end()
         return value
 
