@@ -199,3 +199,31 @@ def lookup_problems(draw, max_index: int = 6, max_n: int = 4, max_length: int = 
     indices = draw(hnp.arrays(np.int64, shape, elements=st.integers(0, n_index - 1)))
     grad_output = draw(arrays(shape + (3,)))
     return n_index, indices, grad_output
+
+
+def _plain_leaves() -> st.SearchStrategy:
+    """Values both save formats give back as they were (a .t7 has no float 3.0: it is int 3)."""
+    tensors = st.sampled_from(["f8", "f4", "f2", "i8", "i4", "i2", "i1", "u1"]).flatmap(
+        lambda dtype: hnp.arrays(dtype, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1))
+    )
+    return st.one_of(
+        st.booleans(),
+        st.integers(-(2**53), 2**53),
+        st.floats().filter(lambda x: not x.is_integer()),
+        st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=8),
+        st.binary(max_size=6).map(lambda b: b"\xff" + b),  # not UTF-8, so bytes in a .t7 too
+        tensors,
+    )
+
+
+def checkpoint_data() -> st.SearchStrategy:
+    """Nested lists, tuples and str-keyed dicts of numbers, strings, bytes and arrays."""
+    return st.recursive(
+        _plain_leaves(),
+        lambda children: st.one_of(
+            st.lists(children, max_size=4),
+            st.tuples(children, children),
+            st.dictionaries(st.text(max_size=5), children, max_size=4),
+        ),
+        max_leaves=12,
+    )
