@@ -31,7 +31,7 @@ RECORDS = [
     (kind, name) for kind in ("modules", "criteria", "optim") for name in ref.case_names(kind)
 ]
 #: The models of the reference that use only classes minitorch_l2 maps today (see manifests).
-MAPPED_MODELS = ["flat", "mlp", "mlp_ascii", "mlp_float"]
+MAPPED_MODELS = ["embed", "flat", "mlp", "mlp_ascii", "mlp_float", "siamese"]
 UNKNOWN = re.compile(r"Lua classes minitorch_l2 does not implement: (.*); load\(")
 
 

@@ -132,6 +132,28 @@ class Container(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self.modules)
 
+    def validate(self) -> None:
+        """Check ``modules`` (a list of modules, none in two places), then the base checks.
+
+        Raises
+        ------
+        TypeError
+            ``modules`` is not a list of ``nn.Module``.
+        ValueError
+            One module object sits in two places of the tree (see :meth:`list_modules`).
+        """
+        who = f"nn.{type(self).__name__}"
+        modules = vars(self).get("modules")
+        if type(modules) is not list:
+            raise TypeError(f"{who}: modules must be a list of nn.Module, got {modules!r:.60}")
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(
+                    f"{who}: modules[{index}] is a {type(module).__name__}, not an nn.Module"
+                )
+        self.list_modules()
+        super().validate()
+
     # ------------------------------------------------------------------ checks
     def _checked_module(self, module: object) -> Module:
         if not isinstance(module, Module):

@@ -42,6 +42,8 @@ from ._parameters import (
     replace_references,
     unique_pairs,
 )
+from ._settings import boolean
+from ._state_checks import check_no_overlap, check_parameter_pairs, parameter_arrays
 from ._tables import as_table, check_leaves, check_like, copy_table, describe
 
 #: State rebuilt on use, never saved, copied by ``type`` or taken from a file: the last output
@@ -210,6 +212,32 @@ class Module:
         link_lua_names(cls, MODULE_METHODS)
         cls._own_input_check = cls.check_input is not Module.check_input
         cls._lua_parameters = cls.parameters is not Module.parameters
+
+    def validate(self) -> None:
+        """Check the module's state, normalising it; raise naming the class and the attribute.
+
+        The one validation a class has, run at the end of ``__init__`` and by ``load`` on every
+        module it rebuilds, so a file cannot give a module state its constructor would refuse. A
+        subclass checks its settings (``nn/_settings.py``: ``integer``, ``real``, ``boolean``,
+        ``choice``, ``array``) and its arrays' shapes against them, then calls
+        ``super().validate()``, which checks what every module has: ``train`` (and
+        ``compute_grad_input``) a bool, each parameter a float32/float64 array with a gradient
+        of its shape and dtype, one dtype for all parameters, and no two parameter or gradient
+        arrays sharing memory.
+
+        Raises
+        ------
+        TypeError
+            A setting or an array of the wrong type.
+        ValueError
+            A value out of its domain, or an array whose shape does not fit the settings.
+        """
+        who = f"nn.{type(self).__name__}"
+        self.train = boolean(who, "train", self.train)
+        if "compute_grad_input" in vars(self):
+            self.compute_grad_input = boolean(who, "compute_grad_input", self.compute_grad_input)
+        check_parameter_pairs(who, self, type(self).parameter_names)
+        check_no_overlap(who, parameter_arrays(self))
 
     # ------------------------------------------------------------------ the layer API
     def update_output(self, input: np.ndarray | list) -> np.ndarray | list:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import boolean
 from ._target_checks import check_float_target
 from ._weights import check_weight_count, checked_weights, scan_with_weights
 from .criterion import Criterion
@@ -44,7 +43,7 @@ class BCECriterion(Criterion):
     def validate(self) -> None:
         """Check ``weights`` (1-D, finite) and ``size_average`` (a bool)."""
         self.weights = checked_weights(self._who(), self.weights)
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
+        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked(input, target)

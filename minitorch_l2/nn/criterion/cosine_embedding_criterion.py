@@ -12,11 +12,10 @@ Gradient, with D = √((|x1|² + ε)(|x2|² + ε)) and ∂ℓ/∂c = −1, +1 or
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .._checks import check_float_array, reuse
+from .._settings import real
 from ._target_checks import check_sign_targets
 from .criterion import Criterion
 
@@ -43,15 +42,13 @@ class CosineEmbeddingCriterion(Criterion):
 
     def __init__(self, margin: float = 0.0, size_average: bool = True) -> None:
         super().__init__(size_average)
-        if (
-            isinstance(margin, bool)
-            or not isinstance(margin, numbers.Real)
-            or not -1 <= margin <= 1
-        ):
-            raise ValueError(
-                f"nn.CosineEmbeddingCriterion: margin must be a number in [-1, 1], got {margin!r}"
-            )
-        self.margin = float(margin)
+        self.margin = margin
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``margin`` (a real in [−1, 1]) and ``size_average`` (a bool)."""
+        self.margin = real(self._who(), "margin", self.margin, -1.0, 1.0)
+        super().validate()
 
     def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
         return [("input[0]", input[0]), ("input[1]", input[1])]

@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_class_scores, reuse
-from .._settings import boolean
 from ..transfer.log_softmax import LogSoftMax
 from ._target_checks import check_class_targets
+from ._weights import check_weight_count
 from .class_nll_criterion import ClassNLLCriterion
 from .criterion import Criterion
 
@@ -47,9 +47,16 @@ class CrossEntropyCriterion(Criterion):
         self.validate()
 
     def validate(self) -> None:
-        """Check ``size_average`` (a bool) and the inner ClassNLLCriterion's settings."""
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
+        """Check ``lsm`` (a LogSoftMax), ``nll`` (a ClassNLLCriterion) and ``size_average``."""
+        who = self._who()
+        for name, cls in (("lsm", LogSoftMax), ("nll", ClassNLLCriterion)):
+            if type(getattr(self, name)) is not cls:
+                raise TypeError(
+                    f"{who}: {name} must be an nn.{cls.__name__}, got "
+                    f"{type(getattr(self, name)).__name__}"
+                )
         self.nll.validate()
+        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked_targets(input, target)
@@ -81,4 +88,6 @@ class CrossEntropyCriterion(Criterion):
         # Checked under this criterion's name; the inner ClassNLL sees them already checked.
         self.nll.size_average = self.size_average
         check_class_scores(self._who(), input)
+        if self.nll.weights is not None:
+            check_weight_count(self._who(), self.nll.weights, input)
         return check_class_targets(self._who(), input, target)

@@ -41,6 +41,7 @@ class MarginRankingCriterion(Criterion):
     def validate(self) -> None:
         """Check ``margin`` (a finite real)."""
         self.margin = real(self._who(), "margin", self.margin)
+        super().validate()
 
     def _distances(self, input: object, target: object) -> tuple:
         """Validate; return x1, x2, the targets and the hinge arguments −y (x1 − x2) + margin."""

@@ -15,7 +15,6 @@ import numpy as np
 from scipy.special import expit
 
 from .._checks import reuse
-from .._settings import boolean
 from ._target_checks import check_float_target
 from ._weights import check_weight_count, checked_weights, scan_with_weights
 from .criterion import Criterion
@@ -45,7 +44,7 @@ class MultiLabelSoftMarginCriterion(Criterion):
     def validate(self) -> None:
         """Check ``weights`` (1-D, finite) and ``size_average`` (a bool)."""
         self.weights = checked_weights(self._who(), self.weights)
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
+        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked(input, target)

@@ -13,7 +13,6 @@ import numpy as np
 from scipy.special import expit
 
 from .._checks import reuse
-from .._settings import boolean
 from ._target_checks import check_real_target
 from .criterion import Criterion
 
@@ -35,10 +34,6 @@ class SoftMarginCriterion(Criterion):
         super().__init__()
         self.size_average = size_average
         self.validate()
-
-    def validate(self) -> None:
-        """Check ``size_average``: True or False."""
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
 
     def update_output(self, input: np.ndarray, target: object) -> float:
         target = check_real_target(self._who(), input, target)

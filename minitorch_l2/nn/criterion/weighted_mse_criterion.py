@@ -40,8 +40,8 @@ class WeightedMSECriterion(MSECriterion):
 
     def validate(self) -> None:
         """Check ``weight`` (a float array) and ``size_average`` (a bool)."""
-        super().validate()
         self.weight = array(self._who(), "weight", self.weight)
+        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         return super().update_output(input, self._weighted(input, target))

@@ -50,6 +50,7 @@ class Copy(Module):
         self.out_type = as_module_dtype(self.out_type, "nn.Copy")
         self.force_copy = boolean("nn.Copy", "force_copy", self.force_copy)
         self.dont_cast = boolean("nn.Copy", "dont_cast", self.dont_cast)
+        super().validate()
 
     def check_input(self, input: np.ndarray) -> None:
         """Accept only an array of ``in_type``, else a TypeError naming the type expected.

@@ -115,6 +115,7 @@ class L2Normalize(Module):
             self.max_jacobian_bytes = integer(
                 self._who(), "max_jacobian_bytes", self.max_jacobian_bytes, 0
             )
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         rows = as_rows(self._who(), input)

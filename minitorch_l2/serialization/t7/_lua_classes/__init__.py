@@ -10,13 +10,15 @@ Lua class".
 from __future__ import annotations
 
 from ..mapping import LuaClass
-from . import containers, criterion, simple, transfer
+from . import containers, convolution, criterion, simple, table, transfer
 
 __all__ = ["ENTRIES"]
 
 ENTRIES: tuple[LuaClass, ...] = (
     *containers.ENTRIES,
+    *convolution.ENTRIES,
     *simple.ENTRIES,
+    *table.ENTRIES,
     *transfer.ENTRIES,
     *criterion.ENTRIES,
 )
