@@ -17,14 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._jacobian import Calls, Layout
-from ..._jacobian.numerical import BLOCK_ELEMENTS
+from ..._jacobian import Calls, Layout, numerical
 from .._report import GradcheckCostError
 from .settings import Settings
 
-#: Bytes a check needs besides the analytic rows: the numerical row blocks (three of about
-#: BLOCK_ELEMENTS float64 each) and the comparison's temporaries of the same size.
-OVERHEAD = 8 * 8 * BLOCK_ELEMENTS
+#: Buffers of a numerical row block's size a check holds at once: the block's three (central,
+#: f(x + h), f(x − h)) and the comparison's temporaries.
+BLOCK_BUFFERS = 24
+
+#: The share of ``max_memory`` left for everything else: the module's own buffers, the copies
+#: of inputs and gradients the checks beyond the Jacobian make, the report's bookkeeping.
+SPARE = 0.15
 
 #: One pass: (tensor name, first flat element, one past the last) ranges.
 Pass = list[tuple[str, int, int]]
@@ -38,8 +41,9 @@ class Cost:
     ----------
     bytes : int
         The analytic Jacobian rows of all checked tensors, float64 (held whole in one pass).
-    passes : int
-        How many passes over the outputs the memory limit allows it to be split into.
+    passes : int or None
+        How many passes over the outputs the memory limit splits it into (None: it cannot
+        be split finely enough).
     forwards, backwards : int
         The calls the Jacobians need (the checks beyond them come on top: about ten).
     seconds : float
@@ -47,7 +51,7 @@ class Cost:
     """
 
     bytes: int
-    passes: int
+    passes: int | None
     forwards: int
     backwards: int
     seconds: float
@@ -55,7 +59,7 @@ class Cost:
     def describe(self) -> str:
         """``74.5 GiB of analytic Jacobian; 2,011,010 forward and 10,000 backward calls (≈ 17
         min)``."""
-        split = f", in {self.passes} passes" if self.passes > 1 else ""
+        split = f", in {self.passes} passes" if self.passes and self.passes > 1 else ""
         return (
             f"{format_bytes(self.bytes)} of analytic Jacobian{split}; {self.forwards:,} forward "
             f"and {self.backwards:,} backward calls (≈ {format_seconds(self.seconds)})"
@@ -72,10 +76,23 @@ class Plan:
         The tensor ranges each pass holds.
     cost : Cost
         The estimate.
+    block_rows : int
+        Rows per numerical row block.
+    keep_small : bool
+        Whether small blocks' Jacobians are kept (``keep_jacobians=None``): not when they
+        would take more than a quarter of ``max_memory``.
     """
 
     passes: list[Pass]
     cost: Cost
+    block_rows: int
+    keep_small: bool = True
+
+    def keeps(self, settings: Settings, elements: int) -> bool:
+        """Whether a block of ``elements`` is kept in the report."""
+        if settings.keep_jacobians is None and not self.keep_small:
+            return False
+        return settings.keeps(elements)
 
 
 def plan(
@@ -98,9 +115,15 @@ def plan(
         for size in output.sizes
         if settings.keeps(t.size * size)
     )
-    capacity = total
+    capacity, block, keep_small = total, numerical.BLOCK_ELEMENTS, True
+    if settings.max_memory is not None and settings.keep_jacobians is None:
+        if kept > settings.max_memory // 4:  # small Jacobians are kept only when they fit
+            kept, keep_small = 0, False
     if settings.max_memory is not None:
-        capacity = (settings.max_memory - OVERHEAD - kept) // row_bytes
+        # Numerical blocks of at least one row, and at most half the limit between them.
+        usable = int(settings.max_memory * (1 - SPARE))
+        block = max(output.size, min(numerical.BLOCK_ELEMENTS, usable // (16 * BLOCK_BUFFERS)))
+        capacity = (usable - 8 * BLOCK_BUFFERS * block - kept) // row_bytes
     passes = _passes(tensors, max(capacity, 1)) if total else [[]]
     ranges = sum(len(p) for p in passes)
     forwards = len(passes) * output.size + ranges + 2 * total
@@ -108,7 +131,8 @@ def plan(
     forward_time = calls.forward_seconds if math.isfinite(calls.forward_seconds) else 0.0
     backward_time = calls.backward_seconds if math.isfinite(calls.backward_seconds) else 0.0
     seconds = forwards * forward_time + backwards * backward_time
-    cost = Cost(row_bytes * total, len(passes), forwards, backwards, seconds)
+    split = len(passes) if capacity >= 1 else None
+    cost = Cost(row_bytes * total, split, forwards, backwards, seconds)
     why = None
     if capacity < 1:
         why = (
@@ -125,7 +149,7 @@ def plan(
             f"max_memory / max_seconds (None for no limit).",
             cost,
         )
-    return Plan(passes, cost)
+    return Plan(passes, cost, max(1, block // max(output.size, 1)), keep_small)
 
 
 def _passes(tensors: list[tuple[str, np.ndarray]], capacity: int) -> list[Pass]:

@@ -9,6 +9,7 @@ memory is the check's own problem, and is never reported as the module's.
 
 from __future__ import annotations
 
+import gc
 import traceback
 from pathlib import Path
 
@@ -50,18 +51,16 @@ def full_check(
             if name not in comparisons:
                 whole = len(plan.passes) == 1  # the analytic rows are held at once
                 comparisons[name] = _comparisons(
-                    name, blocks[name], rows, arrays[name], settings, whole
+                    name, blocks[name], rows, arrays[name], settings, plan, whole
                 )
+            elements = range(start, stop)
             _compare(
-                calls,
-                output,
-                arrays[name],
-                comparisons[name],
-                rows,
-                name,
-                range(start, stop),
-                settings,
-            )
+                calls, output, arrays[name], comparisons[name], rows, name, elements,
+                settings.eps, plan.block_rows,
+            )  # fmt: skip
+        del rows  # before the next pass allocates its own rows
+        if len(plan.passes) > 1:
+            gc.collect()  # and the cycles left by the calls (freed late, they add up)
     entries = {}
     for name, _ in tensors:
         for index, block in enumerate(blocks[name]):
@@ -97,6 +96,7 @@ def _comparisons(
     rows: Rows,
     tensor: np.ndarray,
     settings: Settings,
+    plan: Plan,
     whole: bool,
 ) -> list[Comparison]:
     # What each block's comparison is, decided by what backward gave for this tensor.
@@ -105,7 +105,7 @@ def _comparisons(
     values = tensor.astype(np.float64).reshape(-1)
     made: list[Comparison] = []
     for b in blocks:
-        keep = settings.keeps(b.rows * b.columns)
+        keep = plan.keeps(settings, b.rows * b.columns)
         problem = rows.problems.get(name)
         if problem is None:
             by_output = None if stack is None else stack[b.start : b.stop]
@@ -126,7 +126,8 @@ def _compare(
     rows: Rows,
     name: str,
     elements: range,
-    settings: Settings,
+    eps: float,
+    block_rows: int,
 ) -> None:
     # The numerical rows of ``elements`` of ``tensor``, block by block, to every comparison.
     if not any(c.needs_numeric for c in comparisons):
@@ -141,7 +142,7 @@ def _compare(
             c.add(block, None if stack is None else stack[b.start : b.stop, lo:hi])
 
     forward = calls.forward
-    numerical_row_blocks(lambda _: forward(), tensor, settings.eps, consume, None, output, elements)
+    numerical_row_blocks(lambda _: forward(), tensor, eps, consume, block_rows, output, elements)
 
 
 def exception_text(exc: Exception) -> str:
