@@ -82,7 +82,7 @@ class Layout:
         return cls(root, tuple(paths), tuple(shapes), tuple(dtypes), structure)
 
     # ------------------------------------------------------------------ facts
-    @property
+    @cached_property
     def is_table(self) -> bool:
         """True for a table (a list), False for a single tensor."""
         return isinstance(self.structure, list)
@@ -120,6 +120,10 @@ class Layout:
     # ------------------------------------------------------------------ walks
     def leaves(self, value: Value) -> list[np.ndarray]:
         """The leaves of ``value`` (of this structure), depth first; ValueError if it differs."""
+        if not self.is_table:  # the hot path: one tensor
+            if _is_table(value):
+                raise ValueError("structure differs")
+            return [value]
         found: list[object] = [None] * len(self.paths)
 
         def walk(item: object, structure: object) -> None:
@@ -148,6 +152,8 @@ class Layout:
 
     def copy(self, value: Value, dtype: np.dtype | None = None) -> Value:
         """A deep copy of ``value`` (new lists, new arrays), converted to ``dtype`` if given."""
+        if not self.is_table and dtype is None and isinstance(value, np.ndarray):
+            return value.copy()
         return self.build([a.astype(dtype or a.dtype, copy=True) for a in self.leaves(value)])
 
     def zeros(self, dtype: np.dtype | None = None) -> Value:
@@ -179,6 +185,9 @@ class Layout:
         A ValueError says how the value differs: another structure or number of elements
         (a function whose output changes with a perturbation).
         """
+        if not self.is_table and isinstance(value, np.ndarray) and value.size == len(out):
+            out[:] = value.reshape(-1)  # the hot path: one tensor of the right size
+            return out
         try:
             arrays = self.leaves(value)
         except ValueError:

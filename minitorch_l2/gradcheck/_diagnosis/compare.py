@@ -163,7 +163,10 @@ class JacobianComparison(Comparison):
     ) -> None:
         super().__init__(block, keep)
         self.values, self.atol, self.rtol = values, atol, rtol
-        self.analytic = np.empty((block.rows, block.columns)) if keep else None
+        self.analytic = None
+        if keep:  # a view of the rows when they are held whole, else filled block by block
+            self.analytic = whole.T if whole is not None else np.empty((block.rows, block.columns))
+        self.filled = keep and whole is None
         self.max_abs_error = 0.0
         self.failing = 0
         # (−error, flat index in J, analytic, numeric) of the worst failing elements so far.
@@ -183,7 +186,7 @@ class JacobianComparison(Comparison):
         super().add(rows)
         b, start = self.block, rows.start
         n = len(rows.central)
-        if self.analytic is not None:
+        if self.filled:
             self.analytic[start : start + n] = analytic.T
         numeric = np.ascontiguousarray(rows.central[:, b.start : b.stop].T)
         with np.errstate(all="ignore"):
