@@ -356,8 +356,8 @@ class GradcheckReport:
             rows[0].append("analytic")
             for k in shown[:SHOWN_ELEMENTS]:
                 rows.append(
-                    [_index(k.tensor_index), _index(k.output_index), f"{k.value:.6g}"]
-                    + [f"{k.left:.6g}", f"{k.right:.6g}", f"{k.analytic:.6g}"]
+                    [_index(k.tensor_index), _index(k.output_index), _number(k.value)]
+                    + [_number(k.left), _number(k.right), _number(k.analytic)]
                 )
             lines += format_table(rows, indent="    ")
         return lines
@@ -403,7 +403,7 @@ class GradcheckCostError(RuntimeError):
 def _failure(entry: TensorCheck) -> list[str]:
     # "weight: <problem or diagnosis>", where, then the worst elements as a small table.
     head = entry.problem or entry.diagnosis or f"{entry.failing} of {entry.total} elements differ"
-    lines = [f"{entry.name}: {head}"]
+    lines = textwrap.wrap(f"{entry.name}: {head}", 100, subsequent_indent="    ")
     if entry.problem is not None and entry.diagnosis is not None:
         lines.append(f"  {entry.diagnosis}")
     if entry.where is not None:
@@ -418,7 +418,7 @@ def _failure(entry: TensorCheck) -> list[str]:
             rows.append(
                 [_index(w.tensor_index)]
                 + ([_index(w.output_index)] if with_output else [])
-                + [f"{w.value:.6g}", f"{w.analytic:.6g}", f"{w.numeric:.6g}"]
+                + [_number(w.value), _number(w.analytic), _number(w.numeric)]
                 + [format_number(w.abs_error), format_number(w.rel_error)]
             )
         lines += format_table(rows, indent="  ")
@@ -443,6 +443,10 @@ def format_table(rows: list[list[str]], indent: str = "") -> list[str]:
 def format_number(value: float) -> str:
     """Three significant digits, or ``inf``."""
     return "inf" if math.isinf(value) else f"{value:.3g}"
+
+
+def _number(value: float) -> str:
+    return f"{value + 0.0:.6g}"  # + 0.0: a negative zero prints as 0
 
 
 def _shape(shape: tuple[int, ...]) -> str:

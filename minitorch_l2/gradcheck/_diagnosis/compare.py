@@ -176,7 +176,7 @@ class JacobianComparison(Comparison):
         self.kink_rows: list[np.ndarray] = []
         self.failing_rows = np.zeros(block.rows, bool)
         self.live_rows = np.zeros(block.rows, bool)  # rows the output depends on
-        self.evidence = ValueEvidence(block.tensor, block.shape, whole, atol, rtol)
+        self.evidence = ValueEvidence(block.tensor, block.shape, whole, atol, rtol, block.output)
 
     @property
     def needs_numeric(self) -> bool:  # noqa: D102 (as the base class)

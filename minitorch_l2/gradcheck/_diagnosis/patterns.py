@@ -127,6 +127,8 @@ class ValueEvidence:
         gradient is not looked for.
     atol, rtol : float
         The tolerances of the check.
+    output : str or None
+        The block's output tensor (``output[1]``) when the output is a table.
     """
 
     def __init__(
@@ -136,8 +138,10 @@ class ValueEvidence:
         by_output: np.ndarray | None,
         atol: float,
         rtol: float,
+        output: str | None = None,
     ) -> None:
         self.name, self.shape, self.by_output = name, tuple(shape), by_output
+        self.output = output
         self.columns = 0
         self.a_dot_a = 0.0
         self.atol, self.rtol = atol, rtol
@@ -202,6 +206,13 @@ class ValueEvidence:
         does not depend on the tensor), or analytic = 0 but numeric ≠ 0 (the converse).
         """
         name = self.name
+        if self.analytic_zero and not self.numeric_flat and self.output is not None:
+            return (
+                f"{name} gets no gradient through {self.output}: backward ignores "
+                f"grad_{self.output} there (a path of the chain rule forgotten?)"
+            )
+        if self.numeric_flat and not self.analytic_zero and self.output is not None:
+            return f"{self.output} does not depend on {name}, yet the analytic gradient is not zero"
         if self.analytic_zero and not self.numeric_flat:
             if name.startswith("input"):
                 return "input gradient is zero (does update_grad_input fill grad_input?)"
