@@ -150,7 +150,7 @@ class Jacobian:
                 module.forward(x)
                 grad_output = output.one_hot(j)
                 module.update_grad_input(x, grad_output)
-                acc_update_grad_parameters(module, x, grad_output, 1.0)
+                _acc_update(module, x, grad_output, 1.0)
                 columns[:, j] = param.reshape(-1)
         return columns
 
@@ -397,7 +397,7 @@ class Jacobian:
                 m.update_grad_input(x, output.copy(grad_output))
             for m, x in zip(modules, xs):
                 if direct:
-                    acc_update_grad_parameters(m, x, output.copy(grad_output), lr)
+                    _acc_update(m, x, output.copy(grad_output), lr)
                 else:
                     m.acc_grad_parameters(x, output.copy(grad_output), 1.0)
             for m in modules if not direct else ():
@@ -424,27 +424,12 @@ class Jacobian:
         return errors
 
 
-def acc_update_grad_parameters(
+def _acc_update(
     module: object, input: np.ndarray | list, grad_output: np.ndarray | list, lr: float
 ) -> None:
-    """θ ← θ − lr · ∂L/∂θ in place: the module's own method, else Lua's default for it.
-
-    Lua's ``Module:accUpdateGradParameters`` points each gradient at its parameter and calls
-    ``accGradParameters(input, gradOutput, -lr)``; here the gradients are zeroed, accumulated
-    at scale 1 and subtracted, then given back their values, which is the same update.
-
-    Parameters
-    ----------
-    module : nn.Module
-        The module; a method ``acc_update_grad_parameters`` (or ``accUpdateGradParameters``)
-        of its class is called when it has one.
-    input : numpy.ndarray or list
-        The input of the last forward.
-    grad_output : numpy.ndarray or list
-        ∂L/∂output.
-    lr : float
-        The learning rate.
-    """
+    """θ ← θ − lr · ∂L/∂θ in place: the module's own method, else Lua's default for it."""
+    # Lua's default points each gradient at its parameter and accumulates with scale −lr; here
+    # the gradients are zeroed, accumulated at scale 1 and subtracted, then given back.
     own = getattr(type(module), "acc_update_grad_parameters", None) or getattr(
         type(module), "accUpdateGradParameters", None
     )
