@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from minitorch_l2 import nn
-from minitorch_l2.gradcheck import check_module
+from minitorch_l2.gradcheck import check_criterion, check_module
 
+from .test_gradcheck_check import TARGET, DotLoss, ForgetsAverage, SquaredError, X
 from .test_gradcheck_kinks import MasklessPReLU, MasklessReLU, PReLU, on_kinks
 from .test_gradcheck_planted import (
     BATCH,
@@ -89,3 +90,13 @@ def test_fast_mode_is_repeatable_and_follows_its_seed():
 def test_an_unknown_mode_is_refused():
     with pytest.raises(ValueError, match="mode must be 'full' or 'fast'"):
         check_module(nn.Tanh(), BATCH, mode="quick")
+
+
+def test_fast_mode_for_criteria():
+    good = check_criterion(SquaredError(), X, TARGET, mode="fast")
+    assert good.ok and good["input"].method == "fast", str(good)
+    bad = check_criterion(ForgetsAverage(), X, TARGET, mode="fast")
+    assert bad["input"].diagnosis.startswith("off by a constant factor 12 "), str(bad)
+    pair = check_criterion(DotLoss(wrong_second=True), (X, TARGET), 0.5, mode="fast")
+    assert [e.name for e in pair.failures] == ["input[1]"]
+    assert pair["input[0]"].method == "fast"

@@ -86,8 +86,3 @@ def fast_check(
 
 def _copies(pairs: list[tuple[str, object]]) -> list[tuple[str, np.ndarray]]:
     return [(n, np.array(g, copy=True)) for n, g in pairs if isinstance(g, np.ndarray)]
-
-
-def fast_calls(tensors: int) -> int:
-    """Forward calls of fast mode for ``tensors`` checked tensors (for estimates)."""
-    return PROJECTIONS * (1 + 2 * tensors)
