@@ -173,13 +173,17 @@ def assert_close(ours: object, lua: object, what: str, rtol: float = RTOL) -> No
     )
 
 
-def run_module_case(module: object, name: str, kind: str = "modules", rtol: float = RTOL) -> dict:
+def run_module_case(
+    module: object, name: str, kind: str = "modules", rtol: float = RTOL, input: object = None
+) -> dict:
     """Run Lua's procedure on ``module`` for case ``name`` and compare every array.
 
     ``module`` is built by the test from the manifest's Lua constructor, translated by the
     0-based rule. Parameters are set from ``param/...``; the mode from the manifest. Compared:
     the output, grad_input (unless Lua's backward raised), every ``grad/...`` gradient, every
-    ``state/...`` buffer and ``param_after/...`` parameter. Returns the flat arrays.
+    ``state/...`` buffer and ``param_after/...`` parameter. ``input`` replaces Lua's when given
+    (1-based indices translated to 0-based by the test, as LookupTable's). Returns the flat
+    arrays.
     """
     entry = case(kind, name)
     flat = arrays(kind, name)
@@ -189,7 +193,8 @@ def run_module_case(module: object, name: str, kind: str = "modules", rtol: floa
         module.evaluate()
     else:
         module.training()
-    input = table(flat, "input")
+    if input is None:
+        input = table(flat, "input")
     output = module.forward(input)
     assert_close(output, table(flat, "output"), f"{name}: output", rtol)
     grad_output = table(flat, "gradOutput")

@@ -155,3 +155,47 @@ def linear_cases(draw, max_size: int = 4, max_n: int = 4, bound: float = 2.0):
     grad_weight = draw(arrays((output_size, input_size), np.float64, 100.0))
     grad_bias = draw(arrays((output_size,), np.float64, 100.0))
     return input, weight, bias, grad_weight, grad_bias
+
+
+def small_shapes(min_dims: int = 1, max_dims: int = 4, max_side: int = 4) -> st.SearchStrategy:
+    """Array shapes of ``min_dims`` .. ``max_dims`` dims, each side 1 .. ``max_side``."""
+    return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=1, max_side=max_side)
+
+
+@st.composite
+def arrays_and_dims(
+    draw: st.DrawFn, min_dims: int = 1, max_dims: int = 4, dtype: np.dtype | type = np.float64
+) -> tuple[np.ndarray, int]:
+    """(x, dim): a small finite array and one of its dims, 0-based or counted from the end."""
+    x = draw(arrays(small_shapes(min_dims, max_dims), dtype))
+    dim = draw(st.integers(-x.ndim, x.ndim - 1))
+    return x, dim
+
+
+@st.composite
+def tables_of_one_shape(
+    draw: st.DrawFn, max_entries: int = 4, max_n: int = 4, max_d: int = 4, bound: float = 10.0
+) -> list[np.ndarray]:
+    """A table (list) of 1 to ``max_entries`` finite arrays of one shape and one float dtype."""
+    dtype = draw(float_dtypes())
+    shape = draw(batch_shapes(max_n, max_d))
+    count = draw(st.integers(1, max_entries))
+    return [draw(arrays(shape, dtype, bound)) for _ in range(count)]
+
+
+@st.composite
+def lookup_problems(draw, max_index: int = 6, max_n: int = 4, max_length: int = 6):
+    """(n_index, indices, grad_output): 0-based int64 indices (L,) or (n, L), repeats likely.
+
+    ``grad_output`` has the output's shape (indices' shape + (3,)), finite values.
+    """
+    n_index = draw(st.integers(1, max_index))
+    shape = draw(
+        st.one_of(
+            st.tuples(st.integers(1, max_length)),
+            st.tuples(st.integers(1, max_n), st.integers(1, max_length)),
+        )
+    )
+    indices = draw(hnp.arrays(np.int64, shape, elements=st.integers(0, n_index - 1)))
+    grad_output = draw(arrays(shape + (3,)))
+    return n_index, indices, grad_output

@@ -42,7 +42,7 @@ def test_lua_port_transcribes_every_python_line_it_claims():
         assert needle in loop
 
 
-def test_embeddings_normalised_model_is_scale_invariant_and_beats_the_plain_head():
+def test_embeddings_normalised_model_ignores_document_length_and_the_plain_head_does_not():
     out = run_example("embeddings.py", "150")
     rows = {
         line.split()[0]: [float(v) for v in line.split()[1:]]
@@ -50,14 +50,13 @@ def test_embeddings_normalised_model_is_scale_invariant_and_beats_the_plain_head
         if line.startswith(("plain ", "normalised "))
     }
     plain, normalised = rows["plain"], rows["normalised"]
-    # columns: train, test in the training range, test over six decades of magnitude. The two
-    # test sets hold the same noisy directions at other magnitudes (same seed), so a model that
-    # sees only directions scores exactly the same on both.
+    # columns: train, test, the same test documents repeated six times (accuracies), then the
+    # test loss on both. A model that sees only the words' proportions scores the same on both.
     assert normalised[1] >= 0.95
-    assert normalised[2] == normalised[1]
-    assert normalised[2] > plain[2]
-    assert "(3): nn.L2Normalize(jacobian=False)" in out
-    assert float(FINAL.search(out).group(1)) == normalised[2]
+    assert normalised[2] == normalised[1] and normalised[4] == normalised[3]
+    assert plain[4] > 2 * plain[3]  # the plain head's logits grew with the length
+    assert "(0): nn.LookupTable" in out and "(5): nn.Normalize(2)" in out
+    assert float(FINAL.search(out).group(1)) == normalised[1]
 
 
 def test_custom_layer_report_points_at_the_weight_gradient():
@@ -69,3 +68,16 @@ def test_custom_layer_report_points_at_the_weight_gradient():
     table = dict(row.findall(buggy))
     assert table == {"input": "ok", "weight": "FAIL", "bias": "ok"}
     assert "nn.ScaleShift: ok" in fixed
+
+
+def test_siamese_separates_unseen_pairs_with_one_set_of_shared_weights():
+    out = run_example("siamese.py")
+    shares = re.search(r"^matching pairs: ([\d.]+)% score above 0\.9", out, re.M)
+    others = re.search(r"^other pairs: ([\d.]+)% score below 0\.1", out, re.M)
+    assert shares and others and float(shares.group(1)) >= 95 and float(others.group(1)) >= 95
+    # Before training the shared offset makes every pair look alike: the network learnt this.
+    before = re.search(r"^epoch   0  matching > 0\.9: [\d.]+  others < 0\.1: ([\d.]+)$", out, re.M)
+    assert before and float(before.group(1)) < 0.5
+    sizes = re.search(r"^parameters: (\d+) numbers, one branch has (\d+)$", out, re.M)
+    assert sizes and sizes.group(1) == sizes.group(2)  # the clones' weights take one place
+    assert "nn.ParallelTable {" in out and "(1): nn.CosineDistance" in out

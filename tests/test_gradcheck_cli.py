@@ -41,8 +41,24 @@ def missing_recipes(namespace: object, names: list[str]) -> set[str]:
         if isinstance(getattr(namespace, name), type)
         and issubclass(getattr(namespace, name), nn.Module | nn.Criterion)
     }
-    built = {type(r.make()).__name__ for r in RECIPES.values()}
+    built = set().union(*(covered_classes(r) for r in RECIPES.values()))
     return exported - built - set(NO_RECIPE)
+
+
+def covered_classes(checked: Recipe) -> set[str]:
+    """The class a recipe builds, and the class it is named for when that sits inside it.
+
+    A module whose output is a table is checked through a composition that ends in a tensor
+    ("SplitTable, through JoinTable" builds a Sequential holding a SplitTable).
+    """
+    subject = checked.make()
+    named = checked.name.split()[0].rstrip(",")
+    inside = (
+        {type(m).__name__ for m in subject.list_modules()}
+        if isinstance(subject, nn.Module)
+        else set()
+    )
+    return {type(subject).__name__} | ({named} & inside)
 
 
 def test_every_exported_module_and_criterion_has_a_recipe():
@@ -175,7 +191,7 @@ def table_rows(text: str) -> list[tuple[str, str, str]]:
     assert lines[0].split() == ["module", "tensors", "checked", "max", "abs", "error", "result"]
     rows = []
     for line in lines[1:]:
-        if not line.strip():
+        if not line.strip() or line.strip() == "...":
             break
         module, tensors, _, result = re.split(r"\s{2,}", line.strip())
         rows.append((module, tensors, result))
@@ -191,8 +207,9 @@ def test_the_cli_table_in_the_docs_matches_a_real_run(capsys):
     )
     assert main(["--seed", "0"]) == 0
     run = capsys.readouterr().out
-    assert table_rows(shown) == table_rows(run)
-    assert shown.strip().splitlines()[-1] == run.strip().splitlines()[-1]  # "21 of 21 passed"
+    shown_rows = table_rows(shown)
+    assert shown_rows == table_rows(run)[: len(shown_rows)]  # the docs show the first rows
+    assert shown.strip().splitlines()[-1] == run.strip().splitlines()[-1]  # "N of N passed"
 
 
 # ---------------------------------------------------------------- the user's own layer

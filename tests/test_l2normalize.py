@@ -537,7 +537,7 @@ def test_an_all_zero_grad_output_costs_no_row_copies(dtype, jacobian):
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 @pytest.mark.parametrize("many", [False, True])
 def test_scaled_square_norms_tell_zero_rows_from_the_smallest_subnormals(dtype, many):
-    from minitorch_l2.nn.simple._row_norms import norm_scale, scaled_square_norms
+    from minitorch_l2.nn.simple._out_of_range_rows import norm_scale, scaled_square_norms
 
     info = np.finfo(dtype)
     n, d = 64, 5

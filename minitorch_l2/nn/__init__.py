@@ -6,41 +6,207 @@ documentation groups them: ``containers/``, ``transfer/``, ``simple/``, ``table/
 """
 
 from .container import Container
+from .containers.concat import Concat
+from .containers.parallel import Parallel
 from .containers.sequential import Sequential
+from .convolution.spatial_batch_normalization import SpatialBatchNormalization
+from .criterion.abs_criterion import AbsCriterion
+from .criterion.bce_criterion import BCECriterion
 from .criterion.class_nll_criterion import ClassNLLCriterion
 from .criterion.cosine_embedding_criterion import CosineEmbeddingCriterion
 from .criterion.criterion import Criterion
 from .criterion.cross_entropy_criterion import CrossEntropyCriterion
+from .criterion.dist_kl_div_criterion import DistKLDivCriterion
+from .criterion.hinge_embedding_criterion import HingeEmbeddingCriterion
+from .criterion.l1_hinge_embedding_criterion import L1HingeEmbeddingCriterion
+from .criterion.margin_criterion import MarginCriterion
+from .criterion.margin_ranking_criterion import MarginRankingCriterion
 from .criterion.mse_criterion import MSECriterion
+from .criterion.multi_criterion import MultiCriterion
+from .criterion.multi_label_margin_criterion import MultiLabelMarginCriterion
+from .criterion.multi_label_soft_margin_criterion import MultiLabelSoftMarginCriterion
+from .criterion.multi_margin_criterion import MultiMarginCriterion
+from .criterion.parallel_criterion import ParallelCriterion
+from .criterion.smooth_l1_criterion import SmoothL1Criterion
+from .criterion.soft_margin_criterion import SoftMarginCriterion
+from .criterion.weighted_mse_criterion import WeightedMSECriterion
 from .jacobian import Jacobian
 from .module import Module
+from .simple.abs import Abs
+from .simple.add import Add
+from .simple.add_constant import AddConstant
+from .simple.batch_normalization import BatchNormalization
+from .simple.cadd import CAdd
+from .simple.clamp import Clamp
+from .simple.cmul import CMul
+from .simple.contiguous import Contiguous
+from .simple.copy import Copy
+from .simple.cosine import Cosine
 from .simple.dropout import Dropout
+from .simple.euclidean import Euclidean
+from .simple.exp import Exp
 from .simple.identity import Identity
+from .simple.index import Index
 from .simple.l2normalize import L2Normalize
 from .simple.linear import Linear
+from .simple.log import Log
+from .simple.lookup_table import LookupTable
+from .simple.max import Max
+from .simple.mean import Mean
+from .simple.min import Min
+from .simple.mul import Mul
+from .simple.mul_constant import MulConstant
+from .simple.narrow import Narrow
+from .simple.normalize import Normalize
+from .simple.padding import Padding
+from .simple.power import Power
+from .simple.replicate import Replicate
+from .simple.reshape import Reshape
+from .simple.select import Select
+from .simple.sqrt import Sqrt
+from .simple.square import Square
+from .simple.squeeze import Squeeze
+from .simple.sum import Sum
+from .simple.transpose import Transpose
+from .simple.unsqueeze import Unsqueeze
+from .simple.view import View
+from .table.bilinear import Bilinear
+from .table.cadd_table import CAddTable
+from .table.cdiv_table import CDivTable
+from .table.cmax_table import CMaxTable
+from .table.cmin_table import CMinTable
+from .table.cmul_table import CMulTable
+from .table.concat_table import ConcatTable
+from .table.cosine_distance import CosineDistance
+from .table.csub_table import CSubTable
+from .table.dot_product import DotProduct
+from .table.flatten_table import FlattenTable
+from .table.join_table import JoinTable
+from .table.mm import MM
+from .table.mv import MV
+from .table.narrow_table import NarrowTable
+from .table.pairwise_distance import PairwiseDistance
+from .table.parallel_table import ParallelTable
+from .table.select_table import SelectTable
+from .table.split_table import SplitTable
+from .transfer.elu import ELU
+from .transfer.hard_shrink import HardShrink
+from .transfer.hard_tanh import HardTanh
+from .transfer.leaky_relu import LeakyReLU
+from .transfer.log_sigmoid import LogSigmoid
 from .transfer.log_softmax import LogSoftMax
+from .transfer.prelu import PReLU
 from .transfer.relu import ReLU
 from .transfer.sigmoid import Sigmoid
+from .transfer.soft_min import SoftMin
+from .transfer.soft_plus import SoftPlus
+from .transfer.soft_shrink import SoftShrink
+from .transfer.soft_sign import SoftSign
 from .transfer.softmax import SoftMax
 from .transfer.tanh import Tanh
+from .transfer.tanh_shrink import TanhShrink
+from .transfer.threshold import Threshold
 
 __all__ = [
+    "Abs",
+    "AbsCriterion",
+    "Add",
+    "AddConstant",
+    "BCECriterion",
+    "BatchNormalization",
+    "Bilinear",
+    "CAdd",
+    "CAddTable",
+    "CDivTable",
+    "CMaxTable",
+    "CMinTable",
+    "CMul",
+    "CMulTable",
+    "CSubTable",
+    "Clamp",
     "ClassNLLCriterion",
+    "Concat",
+    "ConcatTable",
     "Container",
+    "Contiguous",
+    "Copy",
+    "Cosine",
+    "CosineDistance",
     "CosineEmbeddingCriterion",
     "Criterion",
     "CrossEntropyCriterion",
+    "DistKLDivCriterion",
+    "DotProduct",
     "Dropout",
+    "ELU",
+    "Euclidean",
+    "Exp",
+    "FlattenTable",
+    "HardShrink",
+    "HardTanh",
+    "HingeEmbeddingCriterion",
     "Identity",
+    "Index",
     "Jacobian",
+    "JoinTable",
+    "L1HingeEmbeddingCriterion",
     "L2Normalize",
+    "LeakyReLU",
     "Linear",
+    "Log",
+    "LogSigmoid",
     "LogSoftMax",
+    "LookupTable",
+    "MM",
     "MSECriterion",
+    "MV",
+    "MarginCriterion",
+    "MarginRankingCriterion",
+    "Max",
+    "Mean",
+    "Min",
     "Module",
+    "Mul",
+    "MulConstant",
+    "MultiCriterion",
+    "MultiLabelMarginCriterion",
+    "MultiLabelSoftMarginCriterion",
+    "MultiMarginCriterion",
+    "Narrow",
+    "NarrowTable",
+    "Normalize",
+    "PReLU",
+    "Padding",
+    "PairwiseDistance",
+    "Parallel",
+    "ParallelCriterion",
+    "ParallelTable",
+    "Power",
     "ReLU",
+    "Replicate",
+    "Reshape",
+    "Select",
+    "SelectTable",
     "Sequential",
     "Sigmoid",
+    "SmoothL1Criterion",
+    "SoftMarginCriterion",
     "SoftMax",
+    "SoftMin",
+    "SoftPlus",
+    "SoftShrink",
+    "SoftSign",
+    "SpatialBatchNormalization",
+    "SplitTable",
+    "Sqrt",
+    "Square",
+    "Squeeze",
+    "Sum",
     "Tanh",
+    "TanhShrink",
+    "Threshold",
+    "Transpose",
+    "Unsqueeze",
+    "View",
+    "WeightedMSECriterion",
 ]

@@ -37,8 +37,11 @@ def as_table(value: object) -> object:
 
 
 def leaves(value: object, path: str = "input") -> Iterator[tuple[str, object]]:
-    """``(path, leaf)`` for every non-table item of ``value``, depth first: ``input[1][0]``."""
-    if is_table(value):
+    """``(path, leaf)`` for every non-table item of ``value``, depth first: ``input[1][0]``.
+
+    A nested empty table is a leaf itself (so that checks can name it).
+    """
+    if is_table(value) and value:
         for index, item in enumerate(value):
             yield from leaves(item, f"{path}[{index}]")
     else:
@@ -73,7 +76,7 @@ def check_leaves(
         raise TypeError(f"{who}: expected {path} to be a tensor or a non-empty table, got []")
     for where, leaf in leaves(value, path):
         if not isinstance(leaf, np.ndarray):
-            if is_table(leaf):  # an empty table nested inside
+            if is_table(leaf):
                 raise TypeError(f"{who}: {where} is an empty table; expected a tensor there")
             raise TypeError(
                 f"{who}: expected {where} to be a numpy.ndarray (a tensor) or a list of them "

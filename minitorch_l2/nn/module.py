@@ -386,9 +386,14 @@ class Module:
             and (self._lua_parameters or self._declared_dtype_matches(input.dtype))
         ):
             input, grad_output = self.check_backward(input, grad_output, scale)
-        if grad_output is self.grad_input and grad_output is not None:
+        if (
+            grad_output is self.grad_input
+            and grad_output is not None
+            and not self.__dict__.get("inplace", False)
+        ):
             # The layer's own buffer passed back in: update_grad_input writes it while it, and
-            # then acc_grad_parameters, still read it as grad_output. Work on a copy.
+            # then acc_grad_parameters, still read it as grad_output. Work on a copy. A layer
+            # in place (Lua's ``inplace`` flag) writes grad_output itself by design: no copy.
             grad_output = copy_table(grad_output)
         if self.compute_grad_input:
             result = self.update_grad_input(input, grad_output)
@@ -688,7 +693,8 @@ class Module:
     def replace(self, function: Callable[[Module], Module]) -> Module:
         """Lua's ``replace``: ``function(module)`` returns the module to put in its place.
 
-        Applied to this module, then to each child of the result.
+        Applied to this module, then to each child of the result. A replacement that is
+        already elsewhere in the tree is a ValueError, as at ``add``: it would be used twice.
 
         Parameters
         ----------
@@ -709,6 +715,7 @@ class Module:
         children = result._children()
         for index, child in enumerate(children):
             children[index] = child.replace(function)
+        result.list_modules()  # refuses a module now in two places (containers cache the check)
         return result
 
     def find_modules(

@@ -1,13 +1,13 @@
 """``nn.ClassNLLCriterion``: negative log-likelihood of 0-based class targets.
 
 Input: log-probabilities ``(n, C)`` (or ``(C,)``); target: integers tᵢ ∈ [0, C). With class
-weights w (default all 1):
+weights w (default all 1) and the rows K whose target is not ``ignore_index``:
 
-    L = −Σᵢ w[tᵢ] x[i, tᵢ] / Z,   Z = Σᵢ w[tᵢ] if size_average else 1,
+    L = −Σᵢ∈K w[tᵢ] x[i, tᵢ] / Z,   Z = Σᵢ∈K w[tᵢ] if size_average else 1,
 
 Torch's definition: the average is over the *weights of the targets*, not the row count (the two
 agree without weights). As in Torch 7, a total target weight of 0 gives L = 0, not 0/0.
-Gradient: ∂L/∂x[i, tᵢ] = −w[tᵢ] / Z, zero elsewhere.
+Gradient: ∂L/∂x[i, tᵢ] = −w[tᵢ] / Z for i ∈ K, zero elsewhere.
 """
 
 from __future__ import annotations
@@ -15,7 +15,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_class_scores, reuse
+from .._lua_names import attribute_alias
+from .._settings import boolean, integer
 from ._target_checks import check_class_targets
+from ._weights import check_weight_count, checked_weights
 from .criterion import Criterion
 
 
@@ -24,7 +27,8 @@ class ClassNLLCriterion(Criterion):
 
     L = −Σᵢ w[tᵢ] x[i, tᵢ] / Z for log-probabilities x ``(n, C)`` and class targets tᵢ ∈ [0, C)
     (0-based), with Z = Σᵢ w[tᵢ] when averaging (1 otherwise) and L = 0 when Z = 0, as in Torch;
-    ∂L/∂x[i, tᵢ] = −w[tᵢ] / Z and 0 elsewhere. Without weights, w = 1 and Z = n.
+    ∂L/∂x[i, tᵢ] = −w[tᵢ] / Z and 0 elsewhere. Without weights, w = 1 and Z = n. Rows whose
+    target is ``ignore_index`` take no part, in the sum or in Z.
 
     Parameters
     ----------
@@ -32,62 +36,81 @@ class ClassNLLCriterion(Criterion):
         A weight per class (finite real numbers), e.g. to balance rare classes.
     size_average : bool
         Divide by the total weight of the targets (True, Torch's default) or not.
+    ignore_index : int, optional
+        A target value whose rows are skipped (Lua's ``ignoreIndex``, 0-based here: Lua's
+        ``ignoreIndex = 1`` is ``ignore_index=0``). It may lie outside [0, C), e.g. ``-1``
+        for padding; None (the default) ignores nothing, as Lua's default −100 does.
     """
 
-    def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
-        super().__init__(size_average)
-        if weights is not None:
-            weights = np.array(weights, dtype=np.float64)
-            if weights.ndim != 1 or weights.size == 0 or not np.isfinite(weights).all():
-                raise ValueError(
-                    f"nn.ClassNLLCriterion: weights must be a 1-D array of finite numbers, one per "
-                    f"class, got shape {weights.shape}"
-                )
+    def __init__(
+        self,
+        weights: np.ndarray | None = None,
+        size_average: bool = True,
+        ignore_index: int | None = None,
+    ) -> None:
+        super().__init__()
         self.weights = weights
+        self.size_average = size_average
+        self.ignore_index = ignore_index
+        self.validate()
+
+    def validate(self) -> None:
+        """Check the settings (weights, size_average, ignore_index), normalising them."""
+        who = self._who()
+        self.weights = checked_weights(who, self.weights)
+        self.size_average = boolean(who, "size_average", self.size_average)
+        if self.ignore_index is not None:
+            self.ignore_index = integer(who, "ignore_index", self.ignore_index)
+
+    ignoreIndex = attribute_alias("ignore_index")
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         self.output = self._loss(input, self._checked_targets(input, target))
         return self.output
 
     def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
-        # The class weights may explain a NaN loss too (the array is the caller's, mutable).
+        # The class weights may explain a NaN loss too (the array is the criterion's, mutable).
         scan = super()._inputs_to_scan(input, target)
         return scan if self.weights is None else [*scan, ("weights", self.weights)]
 
     def _loss(self, log_probabilities: np.ndarray, target: np.ndarray) -> float:
         """L for targets that were already checked (CrossEntropyCriterion checks them once)."""
+        rows_kept, target = self._kept(target)
         target_weights, total = self._target_weights_and_normaliser(log_probabilities, target)
         rows = log_probabilities.reshape(-1, log_probabilities.shape[-1])
-        picked = rows[np.arange(target.size), target]  # x[i, tᵢ]
+        picked = rows[rows_kept, target]  # x[i, tᵢ]
         loss = -float(picked.sum() if target_weights is None else np.dot(target_weights, picked))
         return loss / total if total else 0.0
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        target = self._checked_targets(input, target)
+        rows_kept, target = self._kept(self._checked_targets(input, target))
         target_weights, total = self._target_weights_and_normaliser(input, target)
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         self.grad_input.fill(0)
         if total:
             rows = self.grad_input.reshape(-1, input.shape[-1])  # a view of the buffer
             step = -1.0 / total if target_weights is None else target_weights * (-1.0 / total)
-            rows[np.arange(target.size), target] = step
+            rows[rows_kept, target] = step
         return self.grad_input
 
     def _checked_targets(self, input: np.ndarray, target: object) -> np.ndarray:
         """``target`` as a 1-D integer array, after the shape, dtype and range checks."""
         check_class_scores(self._who(), input)
-        return check_class_targets(self._who(), input, target)
+        return check_class_targets(self._who(), input, target, self.ignore_index)
+
+    def _kept(self, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row indices, their targets) of the rows whose target is not ``ignore_index``."""
+        if self.ignore_index is None:
+            return np.arange(target.size), target
+        rows = np.flatnonzero(target != self.ignore_index)
+        return rows, target[rows]
 
     def _target_weights_and_normaliser(
         self, input: np.ndarray, target: np.ndarray
     ) -> tuple[np.ndarray | None, float]:
-        """w[tᵢ] for checked targets (None when unweighted) and the normaliser Z."""
+        """w[tᵢ] for checked, kept targets (None when unweighted) and the normaliser Z."""
         if self.weights is None:
             return None, (target.size if self.size_average else 1)
-        if self.weights.size != input.shape[-1]:
-            raise ValueError(
-                f"{self._who()}: has {self.weights.size} class weights but the input has "
-                f"{input.shape[-1]} classes (shape {input.shape})"
-            )
+        check_weight_count(self._who(), self.weights, input)
         target_weights = self.weights[target]
         return target_weights, (float(target_weights.sum()) if self.size_average else 1.0)

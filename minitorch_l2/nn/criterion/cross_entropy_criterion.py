@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_class_scores, reuse
+from .._settings import boolean
 from ..transfer.log_softmax import LogSoftMax
 from ._target_checks import check_class_targets
 from .class_nll_criterion import ClassNLLCriterion
@@ -39,9 +40,16 @@ class CrossEntropyCriterion(Criterion):
     """
 
     def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
-        super().__init__(size_average)
+        super().__init__()
+        self.size_average = size_average
         self.lsm = LogSoftMax()
         self.nll = ClassNLLCriterion(weights, size_average)
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``size_average`` (a bool) and the inner ClassNLLCriterion's settings."""
+        self.size_average = boolean(self._who(), "size_average", self.size_average)
+        self.nll.validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked_targets(input, target)

@@ -1,6 +1,7 @@
 """``nn.MSECriterion``: L = Σᵢ (xᵢ − tᵢ)² / N, with N = number of elements (1 without averaging).
 
-Gradient: ∂L/∂xᵢ = 2 (xᵢ − tᵢ) / N. Input and target may have any (equal) shape.
+Gradient: ∂L/∂xᵢ = 2 (xᵢ − tᵢ) / N. Input and target may have any shape with the same number of
+elements, as in Lua (a (128,) target for a (128, 1) output); the gradient has the input's shape.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from .._settings import boolean
 from ._target_checks import check_float_target
 from .criterion import Criterion
 
@@ -16,7 +18,9 @@ class MSECriterion(Criterion):
     """Mean (``size_average=True``) or sum of squared errors between input and target.
 
     L = Σᵢ (xᵢ − tᵢ)² / N over every element, N = the number of elements (1 without averaging);
-    ∂L/∂xᵢ = 2 (xᵢ − tᵢ) / N. Input and target are float arrays of one shape and dtype.
+    ∂L/∂xᵢ = 2 (xᵢ − tᵢ) / N. Input and target are float arrays of one dtype and of one shape —
+    or, as Lua accepts, of the same number of elements: a (128,) target for a (128, 1) output
+    is read in the output's shape, element by element (no broadcasting).
 
     Parameters
     ----------
@@ -24,8 +28,17 @@ class MSECriterion(Criterion):
         Divide by the number of elements (True) or not.
     """
 
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``size_average``: True or False."""
+        self.size_average = boolean(self._who(), "size_average", self.size_average)
+
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
-        check_float_target(self._who(), input, target)
+        target = check_float_target(self._who(), input, target)
         diff = self._diff = reuse(self.__dict__.get("_diff"), input.shape, input.dtype)
         # inf − inf is NaN: forward then raises, naming the element, and reports an overflow of
         # finite input itself, so NumPy's warnings would only repeat that.
@@ -38,7 +51,7 @@ class MSECriterion(Criterion):
         return self.output
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
-        check_float_target(self._who(), input, target)
+        target = check_float_target(self._who(), input, target)
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         np.subtract(input, target, out=self.grad_input)
         self.grad_input *= 2 / input.size if self.size_average else 2

@@ -1,4 +1,10 @@
-"""Row norms exact for every finite row: only the rows that need it are rescaled by a power of 2.
+"""L2Normalize's rows outside the safe range: rescaled by a power of two, so the result is exact.
+
+``l2normalize.py`` computes every row by the plain recipe and guards it once per call: forward
+with :func:`in_safe_range` (two reductions over the n values of ‖x‖²), backward with
+:func:`direct_guard` or :func:`jacobian_guard` (two reductions over numbers the path has
+anyway). Whatever a guard flags comes here — :func:`forward_out_of_range` and
+:func:`backward_out_of_range` — and only the flagged rows are touched.
 
 For a row x the plain sum of squares ‖x‖² = Σᵢ xᵢ² overflows to inf once ‖x‖ ≳ √max (float32
 ``[3e30, 4e30]``) and underflows to 0 or to a few subnormal bits once ‖x‖ ≲ √tiny (float64
@@ -24,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 
@@ -36,80 +42,15 @@ NO_ROWS = np.empty(0, dtype=np.intp)
 class RowScale:
     """What a forward pass did to rows outside the safe range.
 
-    ``rows[j]`` was divided by 2**``exponent[j]`` in ``input`` (None when only zero rows were
-    found: then nothing needed dividing); ``zero_rows`` are the all-zero rows.
+    ``rows[j]`` was divided by 2**``exponent[j]`` in ``input`` (the forward's rows themselves
+    when only zero rows were found: then nothing needed dividing); ``zero_rows`` are the
+    all-zero rows.
     """
 
     rows: np.ndarray
     exponent: np.ndarray
     zero_rows: np.ndarray
-    input: np.ndarray | None
-
-
-def as_rows(who: str, input: np.ndarray) -> np.ndarray:
-    """The input as an (n, d) batch: a vector (d,) becomes a (1, d) view; no data is copied.
-
-    Raises a TypeError naming ``who`` unless ``input`` is an ndarray of float32 or float64 (the
-    float range handling is derived for those two: float16 has too few bits for its messages'
-    promise, and ``longdouble``'s range does not fit a Python float), and a ValueError unless it
-    is (d,) or (n, d) with d ≥ 1. Only attributes are read; messages are built on failure only.
-    """
-    if not isinstance(input, np.ndarray) or input.dtype.char not in "fd":
-        _refuse_array(who, "input", input, "float32 or float64")
-    if input.ndim not in (1, 2) or input.shape[-1] == 0:
-        raise ValueError(
-            f"{who}: expected input of shape (d,) or (n, d) with d >= 1, got shape {input.shape}"
-        )
-    return input if input.ndim == 2 else input.reshape(1, -1)
-
-
-def check_grad_output(who: str, grad_output: np.ndarray, input: np.ndarray) -> None:
-    """Raise unless ``grad_output`` is an ndarray of ``input``'s shape and dtype.
-
-    A TypeError for the type or dtype, a ValueError for the shape, each naming ``who``, what it
-    expects and what it got. No reshaping: a (3, 2) gradient for a (2, 3) output is an error.
-    """
-    if not isinstance(grad_output, np.ndarray) or grad_output.dtype != input.dtype:
-        _refuse_array(who, "grad_output", grad_output, f"{input.dtype} (the input's dtype)")
-    if grad_output.shape != input.shape:
-        raise ValueError(
-            f"{who}: expected grad_output of the input's shape {input.shape}, "
-            f"got {grad_output.shape}"
-        )
-
-
-def check_forward_input(who: str, input: object, forward_input: np.ndarray | None) -> None:
-    """Raise a ValueError unless ``input`` equals the input of the last forward.
-
-    Called by backward only when ``input is not forward_input``: Sequential and the gradient
-    checker pass the very array the forward saw, which needs no look at the data. An equal copy
-    passes (one comparison pass over it, NaN equal to NaN); anything else is refused, because
-    backward would otherwise combine the new values with the norms of the old ones.
-    """
-    if forward_input is None:
-        last = "no forward yet"
-    elif not isinstance(input, np.ndarray):
-        last = f"{forward_input.shape} {forward_input.dtype}"
-    elif input.shape != forward_input.shape or input.dtype != forward_input.dtype:
-        last = f"{forward_input.shape} {forward_input.dtype}"
-    elif np.array_equal(input, forward_input, equal_nan=True):
-        return
-    else:
-        raise ValueError(
-            f"{who}: backward expects the input of the last forward ({input.shape} "
-            f"{input.dtype}), got an array of that shape and dtype holding other values; "
-            f"run forward on it first"
-        )
-    got = f"{input.shape} {input.dtype}" if isinstance(input, np.ndarray) else type(input).__name__
-    raise ValueError(f"{who}: backward expects the input of the last forward ({last}), got {got}")
-
-
-def _refuse_array(who: str, name: str, array: object, dtypes: str) -> None:
-    if not isinstance(array, np.ndarray):
-        raise TypeError(
-            f"{who}: expected {name} to be a numpy.ndarray of {dtypes}, got {type(array).__name__}"
-        )
-    raise TypeError(f"{who}: expected {name} of dtype {dtypes}, got {array.dtype}")
+    input: np.ndarray
 
 
 @cache
@@ -117,20 +58,6 @@ def safe_range(dtype: np.dtype) -> tuple[float, float]:
     """(2⁻ᵏ, 2ᵏ) with k = maxexp // 2: where ‖x‖², ‖x‖³ and 1/‖x‖³ are all normal numbers."""
     k = np.finfo(dtype).maxexp // 2
     return float(2.0**-k), float(2.0**k)
-
-
-def sum_of_squares(rows: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``out[i] = Σⱼ rows[i, j]²`` in one vectorised pass (no Python loop over rows).
-
-    Relative error at most γ_d = d·u/(1 − d·u) (u = ε/2) for a row in the safe range, whatever
-    order ``vecdot`` sums in: every term is nonnegative. That grows with d (about 130 ε measured
-    at d = 10⁶ in float64, all-positive row); see docs/l2normalize.md, "Accuracy".
-
-    Squares that overflow or underflow are expected here, not errors: such rows fall outside
-    :func:`safe_range` and :func:`rescale_rows` computes them again, rescaled.
-    """
-    with np.errstate(over="ignore", under="ignore"):
-        return np.vecdot(rows, rows, out=out)
 
 
 def in_safe_range(sum_sq: np.ndarray) -> bool:
@@ -152,7 +79,7 @@ def range_exponent(rows: np.ndarray) -> np.ndarray:
     return exponent
 
 
-def rescale_rows(
+def forward_out_of_range(
     rows: np.ndarray, sum_sq: np.ndarray, buffer: Callable[[], np.ndarray]
 ) -> RowScale:
     """Bring every row whose ‖x‖² is outside the safe range into it; update ``sum_sq``.
@@ -160,6 +87,7 @@ def rescale_rows(
     Nonzero rows are divided by 2ᵉ into a copy of ``rows`` (``buffer()``, only requested when
     such a row exists) and get ‖x/2ᵉ‖²; zero rows get ‖x‖² := 1 (so y = 0/1 = 0 and J = I, the
     gradient being divided by eps later); rows with ±inf become NaN. NaN rows are left as they are.
+    The forward then goes on with ``RowScale.input``, these rows in range.
     """
     low, high = safe_range(rows.dtype)
     unsafe = np.flatnonzero((sum_sq < low) | (sum_sq > high))  # NaN compares False: left alone
@@ -168,7 +96,7 @@ def rescale_rows(
     zero_rows, unsafe, picked = unsafe[~nonzero], unsafe[nonzero], picked[nonzero]
     sum_sq[zero_rows] = 1
     exponent = range_exponent(picked)
-    scaled = None
+    scaled = rows
     if unsafe.size:
         with np.errstate(under="ignore"):
             picked = np.ldexp(picked, -exponent[:, None])  # exact: a power of two
@@ -381,3 +309,60 @@ def unscale_gradient(
                 np.asarray(eps, grad.dtype), np.finfo(grad.dtype).smallest_subnormal
             )
             grad[zero_rows] = grad_output[zero_rows] / eps_here
+
+
+# ---------------------------------------------------------------------------- the entry points
+Buffer = Callable[[str, tuple[int, ...], np.dtype], np.ndarray]  # the layer's ``_buffer``
+
+
+def direct_guard(
+    y_dot_g: np.ndarray, inv_norm: np.ndarray, g: np.ndarray, grad: np.ndarray, buffer: Buffer
+) -> np.ndarray:
+    """The direct path's guard: rows of g out of range, judged from y·g (NO_ROWS: none).
+
+    ``grad`` is scratch until the product is written; the other scratch comes from ``buffer``.
+    """
+    n, dtype = g.shape[0], g.dtype
+    scratch = (buffer("abs_y_dot_g", (n,), dtype), grad, buffer("grad_norms", (n,), dtype))
+    return direct_rows_out_of_range(y_dot_g, inv_norm, g, scratch)
+
+
+def jacobian_guard(g: np.ndarray, grad: np.ndarray, buffer: Buffer) -> np.ndarray:
+    """The Jacobian path's guard: rows of g out of range, judged from ‖g‖² (NO_ROWS: none)."""
+    n, dtype = g.shape[0], g.dtype
+    scratch = (grad, buffer("grad_norms", (n,), dtype))
+    return jacobian_rows_out_of_range(g, buffer("grad_sum_sq", (n,), dtype), scratch)
+
+
+def backward_out_of_range(
+    product: Callable[..., np.ndarray],
+    rows: np.ndarray,
+    g: np.ndarray,
+    grad: np.ndarray,
+    rescaled: RowScale | None,
+    outside: np.ndarray | None,
+    buffer: Buffer,
+    eps: float,
+) -> None:
+    """grad = J g, exactly, when the forward rescaled rows of x or a guard flagged rows of g.
+
+    ``product(rows, g, grad, detect)`` is the layer's path (its guard runs when ``detect``).
+    ``outside`` holds the rows of g its guard flagged, or None when the forward rescaled rows
+    (the guard then runs here, on g with those rows rescaled). The rows of g concerned are
+    divided by their own 2^e_g, the product run on rows all in range, and the factor
+    2^(e_g − e) put back; zero rows of x get g / eps.
+    """
+    grad_rows = x_exponent = zero_rows = NO_ROWS
+    if rescaled is not None:
+        rows, grad_rows, x_exponent = rescaled.input, rescaled.rows, rescaled.exponent
+        zero_rows = rescaled.zero_rows
+    scaled = partial(buffer, "scaled_grad_output", rows.shape, rows.dtype)
+    g_in_range, shift = rescale_grad_rows(g, grad_rows, x_exponent, scaled)
+    if outside is None:
+        outside = product(rows, g_in_range, grad, detect=True)
+    if outside.size:  # rows of g itself out of range (rare): the product again, those in range too
+        grad_rows, x_exponent = add_rows(grad_rows, x_exponent, outside)
+        g_in_range, shift = rescale_grad_rows(g, grad_rows, x_exponent, scaled)
+        product(rows, g_in_range, grad, detect=False)
+    if grad_rows.size or zero_rows.size:  # J(x) g = 2^(e_g − e) J(x/2ᵉ)(g/2^e_g); 0-row: g/eps
+        unscale_gradient(grad, g, grad_rows, shift, zero_rows, eps)

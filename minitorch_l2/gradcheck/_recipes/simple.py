@@ -1,0 +1,85 @@
+"""Recipes of the simple layers: shapes (View, Narrow, Sum, ...) and element-wise maps.
+
+Inputs are drawn from U(−2, 2), away from kinks almost surely; Sqrt, Log and a fractional Power
+get positive inputs. ``nn.Index`` takes integer indices, which no finite difference perturbs:
+it is checked as :class:`FixedIndex`, whose indices are part of the layer.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ... import nn
+from . import recipe, uniform
+
+positive = uniform(3, 4, low=0.5, high=2.0)
+
+
+class FixedIndex(nn.Index):
+    """``nn.Index(dim)`` with fixed ``indices``: y = x.take(indices, dim) for a tensor input x."""
+
+    def __init__(self, dim: int, indices: list[int]) -> None:
+        super().__init__(dim)
+        self.indices = np.asarray(indices, dtype=np.int64)
+
+    def check_input(self, input: np.ndarray) -> None:
+        """Check ``[input, indices]`` as ``nn.Index`` does.
+
+        Parameters
+        ----------
+        input : numpy.ndarray
+            The tensor indexed.
+        """
+        super().check_input([input, self.indices])
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        return super().update_output([input, self.indices])
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        return super().update_grad_input([input, self.indices], grad_output)[0]
+
+
+# ---------------------------------------------------------------- shapes
+recipe("View", lambda: nn.View(12), uniform(2, 3, 4))
+recipe("View, -1, num_input_dims", lambda: nn.View(-1, 6).set_num_input_dims(2), uniform(5, 3, 4))
+recipe("Reshape", lambda: nn.Reshape(12), uniform(2, 3, 4))
+recipe("Reshape, batch_mode", lambda: nn.Reshape(6, 2, batch_mode=True), uniform(2, 3, 4))
+recipe("Narrow", lambda: nn.Narrow(1, 1, 3), uniform(3, 5))
+recipe("Narrow, negative length", lambda: nn.Narrow(-1, 1, -2), uniform(3, 5))
+recipe("Select", lambda: nn.Select(1, 2), uniform(3, 4))
+recipe("Transpose", lambda: nn.Transpose((0, 1), (1, 2)), uniform(2, 3, 4))
+recipe("Replicate", lambda: nn.Replicate(3, 1), uniform(2, 4))
+recipe("Squeeze", nn.Squeeze, uniform(2, 1, 3, 1))
+recipe("Unsqueeze", lambda: nn.Unsqueeze(1), uniform(3, 4))
+recipe("Contiguous", nn.Contiguous, uniform(3, 4))
+recipe("Copy", nn.Copy, uniform(3, 4))
+recipe("Copy, forced copy", lambda: nn.Copy(force_copy=True), uniform(3, 4))
+recipe("Padding, right, batch", lambda: nn.Padding(0, 2, 1, -1.0), uniform(2, 3))
+recipe("Padding, left, index", lambda: nn.Padding(1, -2, value=0.5, index=1), uniform(2, 3))
+recipe("Index, fixed indices", lambda: FixedIndex(0, [2, 0, 2]), uniform(4, 3))
+recipe("Sum", lambda: nn.Sum(1), uniform(3, 4))
+recipe("Sum, n_input_dims, size_average", lambda: nn.Sum(0, 1, True), uniform(2, 3))
+recipe("Mean", lambda: nn.Mean(1), uniform(3, 4))
+recipe("Max", lambda: nn.Max(1), uniform(3, 4))
+recipe("Min", lambda: nn.Min(0), uniform(3, 4))
+
+# ---------------------------------------------------------------- element-wise
+recipe("MulConstant", lambda: nn.MulConstant(2.5), uniform(3, 4))
+recipe("AddConstant", lambda: nn.AddConstant(-1.5), uniform(3, 4))
+recipe("Abs", nn.Abs, uniform(3, 4))
+recipe("Square", nn.Square, uniform(3, 4))
+recipe("Sqrt", nn.Sqrt, positive)
+recipe("Power, p = 3", lambda: nn.Power(3), uniform(3, 4))
+recipe("Power, p = 0.5", lambda: nn.Power(0.5), positive)
+recipe("Exp", nn.Exp, uniform(3, 4))
+recipe("Log", nn.Log, positive)
+recipe("Clamp", lambda: nn.Clamp(-0.5, 0.5), uniform(3, 4))
+recipe("CMul, batch", lambda: nn.CMul(4), uniform(5, 4))
+recipe("CMul, broadcast", lambda: nn.CMul(1, 4), uniform(3, 4))
+recipe("CMul, 2-d weight, batch", lambda: nn.CMul(3, 4), uniform(2, 3, 4))
+recipe("CAdd, batch", lambda: nn.CAdd(4), uniform(5, 4))
+recipe("CAdd, 2-d bias", lambda: nn.CAdd(3, 4), uniform(3, 4))
+recipe("Mul", nn.Mul, uniform(5, 4))
+recipe("Add, batch", lambda: nn.Add(4), uniform(5, 4))
+recipe("Add, scalar", lambda: nn.Add(4, scalar=True), uniform(5, 4))
+recipe("Add, float32", lambda: nn.Add(4).float(), uniform(5, 4, dtype=np.float32))

@@ -1,0 +1,56 @@
+"""``nn.AbsCriterion``: L = Σᵢ |xᵢ − tᵢ| / N, N = the number of elements (1 without averaging).
+
+Gradient: ∂L/∂xᵢ = +1/N where xᵢ − tᵢ ≥ 0 and −1/N elsewhere — at xᵢ = tᵢ, Lua's +1/N, one
+subgradient of |·| at its kink.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import reuse
+from .._settings import boolean
+from ._target_checks import check_float_target
+from .criterion import Criterion
+
+
+class AbsCriterion(Criterion):
+    """Mean (or sum) absolute error: L = Σᵢ |xᵢ − tᵢ| / N.
+
+    ∂L/∂xᵢ = ±1/N, the sign of xᵢ − tᵢ, with +1/N at xᵢ = tᵢ as in Lua. Input and target are
+    float arrays of one dtype with the same number of elements (the target is read in the
+    input's shape).
+
+    Parameters
+    ----------
+    size_average : bool, default True
+        Divide by the number of elements N (True) or not (Lua's ``sizeAverage``).
+    """
+
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``size_average``: True or False."""
+        self.size_average = boolean(self._who(), "size_average", self.size_average)
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        target = check_float_target(self._who(), input, target)
+        diff = self._diff = reuse(self.__dict__.get("_diff"), input.shape, input.dtype)
+        with np.errstate(invalid="ignore"):  # inf − inf: forward names the element instead
+            np.subtract(input, target, out=diff)
+        self.output = float(np.abs(diff, out=diff).sum())  # Σ |x − t|
+        if self.size_average:
+            self.output /= input.size
+        return self.output
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        target = check_float_target(self._who(), input, target)
+        norm = 1 / input.size if self.size_average else 1.0
+        grad = self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+        np.greater_equal(input, target, out=grad)  # 1 where x − t ≥ 0, else 0
+        grad *= 2 * norm
+        grad -= norm  # +norm or −norm
+        return grad

@@ -1,0 +1,61 @@
+"""``nn.DistKLDivCriterion``: the Kullback–Leibler divergence KL(t ‖ p) from log-probabilities x.
+
+    L = Σᵢ tᵢ (log tᵢ − xᵢ) / N over the elements with tᵢ > 0 (0 log 0 = 0),
+    ∂L/∂xᵢ = −tᵢ / N there, 0 elsewhere,
+
+x = log p (``nn.LogSoftMax``'s output), t the target distribution, N the number of elements (1
+without averaging) — Lua's normaliser, the element count, not the row count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import reuse
+from .._settings import boolean
+from ._target_checks import check_float_target
+from .criterion import Criterion
+
+
+class DistKLDivCriterion(Criterion):
+    """KL divergence of a target distribution t from log-probabilities x: Σᵢ tᵢ (log tᵢ − xᵢ) / N.
+
+    Only elements with tᵢ > 0 contribute (0 log 0 = 0); ∂L/∂xᵢ = −tᵢ / N there. The target is a
+    float array of the input's shape and dtype (Lua asserts equal sizes).
+
+    Parameters
+    ----------
+    size_average : bool, default True
+        Divide by the number of elements N (True) or not (Lua's ``sizeAverage``, which Lua's
+        constructor does not take).
+    """
+
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``size_average``: True or False."""
+        self.size_average = boolean(self._who(), "size_average", self.size_average)
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        target = check_float_target(self._who(), input, target, same_shape=True)
+        positive = target > 0
+        terms = self._terms = reuse(self.__dict__.get("_terms"), input.shape, input.dtype)
+        terms.fill(0)
+        np.log(target, out=terms, where=positive)  # log t, where t > 0
+        with np.errstate(invalid="ignore"):  # inf − inf: forward names the element instead
+            np.subtract(terms, input, out=terms, where=positive)
+        np.multiply(terms, target, out=terms, where=positive)  # t (log t − x)
+        self.output = float(terms.sum())
+        if self.size_average:
+            self.output /= input.size
+        return self.output
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        target = check_float_target(self._who(), input, target, same_shape=True)
+        grad = self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+        np.multiply(target, -1 / input.size if self.size_average else -1.0, out=grad)
+        grad[target <= 0] = 0  # −t / N where t > 0 only (a negative t takes no part, as in Lua)
+        return grad

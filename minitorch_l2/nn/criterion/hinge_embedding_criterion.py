@@ -1,0 +1,73 @@
+"""``nn.HingeEmbeddingCriterion(margin)``: distances x of pairs, similar (y = 1) or not (y = −1).
+
+    ℓᵢ = xᵢ                      if yᵢ = 1,
+    ℓᵢ = max(0, margin − xᵢ)     if yᵢ = −1,        L = Σᵢ ℓᵢ / N (N elements; 1 without averaging),
+    ∂L/∂xᵢ = yᵢ / N, except 0 where yᵢ = −1 and xᵢ > margin.
+
+The input is a tensor of distances (e.g. an L1 ``PairwiseDistance``), not a table, as in Lua.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import reuse
+from .._settings import boolean, real
+from ._target_checks import check_real_target, check_sign_values
+from .criterion import Criterion
+
+
+class HingeEmbeddingCriterion(Criterion):
+    """Hinge embedding loss: pull similar pairs' distances x to 0, push others beyond ``margin``.
+
+    ℓᵢ = xᵢ for yᵢ = 1 and max(0, margin − xᵢ) for yᵢ = −1; L = Σᵢ ℓᵢ / N. The target holds +1
+    or −1 per element of the input (an array of its number of elements, or a number for a
+    single distance); other values are a ValueError.
+
+    Parameters
+    ----------
+    margin : float, default 1
+        Dissimilar pairs cost nothing once their distance exceeds it.
+    size_average : bool, default True
+        Divide by the number of elements N (True) or not (Lua's ``sizeAverage``, which Lua's
+        constructor does not take).
+    """
+
+    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
+        super().__init__()
+        self.margin = margin
+        self.size_average = size_average
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``margin`` (a finite real) and ``size_average`` (a bool)."""
+        self.margin = real(self._who(), "margin", self.margin)
+        self.size_average = boolean(self._who(), "size_average", self.size_average)
+
+    def update_output(self, input: np.ndarray, target: object) -> float:
+        target = self._checked(input, target)
+        loss = self._loss = reuse(self.__dict__.get("_loss"), input.shape, input.dtype)
+        np.subtract(self.margin, input, out=loss)
+        np.maximum(loss, 0, out=loss)  # max(0, margin − x), for y = −1
+        np.copyto(loss, input, where=target == 1)  # x, for y = 1
+        self.output = float(loss.sum())
+        if self.size_average:
+            self.output /= input.size
+        return self.output
+
+    def update_grad_input(self, input: np.ndarray, target: object) -> np.ndarray:
+        target = self._checked(input, target)
+        grad = self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+        np.copyto(grad, target)
+        grad[(target == -1) & (input > self.margin)] = 0  # beyond the margin: flat
+        if self.size_average:
+            grad *= 1 / input.size
+        return grad
+
+    def _checked(self, input: np.ndarray, target: object) -> np.ndarray:
+        """The ±1 target in the input's shape (a number for a single distance)."""
+        if isinstance(target, int | float | np.number) and not isinstance(target, bool):
+            target = np.array(target, dtype=input.dtype)
+        target = check_real_target(self._who(), input, target)
+        check_sign_values(self._who(), target)
+        return target

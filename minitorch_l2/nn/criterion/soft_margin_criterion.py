@@ -1,0 +1,62 @@
+"""``nn.SoftMarginCriterion``: the two-class logistic loss of scores x and labels y (±1).
+
+    L = Σᵢ log(1 + e^(−xᵢ yᵢ)) / N,         ∂L/∂xᵢ = −yᵢ / (1 + e^(xᵢ yᵢ)) / N,
+
+N the number of elements (1 without averaging). Computed as ``logaddexp(0, −x y)``, so a score
+far on the wrong side gives its large finite loss where Lua's log(1 + exp(·)) overflows to inf
+(and its gradient −y, where Lua's is inf/inf = NaN); elsewhere the numbers are Lua's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import expit
+
+from .._checks import reuse
+from .._settings import boolean
+from ._target_checks import check_real_target
+from .criterion import Criterion
+
+
+class SoftMarginCriterion(Criterion):
+    """Logistic loss for labels ±1: L = Σᵢ log(1 + e^(−xᵢ yᵢ)) / N, computed without overflow.
+
+    ∂L/∂xᵢ = −yᵢ σ(−xᵢ yᵢ) / N, σ the logistic function. The target has the input's number of
+    elements: a float array of its dtype, or integers (converted).
+
+    Parameters
+    ----------
+    size_average : bool, default True
+        Divide by the number of elements N (True) or not (Lua's ``sizeAverage``, which Lua's
+        constructor does not take).
+    """
+
+    def __init__(self, size_average: bool = True) -> None:
+        super().__init__()
+        self.size_average = size_average
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``size_average``: True or False."""
+        self.size_average = boolean(self._who(), "size_average", self.size_average)
+
+    def update_output(self, input: np.ndarray, target: object) -> float:
+        target = check_real_target(self._who(), input, target)
+        loss = self._loss = reuse(self.__dict__.get("_loss"), input.shape, input.dtype)
+        with np.errstate(invalid="ignore"):  # NaN, inf · 0: forward names the element instead
+            np.multiply(input, target, out=loss)
+            np.negative(loss, out=loss)  # −x y
+            self.output = float(np.logaddexp(0, loss, out=loss).sum())  # Σ log(1 + e^(−x y))
+        if self.size_average:
+            self.output /= input.size
+        return self.output
+
+    def update_grad_input(self, input: np.ndarray, target: object) -> np.ndarray:
+        target = check_real_target(self._who(), input, target)
+        grad = self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+        np.multiply(input, target, out=grad)
+        np.negative(grad, out=grad)
+        expit(grad, out=grad)  # σ(−x y) = e^(−x y) / (1 + e^(−x y))
+        grad *= target
+        grad *= -1 / input.size if self.size_average else -1.0
+        return grad
