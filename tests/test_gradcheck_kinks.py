@@ -210,3 +210,19 @@ def test_the_lua_spelling_and_a_container_path():
 def test_declared_parameters_are_not_reported():
     assert check_module(nn.Linear(3, 2), X).unchecked == []
     assert check_module(PReLU(3), X).unchecked == []
+
+
+@pytest.mark.parametrize(
+    "make, x, count",
+    [
+        (lambda: nn.PReLU(3), on_kinks(), 12),
+        (nn.Abs, np.zeros((2, 3)), 6),
+        (nn.LeakyReLU, np.zeros((2, 3)), 6),
+        (nn.HardTanh, np.array([-1.0, 1.0, 0.5]), 2),
+    ],
+    ids=["PReLU", "Abs", "LeakyReLU", "HardTanh"],
+)
+def test_the_librarys_own_kinks_are_set_apart(make, x, count):
+    report = check_module(make(), x)
+    assert report.ok, str(report)
+    assert report.kinks == {"input": (count, x.size)}
