@@ -1,63 +1,205 @@
-"""What every optimiser shares: Torch's config/state convention and checks of ``x`` and ``feval``.
+"""What every optimiser shares: Torch's config/state convention, both spellings, the checks.
 
 Torch 7's rule, kept here: ``state = state or config``. Passing the same ``config`` dict on every
 call (and no ``state``) therefore carries momentum, moments and counters in that dict; passing a
 separate ``state`` dict keeps them there instead. With neither, each call starts from scratch.
+
+Every option has two spellings, Lua's (``learningRate``) and snake_case (``learning_rate``);
+either is read, both at once is an error, and a name the optimiser does not know is refused with
+the list of those it does. A state entry is written under the spelling it already has in the
+dict; a new one under Lua's spelling, unless ``config`` (or ``state``) uses a snake_case name
+that differs from Lua's, then under snake_case. So a loop ported from Lua reads
+``config["evalCounter"]``, a Python loop ``config["eval_counter"]``, and each dict holds one
+spelling of each entry.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
-import numbers
-import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from ..nn import _settings
 
 Feval = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 
-def resolve(
-    who: str,
-    config: dict | None,
-    state: dict | None,
-    defaults: dict[str, object],
-    state_keys: tuple[str, ...],
-) -> tuple[dict[str, object], dict]:
-    """Return (settings with defaults filled in, the state dict to read and update).
+@dataclass(frozen=True)
+class Names:
+    """One optimiser's name, options ``{snake: (lua, default)}`` and state ``{snake: lua}``."""
 
-    Unknown keys in ``config`` raise a ValueError, with the snake_case spelling suggested for a
-    Lua name such as ``learningRate``.
-    """
+    who: str
+    options: dict[str, tuple[str, object]]
+    state: dict[str, str] = field(default_factory=dict)
+
+    def spellings(self) -> set[str]:
+        """Every key a config may hold: both spellings of each option and state entry."""
+        found = set(self.options) | set(self.state) | set(self.state.values())
+        return found | {lua for lua, _ in self.options.values()}
+
+    def snake_only(self) -> set[str]:
+        """The snake_case spellings that differ from their Lua twins."""
+        pairs = [(snake, lua) for snake, (lua, _) in self.options.items()]
+        return {snake for snake, lua in pairs + list(self.state.items()) if lua != snake}
+
+
+class Options:
+    """The options of one call, read from ``config`` under either spelling, checked on demand."""
+
+    def __init__(self, names: Names, config: dict) -> None:
+        self.who = names.who
+        self._values: dict[str, object] = {}
+        self._labels: dict[str, str] = {}
+        for snake, (lua, default) in names.options.items():
+            given = [key for key in dict.fromkeys((lua, snake)) if config.get(key) is not None]
+            if len(given) == 2:
+                raise ValueError(f"{self.who}: config gives both {lua!r} and {snake!r}; give one")
+            self._labels[snake] = given[0] if given else snake
+            self._values[snake] = config[given[0]] if given else default
+
+    def raw(self, name: str) -> object:
+        """The value as given (or the default), unchecked."""
+        return self._values[name]
+
+    def label(self, name: str) -> str:
+        """The spelling the caller used (snake_case when defaulted), for messages."""
+        return self._labels[name]
+
+    def real(self, name: str, minimum: float = 0.0, maximum: float = math.inf, **kw) -> float:
+        """A finite real in [minimum, maximum] (``low_open``/``high_open`` exclude the ends)."""
+        return _settings.real(
+            self.who, self.label(name), self._values[name], minimum, maximum, **kw
+        )
+
+    def integer(self, name: str, minimum: int = 1) -> int:
+        """An int ≥ minimum (a float such as Lua's 20.0 is refused)."""
+        return _settings.integer(self.who, self.label(name), self._values[name], minimum)
+
+    def boolean(self, name: str) -> bool:
+        """True or False, nothing truthy."""
+        return _settings.boolean(self.who, self.label(name), self._values[name])
+
+    def vector(self, name: str, x: np.ndarray) -> np.ndarray | None:
+        """None, or a finite non-negative float array with x's number of elements, as x's shape."""
+        value = self._values[name]
+        if value is None:
+            return None
+        value = _settings.array(self.who, self.label(name), value)
+        if value.size != x.size:
+            raise ValueError(
+                f"{self.who}: {self.label(name)} must have one entry per parameter ({x.size}), "
+                f"got shape {value.shape}"
+            )
+        low, high = (float(np.min(value)), float(np.max(value))) if value.size else (0.0, 0.0)
+        if not (low >= 0 and math.isfinite(high)):
+            raise ValueError(f"{self.who}: {self.label(name)} must be finite and >= 0")
+        return value.reshape(x.shape)
+
+
+class State:
+    """The dict that keeps an optimiser's state, read and written under one spelling per entry."""
+
+    def __init__(self, names: Names, store: dict, lua_style: bool) -> None:
+        self.who = names.who
+        self.store = store
+        self._keys: dict[str, str] = {}
+        for snake, lua in names.state.items():
+            present = [key for key in dict.fromkeys((lua, snake)) if store.get(key) is not None]
+            if len(present) == 2:
+                raise ValueError(f"{self.who}: state holds both {lua!r} and {snake!r}; keep one")
+            self._keys[snake] = present[0] if present else (lua if lua_style else snake)
+
+    def get(self, name: str, default: object = None) -> object:
+        """The entry ``name`` (snake_case), or ``default`` when absent or None."""
+        value = self.store.get(self._keys[name])
+        return default if value is None else value
+
+    def __setitem__(self, name: str, value: object) -> None:
+        self.store[self._keys[name]] = value
+
+    def counter(self, name: str) -> int:
+        """A count kept in the state (0 when absent); Lua's doubles such as 12.0 are read too."""
+        value = self.get(name, 0)
+        if (
+            isinstance(value, bool | np.bool_)
+            or not isinstance(value, int | float | np.integer | np.floating)
+            or not float(value).is_integer()
+            or value < 0
+        ):
+            raise ValueError(
+                f"{self.who}: state[{self._keys[name]!r}] must be a count, got {value!r}"
+            )
+        return int(value)
+
+    def number(self, name: str, default: float) -> float:
+        """A real number kept in the state (``default`` when absent)."""
+        return _settings.real(self.who, f"state[{self._keys[name]!r}]", self.get(name, default))
+
+    def array(self, name: str, x: np.ndarray, shape: tuple[int, ...] | None = None) -> np.ndarray:
+        """The state's array ``name`` (created as zeros when absent), checked against ``x``.
+
+        ``shape`` defaults to x's; the dtype is always x's. An array of another shape or dtype
+        belongs to other parameters: that is an error, never a silent restart.
+        """
+        shape = x.shape if shape is None else shape
+        value = self.get(name)
+        if value is None:
+            value = np.zeros(shape, dtype=x.dtype)
+            self[name] = value
+        elif not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != x.dtype:
+            got = f"{value.dtype} {value.shape}" if isinstance(value, np.ndarray) else type(value)
+            raise ValueError(
+                f"{self.who}: state[{self._keys[name]!r}] is {got}, but x is {x.dtype} {x.shape}: "
+                "this state belongs to other parameters (start from a fresh state dict)"
+            )
+        return value
+
+    def has(self, name: str) -> bool:
+        """True when the entry exists (and is not None)."""
+        return self.get(name) is not None
+
+
+def resolve(names: Names, config: dict | None, state: dict | None) -> tuple[Options, State]:
+    """Check ``config`` and ``state`` (``state`` defaults to ``config``) and read both."""
     if config is None:
         config = {}
     if not isinstance(config, dict):
-        raise TypeError(f"{who}: expected config to be a dict or None, got {type(config).__name__}")
+        raise TypeError(
+            f"{names.who}: expected config to be a dict or None, got {type(config).__name__}"
+        )
     if state is None:
         state = config  # Torch: local state = state or config
     elif not isinstance(state, dict):
-        raise TypeError(f"{who}: expected state to be a dict or None, got {type(state).__name__}")
+        raise TypeError(
+            f"{names.who}: expected state to be a dict or None, got {type(state).__name__}"
+        )
+    known = names.spellings()
     for key in config:
-        if key not in defaults and key not in state_keys:
-            snake = re.sub(r"(?<!^)([A-Z])", r"_\1", str(key)).lower()
-            hint = f" (did you mean {snake!r}?)" if snake in defaults else ""
-            raise ValueError(f"{who}: unknown option {key!r}{hint}; options are {sorted(defaults)}")
-    settings = {name: config.get(name, default) for name, default in defaults.items()}
-    return settings, state
+        if key not in known:
+            raise ValueError(unknown_option(names, key))
+    snake_only = names.snake_only()
+    snake_style = any(key in snake_only for key in (*config, *state))
+    return Options(names, config), State(names, state, lua_style=not snake_style)
 
 
-def check_real(
-    who: str, name: str, value: object, low: float = 0.0, high: float = math.inf
-) -> float:
-    """``value`` as a float if it is a real number in [low, high], else raise a ValueError."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or not low <= value <= high
-    ):
-        raise ValueError(f"{who}: {name} must be a number in [{low}, {high}], got {value!r}")
-    return float(value)
+def unknown_option(names: Names, key: object) -> str:
+    """The message for an option ``names`` does not know, with the closest known spelling."""
+    def plain(name: str) -> str:  # learningRate, learning_rate and learningrate alike
+        return name.replace("_", "").lower()
+
+    by_plain = {plain(snake): (snake, lua) for snake, (lua, _) in names.options.items()}
+    close = difflib.get_close_matches(plain(str(key)), sorted(by_plain), n=1, cutoff=0.7)
+    # suggest the spelling of the caller's style: snake_case if the key has an underscore
+    suggestion = by_plain[close[0]][0 if "_" in str(key) else 1] if close else None
+    hint = f" (did you mean {suggestion!r}?)" if close else ""
+    listed = ", ".join(
+        snake if lua == snake else f"{snake} ({lua})"
+        for snake, (lua, _) in sorted(names.options.items())
+    )
+    return f"{names.who}: unknown option {key!r}{hint}; its options are {listed}"
 
 
 def check_parameters(who: str, x: object) -> np.ndarray:
@@ -74,7 +216,7 @@ def check_parameters(who: str, x: object) -> np.ndarray:
 
 
 def evaluate(who: str, feval: Feval, x: np.ndarray) -> tuple[float, np.ndarray]:
-    """Call ``feval(x)`` and check it returned ``(loss, grad)`` with grad shaped like x."""
+    """Call ``feval(x)``; check it returned a finite ``(loss, grad)`` with grad shaped like x."""
     result = feval(x)
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise TypeError(f"{who}: feval(x) must return a pair (loss, grad), got {result!r:.80}")
@@ -86,12 +228,49 @@ def evaluate(who: str, feval: Feval, x: np.ndarray) -> tuple[float, np.ndarray]:
         raise ValueError(
             f"{who}: feval(x) returned a gradient of shape {grad.shape}, expected x's {x.shape}"
         )
-    return float(loss), grad
+    try:
+        loss = float(loss)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{who}: feval(x) must return a number as its loss, got {loss!r:.80}"
+        ) from None
+    if not math.isfinite(loss):
+        raise ValueError(f"{who}: feval(x) returned a non-finite loss ({loss}); stopping")
+    # One read of g: Σ g² is finite unless g holds NaN/inf (or overflows, checked exactly then).
+    if not math.isfinite(np.vdot(grad, grad)) and not np.isfinite(grad).all():
+        bad = np.flatnonzero(~np.isfinite(grad))
+        raise ValueError(
+            f"{who}: feval(x) returned a gradient with {bad.size} non-finite value(s) (first at "
+            f"flat index {bad[0]}: {grad.reshape(-1)[bad[0]]}); stopping"
+        )
+    return loss, grad
 
 
-def state_buffer(state: dict, name: str, x: np.ndarray) -> np.ndarray | None:
-    """The array ``state[name]`` if it matches ``x``'s shape and dtype, else None."""
-    buffer = state.get(name)
-    if isinstance(buffer, np.ndarray) and buffer.shape == x.shape and buffer.dtype == x.dtype:
-        return buffer
-    return None
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """⟨a, b⟩ over every element, as a Python float.
+
+    Below 16 elements the products are summed left to right, as Torch's BLAS dot sums a short
+    vector: near a minimum cg and lbfgs divide differences of nearly equal numbers, and there
+    the order of a sum decides whether a step agrees with Torch's to the last bit. Longer
+    vectors go to NumPy's BLAS, whose order (like Torch's own there) depends on the build.
+    """
+    if a.size < 16:
+        total = 0.0
+        for u, v in zip(a.reshape(-1).tolist(), b.reshape(-1).tolist()):
+            total += u * v
+        return total
+    return float(np.vdot(a, b))
+
+
+def divide(a: float, b: float) -> float:
+    """a / b with IEEE semantics (±inf or NaN for b = 0), as Lua computes it."""
+    if b != 0:
+        return a / b
+    if a == 0 or math.isnan(a):
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def sqrt(a: float) -> float:
+    """√a, NaN for a negative a (Lua's math.sqrt), never an exception."""
+    return math.sqrt(a) if a >= 0 else math.nan

@@ -1,39 +1,49 @@
 """``optim.sgd``: Torch 7's stochastic gradient descent, with momentum and Nesterov momentum.
 
-One call, with g = ∇f(x) from ``feval`` and k = ``state["eval_counter"]`` (calls made before):
+One call, with g = ∇f(x) from ``feval`` and k = ``evalCounter`` (the calls made before):
 
-    d = g + λ x                                     (weight decay λ)
+    d = g + λ x  or  g + λᵢ ⊙ x                      (weight decay λ, or per-parameter λᵢ)
     v = d on the first call, else v = μ v + (1 − τ) d  (momentum μ, dampening τ; default τ = μ)
-    d = d + μ v  with Nesterov, else d = v            (only when μ ≠ 0)
-    x = x − η / (1 + k ρ) · d                       (learning rate η, decay ρ)
+    d = d + μ v  with Nesterov, else d = v             (only when μ ≠ 0)
+    x = x − η / (1 + k ρ) · d  or  · (ηᵢ ⊙ d)          (learning rate η, decay ρ; per-parameter ηᵢ)
 
 As in Torch, dampening defaults to the momentum (PyTorch's default is 0), and Nesterov needs a
-positive momentum and zero dampening.
+positive momentum and zero dampening. Unlike Torch, the gradient ``feval`` returns is never
+modified (Torch adds the weight decay and the Nesterov term into it).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._blas import add_scaled
-from ._common import Feval, check_parameters, check_real, evaluate, resolve, state_buffer
+from ._common import Feval, Names, check_parameters, evaluate, resolve
 
-WHO = "optim.sgd"
-DEFAULTS: dict[str, object] = {
-    "learning_rate": 1e-3,
-    "learning_rate_decay": 0.0,
-    "weight_decay": 0.0,
-    "momentum": 0.0,
-    "dampening": None,
-    "nesterov": False,
-}
-STATE_KEYS = ("eval_counter", "velocity", "direction")
+NAMES = Names(
+    "optim.sgd",
+    options={
+        "learning_rate": ("learningRate", 1e-3),
+        "learning_rate_decay": ("learningRateDecay", 0.0),
+        "weight_decay": ("weightDecay", 0.0),
+        "weight_decays": ("weightDecays", None),
+        "momentum": ("momentum", 0.0),
+        "dampening": ("dampening", None),
+        "nesterov": ("nesterov", False),
+        "learning_rates": ("learningRates", None),
+    },
+    state={
+        "eval_counter": "evalCounter",
+        "dfdx": "dfdx",
+        "decay_parameters": "decayParameters",
+        "delta_parameters": "deltaParameters",
+        "scratch": "scratch",
+    },
+)
 
 
 def sgd(
     feval: Feval, x: np.ndarray, config: dict | None = None, state: dict | None = None
 ) -> tuple[np.ndarray, list[float]]:
-    """One SGD step on ``x``, in place.
+    """One SGD step on ``x``, in place (Lua: ``x, {f} = optim.sgd(opfunc, x, config, state)``).
 
     Parameters
     ----------
@@ -42,71 +52,72 @@ def sgd(
     x : numpy.ndarray
         Parameters (usually the flat vector from ``module.get_parameters()``), updated in place.
     config : dict, optional
-        ``learning_rate`` (1e-3), ``learning_rate_decay`` (0), ``weight_decay`` (0),
-        ``momentum`` (0), ``dampening`` (default: the momentum), ``nesterov`` (False).
+        Each option under Lua's name or its snake_case one: ``learningRate``/``learning_rate``
+        (1e-3), ``learningRateDecay`` (0), ``weightDecay`` (0), ``weightDecays`` (a vector of
+        per-parameter decays), ``momentum`` (0), ``dampening`` (default: the momentum),
+        ``nesterov`` (False), ``learningRates`` (a vector of per-parameter learning rates).
     state : dict, optional
-        Keeps ``eval_counter``, ``velocity`` (the momentum buffer) and a work buffer between
-        calls. Defaults to ``config`` itself, as in Torch.
+        Keeps ``evalCounter``, the momentum buffer ``dfdx`` and work buffers between calls.
+        Defaults to ``config`` itself, as in Torch.
 
     Returns
     -------
     (x, [f]) : the same array ``x``, and the loss evaluated before the update.
     """
-    settings, state = resolve(WHO, config, state, DEFAULTS, STATE_KEYS)
-    learning_rate = check_real(WHO, "learning_rate", settings["learning_rate"])
-    decay = check_real(WHO, "learning_rate_decay", settings["learning_rate_decay"])
-    weight_decay = check_real(WHO, "weight_decay", settings["weight_decay"])
-    momentum = check_real(WHO, "momentum", settings["momentum"])
-    dampening = settings["dampening"]
-    dampening = momentum if dampening is None else check_real(WHO, "dampening", dampening)
-    nesterov = bool(settings["nesterov"])
+    options, state = resolve(NAMES, config, state)
+    learning_rate = options.real("learning_rate")
+    decay = options.real("learning_rate_decay")
+    weight_decay = options.real("weight_decay")
+    momentum = options.real("momentum")
+    dampening = options.raw("dampening")
+    dampening = momentum if dampening is None else options.real("dampening", 0.0, 1.0)
+    nesterov = options.boolean("nesterov")
     if nesterov and (momentum <= 0 or dampening != 0):
         raise ValueError(
-            f"{WHO}: Nesterov momentum requires a positive momentum and dampening=0, got "
+            f"{NAMES.who}: Nesterov momentum requires a positive momentum and dampening=0, got "
             f"momentum={momentum} and dampening={dampening}"
         )
-    check_parameters(WHO, x)
-    evals = int(state.get("eval_counter", 0))
+    check_parameters(NAMES.who, x)
+    decays = options.vector("weight_decays", x)
+    rates = options.vector("learning_rates", x)
+    if weight_decay and decays is not None:
+        raise ValueError(f"{NAMES.who}: give weight_decay or weight_decays, not both")
+    evals = state.counter("eval_counter")
 
-    loss, grad = evaluate(WHO, feval, x)
+    loss, grad = evaluate(NAMES.who, feval, x)
 
+    scratch = state.array("scratch", x)
     current_rate = learning_rate / (1 + evals * decay)
-    direction = state_buffer(state, "direction", x)
-    if direction is None:
-        direction = state["direction"] = np.empty_like(x)
-    if not weight_decay and not momentum:
-        # Plain SGD: x −= η' g, the step η' g written into the reused direction buffer.
-        add_scaled(x, grad, -current_rate, direction)
-        state["eval_counter"] = evals + 1
-        return x, [loss]
-
+    direction = grad  # d, read-only while it is the caller's array
     if weight_decay:
-        np.multiply(x, weight_decay, out=direction)  # d = λ x + g
-        direction += grad
-    else:
-        np.copyto(direction, grad)
+        np.multiply(x, weight_decay, out=scratch)
+        direction = np.add(scratch, grad, out=scratch)
+    elif decays is not None:
+        buffer = state.array("decay_parameters", x)
+        np.multiply(decays, x, out=buffer)
+        direction = np.add(buffer, grad, out=buffer)
 
     if momentum:
-        velocity = state_buffer(state, "velocity", x)
+        velocity = state.get("dfdx")
         if velocity is None:
-            velocity = state["velocity"] = direction.copy()  # v = d on the first call
+            state["dfdx"] = velocity = direction.astype(x.dtype)  # v = d on the first call
         else:
+            velocity = state.array("dfdx", x)
             velocity *= momentum
-            if nesterov:  # dampening is 0 here, and d is still needed below
+            if dampening == 0:
                 velocity += direction
             else:
-                direction *= 1 - dampening
-                velocity += direction
-        if nesterov:
-            # x −= η' (d + μ v), as two in-place additions (no temporary).
-            direction *= -current_rate
-            x += direction
-            np.multiply(velocity, -current_rate * momentum, out=direction)
+                velocity += np.multiply(direction, 1 - dampening, out=scratch)
+        if nesterov:  # d = d + μ v, in a buffer d does not occupy
+            free = scratch if direction is grad else state.array("delta_parameters", x)
+            direction = np.add(np.multiply(velocity, momentum, out=free), direction, out=free)
         else:
-            np.multiply(velocity, -current_rate, out=direction)
-    else:
-        direction *= -current_rate
-    x += direction
+            direction = velocity
 
+    if rates is not None:
+        delta = state.array("delta_parameters", x)
+        np.multiply(rates, direction, out=delta)
+        direction = delta
+    x += np.multiply(direction, -current_rate, out=scratch)
     state["eval_counter"] = evals + 1
     return x, [loss]
