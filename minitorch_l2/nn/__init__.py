@@ -18,6 +18,7 @@ from .simple.dropout import Dropout
 from .simple.identity import Identity
 from .simple.l2normalize import L2Normalize
 from .simple.linear import Linear
+from .stochastic_gradient import StochasticGradient
 from .transfer.log_softmax import LogSoftMax
 from .transfer.relu import ReLU
 from .transfer.sigmoid import Sigmoid
@@ -42,5 +43,6 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "SoftMax",
+    "StochasticGradient",
     "Tanh",
 ]
