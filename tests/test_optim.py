@@ -381,6 +381,21 @@ def test_a_state_from_other_parameters_is_an_error_not_a_silent_restart():
         optim.adam(half_square, X0.astype(np.float32), adam_config)
 
 
+def test_work_buffers_follow_the_parameters_they_are_used_with():
+    # Plain SGD keeps no state but its counter, as in Torch: one config serves two models.
+    config, small, large = {"learningRate": 0.5}, np.ones(3), np.ones(70_000, dtype=np.float32)
+    for x in (small, large, small):
+        optim.sgd(half_square, x, config)
+    assert small[0] == 0.25 and large[0] == 0.5 and config["evalCounter"] == 3
+
+
+def test_lbfgs_verbose_says_why_it_stopped(capsys):
+    optim.lbfgs(quadratic, X0.copy(), {"maxIter": 2, "verbose": True})
+    assert capsys.readouterr().out == "<optim.lbfgs>  reached max number of iterations\n"
+    optim.lbfgs(quadratic, np.linalg.solve(A, B), {"verbose": True})
+    assert "optimality condition below tolFun" in capsys.readouterr().out
+
+
 def test_sgd_updates_a_modules_flat_parameters_in_place():
     net = nn.Sequential(nn.Linear(3, 2))
     params, grads = net.get_parameters()

@@ -16,8 +16,9 @@ spelling of each entry.
 from __future__ import annotations
 
 import difflib
+import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,15 +36,17 @@ class Names:
     options: dict[str, tuple[str, object]]
     state: dict[str, str] = field(default_factory=dict)
 
-    def spellings(self) -> set[str]:
+    @functools.cached_property
+    def spellings(self) -> frozenset[str]:
         """Every key a config may hold: both spellings of each option and state entry."""
         found = set(self.options) | set(self.state) | set(self.state.values())
-        return found | {lua for lua, _ in self.options.values()}
+        return frozenset(found | {lua for lua, _ in self.options.values()})
 
-    def snake_only(self) -> set[str]:
+    @functools.cached_property
+    def snake_only(self) -> frozenset[str]:
         """The snake_case spellings that differ from their Lua twins."""
         pairs = [(snake, lua) for snake, (lua, _) in self.options.items()]
-        return {snake for snake, lua in pairs + list(self.state.items()) if lua != snake}
+        return frozenset(snake for snake, lua in pairs + list(self.state.items()) if lua != snake)
 
 
 class Options:
@@ -54,11 +57,15 @@ class Options:
         self._values: dict[str, object] = {}
         self._labels: dict[str, str] = {}
         for snake, (lua, default) in names.options.items():
-            given = [key for key in dict.fromkeys((lua, snake)) if config.get(key) is not None]
-            if len(given) == 2:
-                raise ValueError(f"{self.who}: config gives both {lua!r} and {snake!r}; give one")
-            self._labels[snake] = given[0] if given else snake
-            self._values[snake] = config[given[0]] if given else default
+            value, label = config.get(snake), snake
+            if lua != snake and config.get(lua) is not None:
+                if value is not None:
+                    raise ValueError(
+                        f"{self.who}: config gives both {lua!r} and {snake!r}; give one"
+                    )
+                value, label = config[lua], lua
+            self._labels[snake] = label
+            self._values[snake] = default if value is None else value
 
     def raw(self, name: str) -> object:
         """The value as given (or the default), unchecked."""
@@ -68,10 +75,32 @@ class Options:
         """The spelling the caller used (snake_case when defaulted), for messages."""
         return self._labels[name]
 
-    def real(self, name: str, minimum: float = 0.0, maximum: float = math.inf, **kw) -> float:
+    def real(
+        self,
+        name: str,
+        minimum: float = 0.0,
+        maximum: float = math.inf,
+        *,
+        low_open: bool = False,
+        high_open: bool = False,
+    ) -> float:
         """A finite real in [minimum, maximum] (``low_open``/``high_open`` exclude the ends)."""
+        value = self._values[name]
+        if (  # the common case, without the general checker's cost
+            type(value) in (float, int)
+            and (minimum < value if low_open else minimum <= value)
+            and (value < maximum if high_open else value <= maximum)
+            and math.isfinite(value)
+        ):
+            return float(value)
         return _settings.real(
-            self.who, self.label(name), self._values[name], minimum, maximum, **kw
+            self.who,
+            self.label(name),
+            value,
+            minimum,
+            maximum,
+            low_open=low_open,
+            high_open=high_open,
         )
 
     def integer(self, name: str, minimum: int = 1) -> int:
@@ -107,10 +136,15 @@ class State:
         self.store = store
         self._keys: dict[str, str] = {}
         for snake, lua in names.state.items():
-            present = [key for key in dict.fromkeys((lua, snake)) if store.get(key) is not None]
-            if len(present) == 2:
-                raise ValueError(f"{self.who}: state holds both {lua!r} and {snake!r}; keep one")
-            self._keys[snake] = present[0] if present else (lua if lua_style else snake)
+            key = lua if lua_style else snake
+            if lua != snake:
+                has_snake, has_lua = store.get(snake) is not None, store.get(lua) is not None
+                if has_snake and has_lua:
+                    raise ValueError(
+                        f"{self.who}: state holds both {lua!r} and {snake!r}; keep one"
+                    )
+                key = snake if has_snake else lua if has_lua else key
+            self._keys[snake] = key
 
     def get(self, name: str, default: object = None) -> object:
         """The entry ``name`` (snake_case), or ``default`` when absent or None."""
@@ -157,6 +191,16 @@ class State:
             )
         return value
 
+    def buffer(self, name: str, x: np.ndarray, shape: tuple[int, ...] | None = None) -> np.ndarray:
+        """A work buffer kept in the state for reuse, holding nothing between calls: made anew
+        (not refused) when it does not fit ``x``."""
+        shape = x.shape if shape is None else shape
+        value = self.get(name)
+        if not isinstance(value, np.ndarray) or value.shape != shape or value.dtype != x.dtype:
+            value = np.empty(shape, dtype=x.dtype)
+            self[name] = value
+        return value
+
     def has(self, name: str) -> bool:
         """True when the entry exists (and is not None)."""
         return self.get(name) is not None
@@ -176,17 +220,17 @@ def resolve(names: Names, config: dict | None, state: dict | None) -> tuple[Opti
         raise TypeError(
             f"{names.who}: expected state to be a dict or None, got {type(state).__name__}"
         )
-    known = names.spellings()
+    known = names.spellings
     for key in config:
         if key not in known:
             raise ValueError(unknown_option(names, key))
-    snake_only = names.snake_only()
-    snake_style = any(key in snake_only for key in (*config, *state))
+    snake_style = not (names.snake_only.isdisjoint(config) and names.snake_only.isdisjoint(state))
     return Options(names, config), State(names, state, lua_style=not snake_style)
 
 
 def unknown_option(names: Names, key: object) -> str:
     """The message for an option ``names`` does not know, with the closest known spelling."""
+
     def plain(name: str) -> str:  # learningRate, learning_rate and learningrate alike
         return name.replace("_", "").lower()
 
@@ -244,6 +288,51 @@ def evaluate(who: str, feval: Feval, x: np.ndarray) -> tuple[float, np.ndarray]:
             f"flat index {bad[0]}: {grad.reshape(-1)[bad[0]]}); stopping"
         )
     return loss, grad
+
+
+BLOCK = 1 << 16  # elements per block: 256/512 KiB of float32/float64, which stay in cache
+
+
+def block_buffer(state: State, x: np.ndarray) -> np.ndarray:
+    """The state's reused work block (``scratch``: one block of x's dtype) for :func:`blocks`."""
+    return state.buffer("scratch", x, (min(BLOCK, x.size),))
+
+
+def blocks(*arrays: np.ndarray | None, buffer: np.ndarray) -> Iterator[tuple]:
+    """Matching pieces of ``arrays`` (one shape; None stays None) and of ``buffer``.
+
+    An update written as a chain of NumPy operations on the pieces does all its work on a
+    block while the block is in cache, so the chain costs about one pass over memory instead
+    of one pass per operation. Arrays that are not all C-contiguous come whole, once, with a
+    temporary in place of the buffer.
+    """
+    present = [a for a in arrays if a is not None]
+    if not all(a.flags.c_contiguous for a in present):
+        yield (*arrays, np.empty(present[0].shape, dtype=buffer.dtype))
+        return
+    flat = [None if a is None else a.reshape(-1) for a in arrays]
+    size = present[0].size
+    for start in range(0, size, BLOCK):
+        stop = min(start + BLOCK, size)
+        yield (*(None if a is None else a[start:stop] for a in flat), buffer[: stop - start])
+
+
+def add_scaled(target: np.ndarray, alpha: float, a: np.ndarray, block: np.ndarray) -> None:
+    """``target += alpha · a`` in place (Torch's ``target:add(alpha, a)``), block by block."""
+    for t, piece, step in blocks(target, a, buffer=block):
+        t += np.multiply(piece, alpha, out=step)
+
+
+def with_weight_decay(
+    state: State, grad: np.ndarray, x: np.ndarray, weight_decay: float, block: np.ndarray
+) -> np.ndarray:
+    """g + λ x in the state's ``work`` buffer (g itself when λ = 0): the caller's g is kept."""
+    if not weight_decay:
+        return grad
+    work = state.buffer("work", x)
+    for w, g, p, _ in blocks(work, grad, x, buffer=block):
+        np.add(g, np.multiply(p, weight_decay, out=w), out=w)
+    return work
 
 
 def dot(a: np.ndarray, b: np.ndarray) -> float:

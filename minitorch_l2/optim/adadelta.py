@@ -13,7 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import (
+    Feval,
+    Names,
+    block_buffer,
+    blocks,
+    check_parameters,
+    evaluate,
+    resolve,
+    with_weight_decay,
+)
 
 NAMES = Names(
     "optim.adadelta",
@@ -28,6 +37,7 @@ NAMES = Names(
         "param_std": "paramStd",
         "delta": "delta",
         "acc_delta": "accDelta",
+        "work": "work",
         "scratch": "scratch",
     },
 )
@@ -61,25 +71,23 @@ def adadelta(
     weight_decay = options.real("weight_decay")
     check_parameters(NAMES.who, x)
     evals = state.counter("eval_counter")
-    names = ("param_variance", "param_std", "delta", "acc_delta", "scratch")
-    variance, std, delta, accumulated, scratch = (state.array(name, x) for name in names)
+    variance, accumulated = state.array("param_variance", x), state.array("acc_delta", x)
+    std, delta = state.buffer("param_std", x), state.buffer("delta", x)
+    block = block_buffer(state, x)
 
     loss, grad = evaluate(NAMES.who, feval, x)
 
-    if weight_decay:
-        grad = np.add(np.multiply(x, weight_decay, out=scratch), grad, out=scratch)
-    variance *= rho
-    np.multiply(grad, grad, out=std)
-    variance += np.multiply(std, 1 - rho, out=std)
-    np.add(variance, eps, out=std)
-    np.sqrt(std, out=std)
-    np.add(accumulated, eps, out=delta)
-    np.sqrt(delta, out=delta)
-    delta /= std
-    delta *= grad
-    x -= delta
-    accumulated *= rho
-    np.multiply(delta, delta, out=scratch)
-    accumulated += np.multiply(scratch, 1 - rho, out=scratch)
+    grad = with_weight_decay(state, grad, x, weight_decay, block)
+    pieces = blocks(variance, std, delta, accumulated, grad, x, buffer=block)
+    for s, root, change, acc, g, p, step in pieces:
+        s *= rho
+        s += np.multiply(np.multiply(g, 1 - rho, out=step), g, out=step)  # s = ρ s + (1 − ρ) g²
+        np.sqrt(np.add(s, eps, out=root), out=root)
+        np.sqrt(np.add(acc, eps, out=change), out=change)
+        change /= root
+        change *= g  # Δ = √(a + ε) / √(s + ε) · g
+        p -= change
+        acc *= rho
+        acc += np.multiply(np.multiply(change, 1 - rho, out=step), change, out=step)
     state["eval_counter"] = evals + 1
     return x, [loss]

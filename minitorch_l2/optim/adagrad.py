@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import (
+    Feval,
+    Names,
+    block_buffer,
+    blocks,
+    check_parameters,
+    evaluate,
+    resolve,
+    with_weight_decay,
+)
 
 NAMES = Names(
     "optim.adagrad",
@@ -25,6 +34,7 @@ NAMES = Names(
         "eval_counter": "evalCounter",
         "param_variance": "paramVariance",
         "param_std": "paramStd",
+        "work": "work",
         "scratch": "scratch",
     },
 )
@@ -58,18 +68,17 @@ def adagrad(
     weight_decay = options.real("weight_decay")
     check_parameters(NAMES.who, x)
     evals = state.counter("eval_counter")
-    names = ("param_variance", "param_std", "scratch")
-    variance, std, scratch = (state.array(name, x) for name in names)
+    variance, std = state.array("param_variance", x), state.buffer("param_std", x)
+    block = block_buffer(state, x)
 
     loss, grad = evaluate(NAMES.who, feval, x)
 
-    if weight_decay:
-        grad = np.add(np.multiply(x, weight_decay, out=scratch), grad, out=scratch)
+    grad = with_weight_decay(state, grad, x, weight_decay, block)
     current_rate = learning_rate / (1 + evals * decay)
-    variance += np.multiply(grad, grad, out=std)
-    np.sqrt(variance, out=std)
-    std += 1e-10
-    np.multiply(grad, -current_rate, out=scratch)
-    x += np.divide(scratch, std, out=scratch)
+    for s, root, g, p, step in blocks(variance, std, grad, x, buffer=block):
+        s += np.multiply(g, g, out=step)
+        np.sqrt(s, out=root)
+        root += 1e-10
+        p += np.divide(np.multiply(g, -current_rate, out=step), root, out=step)
     state["eval_counter"] = evals + 1
     return x, [loss]

@@ -16,7 +16,16 @@ import math
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import (
+    Feval,
+    Names,
+    block_buffer,
+    blocks,
+    check_parameters,
+    evaluate,
+    resolve,
+    with_weight_decay,
+)
 
 NAMES = Names(
     "optim.adam",
@@ -28,7 +37,7 @@ NAMES = Names(
         "epsilon": ("epsilon", 1e-8),
         "weight_decay": ("weightDecay", 0.0),
     },
-    state={"t": "t", "m": "m", "v": "v", "denom": "denom", "scratch": "scratch"},
+    state={name: name for name in ("t", "m", "v", "denom", "work", "scratch")},
 )
 
 
@@ -63,23 +72,22 @@ def adam(
     weight_decay = options.real("weight_decay")
     check_parameters(NAMES.who, x)
     steps = state.counter("t")
-    m, v, denom, scratch = (state.array(name, x) for name in ("m", "v", "denom", "scratch"))
+    m, v, denom = state.array("m", x), state.array("v", x), state.buffer("denom", x)
+    block = block_buffer(state, x)
 
     loss, grad = evaluate(NAMES.who, feval, x)
 
-    if weight_decay:
-        grad = np.add(np.multiply(x, weight_decay, out=scratch), grad, out=scratch)
+    grad = with_weight_decay(state, grad, x, weight_decay, block)
     current_rate = learning_rate / (1 + steps * decay)
     t = steps + 1
-    m *= beta1
-    m += np.multiply(grad, 1 - beta1, out=denom)  # denom is free until √v + ε below
-    v *= beta2
-    np.multiply(grad, grad, out=denom)
-    v += np.multiply(denom, 1 - beta2, out=denom)
-    np.sqrt(v, out=denom)
-    denom += epsilon
     step_size = current_rate * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-    np.multiply(m, -step_size, out=scratch)
-    x += np.divide(scratch, denom, out=scratch)
+    for m_, v_, den, g, p, step in blocks(m, v, denom, grad, x, buffer=block):
+        m_ *= beta1
+        m_ += np.multiply(g, 1 - beta1, out=step)  # m = β₁ m + (1 − β₁) g
+        v_ *= beta2
+        v_ += np.multiply(np.multiply(g, 1 - beta2, out=step), g, out=step)  # + (1 − β₂) g²
+        np.sqrt(v_, out=den)
+        den += epsilon
+        p += np.divide(np.multiply(m_, -step_size, out=step), den, out=step)
     state["t"] = t
     return x, [loss]

@@ -13,7 +13,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import (
+    Feval,
+    Names,
+    block_buffer,
+    blocks,
+    check_parameters,
+    evaluate,
+    resolve,
+    with_weight_decay,
+)
 
 NAMES = Names(
     "optim.adamax",
@@ -24,7 +33,7 @@ NAMES = Names(
         "epsilon": ("epsilon", 1e-38),
         "weight_decay": ("weightDecay", 0.0),
     },
-    state={"t": "t", "m": "m", "u": "u", "max": "max", "scratch": "scratch"},
+    state={name: name for name in ("t", "m", "u", "max", "work", "scratch")},
 )
 
 
@@ -58,21 +67,22 @@ def adamax(
     weight_decay = options.real("weight_decay")
     check_parameters(NAMES.who, x)
     steps = state.counter("t")
-    m, u, scratch = (state.array(name, x) for name in ("m", "u", "scratch"))
-    rows = state.array("max", x, (2, *x.shape))
+    m, u = state.array("m", x), state.array("u", x)
+    rows = state.buffer("max", x, (2, *x.shape))
+    block = block_buffer(state, x)
 
     loss, grad = evaluate(NAMES.who, feval, x)
 
-    if weight_decay:
-        grad = np.add(np.multiply(x, weight_decay, out=scratch), grad, out=scratch)
+    grad = with_weight_decay(state, grad, x, weight_decay, block)
     t = steps + 1
-    np.multiply(u, beta2, out=rows[0])
-    np.abs(grad, out=rows[1])
-    rows[1] += epsilon
-    np.maximum(rows[0], rows[1], out=u)
-    m *= beta1
-    m += np.multiply(grad, 1 - beta1, out=scratch)  # grad is no longer needed
-    np.multiply(m, -learning_rate / (1 - beta1**t), out=scratch)
-    x += np.divide(scratch, u, out=scratch)
+    step_size = learning_rate / (1 - beta1**t)
+    for m_, u_, scaled, bound, g, p, step in blocks(m, u, rows[0], rows[1], grad, x, buffer=block):
+        np.multiply(u_, beta2, out=scaled)
+        np.abs(g, out=bound)
+        bound += epsilon
+        np.maximum(scaled, bound, out=u_)  # u = max(β₂ u, |g| + ε)
+        m_ *= beta1
+        m_ += np.multiply(g, 1 - beta1, out=step)
+        p += np.divide(np.multiply(m_, -step_size, out=step), u_, out=step)
     state["t"] = t
     return x, [loss]

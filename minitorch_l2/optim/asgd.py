@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import Feval, Names, block_buffer, blocks, check_parameters, evaluate, resolve
 
 NAMES = Names(
     "optim.asgd",
@@ -25,7 +25,7 @@ NAMES = Names(
         "alpha": ("alpha", 0.75),
         "t0": ("t0", 1e6),
     },
-    state={"eta_t": "eta_t", "mu_t": "mu_t", "t": "t", "ax": "ax", "tmp": "tmp"},
+    state={name: name for name in ("eta_t", "mu_t", "t", "ax", "tmp", "scratch")},
 )
 
 
@@ -61,17 +61,17 @@ def asgd(
     eta = state.number("eta_t", eta0)
     mu = state.number("mu_t", 1.0)
     t = state.counter("t")
-    average, tmp = state.array("ax", x), state.array("tmp", x)
+    average, tmp, block = state.array("ax", x), state.buffer("tmp", x), block_buffer(state, x)
 
     loss, grad = evaluate(NAMES.who, feval, x)
 
-    x *= 1 - decay * eta
-    x += np.multiply(grad, -eta, out=tmp)
-    if mu != 1:
-        np.subtract(x, average, out=tmp)
-        average += np.multiply(tmp, mu, out=tmp)
-    else:
-        np.copyto(average, x)
+    for p, g, a, difference, step in blocks(x, grad, average, tmp, buffer=block):
+        p *= 1 - decay * eta
+        p += np.multiply(g, -eta, out=step)
+        if mu != 1:  # a = a + μ (x − a)
+            a += np.multiply(np.subtract(p, a, out=difference), mu, out=difference)
+        else:
+            np.copyto(a, p)
     t += 1
     state["t"] = t
     state["eta_t"] = eta0 / (1 + decay * eta0 * t) ** alpha

@@ -21,7 +21,18 @@ import math
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, divide, dot, evaluate, resolve, sqrt
+from ._common import (
+    Feval,
+    Names,
+    add_scaled,
+    block_buffer,
+    check_parameters,
+    divide,
+    dot,
+    evaluate,
+    resolve,
+    sqrt,
+)
 
 NAMES = Names(
     "optim.cg",
@@ -35,7 +46,7 @@ NAMES = Names(
         "max_eval": ("maxEval", None),
         "verbose": ("verbose", False),
     },
-    state={name: name for name in ("df0", "df1", "df2", "df3", "s", "x0")},
+    state={name: name for name in ("df0", "df1", "df2", "s", "x0", "scratch")},
 )
 
 
@@ -57,8 +68,8 @@ def cg(
         (100, the largest growth of the first step); ``maxEval`` (1.25 · maxIter);
         ``verbose`` (accepted and unused, as in Torch).
     state : dict, optional
-        Keeps the work buffers ``df0`` … ``df3``, ``s`` and ``x0`` between calls. Defaults to
-        ``config`` itself, as in Torch.
+        Keeps the work buffers ``df0``, ``df1``, ``df2``, ``s`` and ``x0`` between calls.
+        Defaults to ``config`` itself, as in Torch.
 
     Returns
     -------
@@ -76,8 +87,8 @@ def cg(
     max_eval = max_iter * 1.25 if max_eval is None else options.real("max_eval", 1.0)
     options.boolean("verbose")
     check_parameters(NAMES.who, x)
-    df0, df1, df2, s, x0 = (state.array(name, x) for name in ("df0", "df1", "df2", "s", "x0"))
-    step = state.array("df3", x)  # Torch allocates df3 and never uses it: the scratch here
+    df0, df1, df2, s, x0 = (state.buffer(name, x) for name in ("df0", "df1", "df2", "s", "x0"))
+    block = block_buffer(state, x)  # Torch also allocates a df3 it never uses; not here
 
     f1, grad = evaluate(NAMES.who, feval, x)
     history, evals = [f1], 1
@@ -89,7 +100,7 @@ def cg(
     def move(z: float) -> tuple[float, float]:
         """x += z s, then f and the slope there (the gradient into df2)."""
         nonlocal evals
-        np.add(x, np.multiply(s, z, out=step), out=x)
+        add_scaled(x, z, s, block)
         loss, g = evaluate(NAMES.who, feval, x)
         np.copyto(df2, g)
         evals += 1

@@ -21,7 +21,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, dot, evaluate, resolve
+from ._common import (
+    Feval,
+    Names,
+    add_scaled,
+    block_buffer,
+    check_parameters,
+    dot,
+    evaluate,
+    resolve,
+)
 
 NAMES = Names(
     "optim.lbfgs",
@@ -98,7 +107,7 @@ def lbfgs(
     say = print if options.boolean("verbose") else lambda *_: None
     check_parameters(NAMES.who, x)
     total_evals, total_iter = state.counter("func_eval"), state.counter("n_iter")
-    tmp1, scratch = state.array("tmp1", x), state.array("scratch", x)
+    tmp1, block = state.buffer("tmp1", x), block_buffer(state, x)
 
     f, g = evaluate(NAMES.who, feval, x)
     history, evals = [f], 1
@@ -141,11 +150,11 @@ def lbfgs(
             q = np.negative(g, out=tmp1)
             for i in range(len(old_dirs) - 1, -1, -1):
                 al[i] = dot(old_dirs[i], q) * ro[i]
-                q += np.multiply(old_stps[i], -al[i], out=scratch)
+                add_scaled(q, -al[i], old_stps[i], block)
             np.multiply(q, h_diag, out=d)
             for i in range(len(old_dirs)):
                 beta = dot(old_stps[i], d) * ro[i]
-                d += np.multiply(old_dirs[i], al[i] - beta, out=scratch)
+                add_scaled(d, al[i] - beta, old_dirs[i], block)
         np.copyto(g_old, g)
         f_old = f
 
@@ -162,7 +171,7 @@ def lbfgs(
             f, g, x, t, search_evals = line_search(feval, x, t, d, f, g, gtd, search_options)
             history.append(f)
         else:
-            x += np.multiply(d, t, out=scratch)
+            add_scaled(x, t, d, block)
             if iteration != max_iter:  # the last point is not evaluated, as in Torch
                 f, g = evaluate(NAMES.who, feval, x)
                 search_evals = 1

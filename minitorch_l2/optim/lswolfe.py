@@ -18,7 +18,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, divide, dot, evaluate, resolve
+from ._common import (
+    BLOCK,
+    Feval,
+    Names,
+    add_scaled,
+    check_parameters,
+    divide,
+    dot,
+    evaluate,
+    resolve,
+)
 from ._polyinterp import polyinterp
 
 NAMES = Names(
@@ -81,15 +91,15 @@ def lswolfe(
     dtype = x.dtype
 
     start = x.copy()
-    step = np.empty_like(x)
+    block = np.empty(min(BLOCK, x.size), dtype=x.dtype)
 
     def move_to(step_length: float) -> tuple[float, np.ndarray, float]:
         np.copyto(x, start)
-        np.add(x, np.multiply(d, step_length, out=step), out=x)
+        add_scaled(x, step_length, d, block)
         loss, grad = evaluate(NAMES.who, feval, x)
         return loss, grad, dot(grad, d)
 
-    x += np.multiply(d, t, out=step)
+    add_scaled(x, t, d, block)
     f_new, g_new = evaluate(NAMES.who, feval, x)
     gtd_new = dot(g_new, d)
     evaluations = 1
@@ -158,5 +168,5 @@ def lswolfe(
     best = int(np.argmin(values))
     t = float(steps[best])
     np.copyto(x, start)
-    x += np.multiply(d, t, out=step)
+    add_scaled(x, t, d, block)
     return float(values[best]), grads[best], x, t, evaluations

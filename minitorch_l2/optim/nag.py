@@ -15,7 +15,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import (
+    Feval,
+    Names,
+    add_scaled,
+    block_buffer,
+    blocks,
+    check_parameters,
+    evaluate,
+    resolve,
+    with_weight_decay,
+)
 
 NAMES = Names(
     "optim.nag",
@@ -31,6 +41,7 @@ NAMES = Names(
         "eval_counter": "evalCounter",
         "dfdx": "dfdx",
         "delta_parameters": "deltaParameters",
+        "work": "work",
         "scratch": "scratch",
     },
 )
@@ -70,21 +81,19 @@ def nag(
     rates = options.vector("learning_rates", x)
     evals = state.counter("eval_counter")
     first = not state.has("dfdx")
-    velocity, scratch = state.array("dfdx", x), state.array("scratch", x)
+    velocity, block = state.array("dfdx", x), block_buffer(state, x)
 
     if not first:
-        x += np.multiply(velocity, momentum, out=scratch)
+        add_scaled(x, momentum, velocity, block)  # the look-ahead point
     loss, grad = evaluate(NAMES.who, feval, x)
 
-    if weight_decay:
-        grad = np.add(np.multiply(x, weight_decay, out=scratch), grad, out=scratch)
+    grad = with_weight_decay(state, grad, x, weight_decay, block)
     current_rate = learning_rate / (1 + evals * decay)
-    if not first:
-        velocity *= momentum
-    if rates is not None:
-        grad = np.multiply(rates, grad, out=state.array("delta_parameters", x))
-    step = np.multiply(grad, -current_rate, out=scratch)
-    x += step
-    velocity += step
+    for v, g, r, p, step in blocks(velocity, grad, rates, x, buffer=block):
+        if not first:
+            v *= momentum
+        move = np.multiply(g if r is None else np.multiply(r, g, out=step), -current_rate, out=step)
+        p += move
+        v += move
     state["eval_counter"] = evals + 1
     return x, [loss]

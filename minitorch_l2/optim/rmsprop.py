@@ -10,7 +10,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import (
+    Feval,
+    Names,
+    block_buffer,
+    blocks,
+    check_parameters,
+    evaluate,
+    resolve,
+    with_weight_decay,
+)
 
 NAMES = Names(
     "optim.rmsprop",
@@ -21,7 +30,7 @@ NAMES = Names(
         "weight_decay": ("weightDecay", 0.0),
         "initial_mean": ("initialMean", 0.0),
     },
-    state={"m": "m", "tmp": "tmp", "scratch": "scratch"},
+    state={name: name for name in ("m", "tmp", "work", "scratch")},
 )
 
 
@@ -56,19 +65,18 @@ def rmsprop(
     initial_mean = options.real("initial_mean")
     check_parameters(NAMES.who, x)
     fresh = not state.has("m")
-    m, tmp, scratch = (state.array(name, x) for name in ("m", "tmp", "scratch"))
+    m, tmp = state.array("m", x), state.buffer("tmp", x)
+    block = block_buffer(state, x)
     if fresh:
         m.fill(initial_mean)
 
     loss, grad = evaluate(NAMES.who, feval, x)
 
-    if weight_decay:
-        grad = np.add(np.multiply(x, weight_decay, out=scratch), grad, out=scratch)
-    m *= alpha
-    np.multiply(grad, grad, out=tmp)
-    m += np.multiply(tmp, 1 - alpha, out=tmp)
-    np.sqrt(m, out=tmp)
-    tmp += epsilon
-    np.multiply(grad, -learning_rate, out=scratch)
-    x += np.divide(scratch, tmp, out=scratch)
+    grad = with_weight_decay(state, grad, x, weight_decay, block)
+    for m_, root, g, p, step in blocks(m, tmp, grad, x, buffer=block):
+        m_ *= alpha
+        m_ += np.multiply(np.multiply(g, 1 - alpha, out=step), g, out=step)  # + (1 − α) g²
+        np.sqrt(m_, out=root)
+        root += epsilon
+        p += np.divide(np.multiply(g, -learning_rate, out=step), root, out=step)
     return x, [loss]

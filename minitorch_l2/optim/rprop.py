@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import Feval, Names, block_buffer, blocks, check_parameters, evaluate, resolve
 
 NAMES = Names(
     "optim.rprop",
@@ -72,26 +72,30 @@ def rprop(
     niter = options.integer("niter")
     if first:  # replaces the option when config is the state, as in Torch
         state["stepsize"] = np.full(x.shape, initial, dtype=x.dtype)
-    delta, steps, signs, scratch = (
-        state.array(name, x) for name in ("delta", "stepsize", "sign", "scratch")
+    delta, steps, signs = (
+        state.array("delta", x),
+        state.array("stepsize", x),
+        state.buffer("sign", x),
     )
+    block = block_buffer(state, x)
     positive = _mask(state, "psign", x)
     negative = _mask(state, "nsign", x)
 
     losses = []
     for _ in range(niter):
         loss, grad = evaluate(NAMES.who, feval, x)
-        np.multiply(grad, delta, out=signs)
-        np.sign(signs, out=signs)
-        np.greater(signs, 0, out=positive)
-        np.less(signs, 0, out=negative)
-        np.multiply(steps, etaplus, out=steps, where=positive)
-        np.multiply(steps, etaminus, out=steps, where=negative)
-        np.clip(steps, smallest, largest, out=steps)
-        np.copyto(delta, grad)
-        np.copyto(delta, 0.0, where=negative)  # where the sign flipped, wait one step
-        np.sign(delta, out=signs)
-        x -= np.multiply(signs, steps, out=scratch)
+        pieces = blocks(grad, delta, steps, signs, positive, negative, x, buffer=block)
+        for g, previous, size, sign, up, down, p, step in pieces:
+            np.sign(np.multiply(g, previous, out=sign), out=sign)
+            np.greater(sign, 0, out=up)
+            np.less(sign, 0, out=down)
+            np.multiply(size, etaplus, out=size, where=up)
+            np.multiply(size, etaminus, out=size, where=down)
+            np.clip(size, smallest, largest, out=size)
+            np.copyto(previous, g)
+            np.copyto(previous, 0.0, where=down)  # where the sign flipped, wait one step
+            np.sign(previous, out=sign)
+            p += np.multiply(np.multiply(sign, -1.0, out=step), size, out=step)
         losses.append(loss)
     return x, losses
 

@@ -16,7 +16,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import (
+    Feval,
+    Names,
+    block_buffer,
+    blocks,
+    check_parameters,
+    evaluate,
+    resolve,
+    with_weight_decay,
+)
 
 NAMES = Names(
     "optim.sgd",
@@ -35,6 +44,7 @@ NAMES = Names(
         "dfdx": "dfdx",
         "decay_parameters": "decayParameters",
         "delta_parameters": "deltaParameters",
+        "work": "work",
         "scratch": "scratch",
     },
 )
@@ -86,38 +96,33 @@ def sgd(
 
     loss, grad = evaluate(NAMES.who, feval, x)
 
-    scratch = state.array("scratch", x)
-    current_rate = learning_rate / (1 + evals * decay)
-    direction = grad  # d, read-only while it is the caller's array
-    if weight_decay:
-        np.multiply(x, weight_decay, out=scratch)
-        direction = np.add(scratch, grad, out=scratch)
-    elif decays is not None:
-        buffer = state.array("decay_parameters", x)
-        np.multiply(decays, x, out=buffer)
-        direction = np.add(buffer, grad, out=buffer)
+    block = block_buffer(state, x)
+    rate = -learning_rate / (1 + evals * decay)
+    direction = grad  # d, read-only: the caller's array
+    if weight_decay:  # d = g + λ x
+        direction = with_weight_decay(state, grad, x, weight_decay, block)
+    elif decays is not None:  # d = g + λᵢ ⊙ x
+        direction = np.multiply(decays, x, out=state.buffer("decay_parameters", x))
+        direction += grad
 
-    if momentum:
-        velocity = state.get("dfdx")
-        if velocity is None:
-            state["dfdx"] = velocity = direction.astype(x.dtype)  # v = d on the first call
-        else:
-            velocity = state.array("dfdx", x)
-            velocity *= momentum
-            if dampening == 0:
-                velocity += direction
+    if not momentum:
+        for d, r, p, step in blocks(direction, rates, x, buffer=block):
+            p += np.multiply(d if r is None else np.multiply(r, d, out=step), rate, out=step)
+    else:
+        first = not state.has("dfdx")
+        velocity = state.array("dfdx", x)
+        for v, d, r, p, step in blocks(velocity, direction, rates, x, buffer=block):
+            if first:
+                np.copyto(v, d)  # v = d on the first call
+            else:  # v = μ v + (1 − τ) d
+                v *= momentum
+                v += d if dampening == 0 else np.multiply(d, 1 - dampening, out=step)
+            if nesterov:  # d + μ v
+                move = np.add(d, np.multiply(v, momentum, out=step), out=step)
             else:
-                velocity += np.multiply(direction, 1 - dampening, out=scratch)
-        if nesterov:  # d = d + μ v, in a buffer d does not occupy
-            free = scratch if direction is grad else state.array("delta_parameters", x)
-            direction = np.add(np.multiply(velocity, momentum, out=free), direction, out=free)
-        else:
-            direction = velocity
-
-    if rates is not None:
-        delta = state.array("delta_parameters", x)
-        np.multiply(rates, direction, out=delta)
-        direction = delta
-    x += np.multiply(direction, -current_rate, out=scratch)
+                move = v
+            if r is not None:
+                move = np.multiply(r, move, out=step)
+            p += np.multiply(move, rate, out=step)  # x − η' d
     state["eval_counter"] = evals + 1
     return x, [loss]
