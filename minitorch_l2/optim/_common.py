@@ -351,6 +351,17 @@ def dot(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.vdot(a, b))
 
 
+def absolute_sum(a: np.ndarray, out: np.ndarray) -> float:
+    """Σ|aᵢ| (|a| written into ``out``), summed left to right below 16 elements as Torch does."""
+    np.abs(a, out=out)
+    if out.size < 16:
+        total = 0.0
+        for value in out.reshape(-1).tolist():
+            total += value
+        return total
+    return float(out.sum())
+
+
 def divide(a: float, b: float) -> float:
     """a / b with IEEE semantics (±inf or NaN for b = 0), as Lua computes it."""
     if b != 0:

@@ -24,6 +24,7 @@ import numpy as np
 from ._common import (
     Feval,
     Names,
+    absolute_sum,
     add_scaled,
     block_buffer,
     check_parameters,
@@ -112,7 +113,7 @@ def lbfgs(
     f, g = evaluate(NAMES.who, feval, x)
     history, evals = [f], 1
     state["func_eval"] = total_evals = total_evals + 1
-    if np.abs(g, out=tmp1).sum() <= tol_fun:
+    if absolute_sum(g, tmp1) <= tol_fun:
         say("<optim.lbfgs> ", "optimality condition below tolFun")
         return x, history, evals
 
@@ -162,7 +163,7 @@ def lbfgs(
         if gtd > -tol_x:
             break
         if total_iter == 1:
-            t = min(1.0, 1.0 / float(np.abs(g, out=tmp1).sum())) * learning_rate
+            t = min(1.0, 1.0 / absolute_sum(g, tmp1)) * learning_rate
         else:
             t = learning_rate
 
@@ -185,10 +186,10 @@ def lbfgs(
         if evals >= max_eval:
             say("<optim.lbfgs> ", "max nb of function evals")
             break
-        if np.abs(g, out=tmp1).sum() <= tol_fun:
+        if absolute_sum(g, tmp1) <= tol_fun:
             say("<optim.lbfgs> ", "optimality condition below tolFun")
             break
-        if np.abs(np.multiply(d, t, out=tmp1), out=tmp1).sum() <= tol_x:
+        if absolute_sum(np.multiply(d, t, out=tmp1), tmp1) <= tol_x:
             say("<optim.lbfgs> ", "step size below tolX")
             break
         if abs(f - f_old) < tol_x:
