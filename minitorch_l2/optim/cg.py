@@ -21,18 +21,9 @@ import math
 
 import numpy as np
 
-from ._common import (
-    Feval,
-    Names,
-    add_scaled,
-    block_buffer,
-    check_parameters,
-    divide,
-    dot,
-    evaluate,
-    resolve,
-    sqrt,
-)
+from ._blocks import add_scaled, block_buffer
+from ._common import Feval, check_parameters, divide, dot, evaluate, sqrt
+from ._options import Names, resolve
 
 NAMES = Names(
     "optim.cg",

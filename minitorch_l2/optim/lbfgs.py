@@ -21,17 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import (
-    Feval,
-    Names,
-    absolute_sum,
-    add_scaled,
-    block_buffer,
-    check_parameters,
-    dot,
-    evaluate,
-    resolve,
-)
+from ._blocks import add_scaled, block_buffer
+from ._common import Feval, absolute_sum, check_parameters, dot, evaluate
+from ._options import Names, resolve
 
 NAMES = Names(
     "optim.lbfgs",

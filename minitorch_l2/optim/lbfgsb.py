@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, check_parameters, evaluate, resolve
+from ._common import Feval, check_parameters, evaluate
+from ._options import Names, resolve
 
 NAMES = Names(
     "optim.lbfgsb",

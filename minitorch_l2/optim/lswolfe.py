@@ -18,17 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import (
-    BLOCK,
-    Feval,
-    Names,
-    add_scaled,
-    check_parameters,
-    divide,
-    dot,
-    evaluate,
-    resolve,
-)
+from ._blocks import BLOCK, add_scaled
+from ._common import Feval, check_parameters, divide, dot, evaluate
+from ._options import Names, resolve
 from ._polyinterp import polyinterp
 
 NAMES = Names(

@@ -15,17 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import (
-    Feval,
-    Names,
-    add_scaled,
-    block_buffer,
-    blocks,
-    check_parameters,
-    evaluate,
-    resolve,
-    with_weight_decay,
-)
+from ._blocks import add_scaled, block_buffer, blocks, with_weight_decay
+from ._common import Feval, check_parameters, evaluate
+from ._options import Names, resolve
 
 NAMES = Names(
     "optim.nag",

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import Feval, Names, block_buffer, blocks, check_parameters, evaluate, resolve
+from ._blocks import block_buffer, blocks
+from ._common import Feval, check_parameters, evaluate
+from ._options import Names, resolve
 
 NAMES = Names(
     "optim.rprop",
