@@ -17,9 +17,10 @@ ALLOWED = {
     "_random": set(),
     "_blas": set(),
     "_jacobian": set(),
-    "nn": {"_random", "_blas", "_jacobian"},
+    "_progress": set(),
+    "nn": {"_random", "_blas", "_jacobian", "_progress"},
     "data": {"_random"},
-    "optim": {"_random", "_blas", "nn"},
+    "optim": {"_random", "_blas", "_progress", "nn"},
     "gradcheck": {"_random", "_blas", "_jacobian", "nn", "serialization"},
     "serialization": {"_random", "nn"},
 }
