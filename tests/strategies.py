@@ -227,3 +227,44 @@ def checkpoint_data() -> st.SearchStrategy:
         ),
         max_leaves=12,
     )
+
+
+SGD_SPELLINGS = {
+    "learningRate": "learning_rate",
+    "learningRateDecay": "learning_rate_decay",
+    "weightDecay": "weight_decay",
+    "momentum": "momentum",
+    "dampening": "dampening",
+    "nesterov": "nesterov",
+}
+
+
+@st.composite
+def sgd_configs(draw: st.DrawFn) -> tuple[dict, dict]:
+    """(config, the same config in snake_case) for optim.sgd: any valid subset of its options."""
+    rate = st.floats(0.0, 0.2, allow_nan=False)
+    momentum = draw(st.floats(0.0, 0.95))
+    nesterov = momentum > 0 and draw(st.booleans())
+    values = {
+        "learningRate": draw(rate),
+        "learningRateDecay": draw(st.floats(0.0, 1.0)),
+        "weightDecay": draw(st.floats(0.0, 0.1)),
+        "momentum": momentum,
+        "dampening": 0.0 if nesterov else draw(st.floats(0.0, 1.0)),
+        "nesterov": nesterov,
+    }
+    keys = draw(st.lists(st.sampled_from(sorted(values)), unique=True))
+    if nesterov and "nesterov" in keys:
+        keys = sorted(set(keys) | {"momentum", "dampening"})
+    lua = {key: values[key] for key in keys}
+    return lua, {SGD_SPELLINGS[key]: value for key, value in lua.items()}
+
+
+@st.composite
+def confusion_batches(draw: st.DrawFn, max_classes: int = 5, max_n: int = 30) -> tuple:
+    """(nclasses, predictions, targets): 0-based int64 classes; some targets -1 (missing)."""
+    classes = draw(st.integers(1, max_classes))
+    n = draw(st.integers(0, max_n))
+    predictions = draw(hnp.arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
+    targets = draw(hnp.arrays(np.int64, (n,), elements=st.integers(-1, classes - 1)))
+    return classes, predictions, targets

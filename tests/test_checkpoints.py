@@ -57,7 +57,7 @@ def test_training_resumed_from_a_checkpoint_is_bit_identical(tmp_path, format):
 
     checkpoint = minitorch_l2.load(path)
     assert checkpoint["epoch"] == 7 and checkpoint["vocab"] == vocab
-    assert set(checkpoint["optim_state"]) == {"t", "m", "v", "denom"}
+    assert {"t", "m", "v", "denom"} <= set(checkpoint["optim_state"])  # Lua's names, and buffers
     assert checkpoint["optim_state"]["t"] == 12
     train(checkpoint["model"], checkpoint["optim_state"], 18, losses)
 

@@ -30,6 +30,7 @@ def test_lua_port_trains_and_prints_the_torch_layout():
     out = run_example("lua_port.py", "5")
     assert "[input -> (0) -> (1) -> (2) -> (3) -> output]" in out
     assert "(3): nn.LogSoftMax" in out
+    assert "ConfusionMatrix:\n[[" in out and "]]  " in out and "[class: c]" in out  # Lua's print
     match = FINAL.search(out)
     assert match and float(match.group(1)) >= 0.95
 
@@ -38,7 +39,8 @@ def test_lua_port_transcribes_every_python_line_it_claims():
     # Side by side means each statement of the training loop carries its Lua line.
     source = (ROOT / "examples" / "lua_port.py").read_text()
     loop = source[source.index("# fmt: off") : source.index("# fmt: on")]
-    for needle in ("model:getParameters()", "optim.sgd(feval", "criterion:backward", "model:add"):
+    needles = ("model:getParameters()", "optim.sgd(feval", "criterion:backward", "model:add")
+    for needle in (*needles, '{"learningRate": 0.1', "confusion:batchAdd"):
         assert needle in loop
 
 
