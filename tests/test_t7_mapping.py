@@ -425,7 +425,11 @@ def linear_fields(**changes: object) -> dict:
         ("nn.Tanh", {"weight": np.ones(2)}, r"field\(s\) \['weight'\] are not known"),
         ("nn.Linear", linear_fields(weight=None), "the file has no field 'weight'"),
         ("nn.Linear", linear_fields(weight=np.ones(3)), "weight must be a non-empty 2-D"),
-        ("nn.Linear", linear_fields(bias=np.ones(1)), r"bias must have shape \(2,\)"),
+        (
+            "nn.Linear",
+            linear_fields(bias=np.ones(1)),
+            r"bias must have shape \(output_size,\) = \(2,\)",
+        ),
         (
             "nn.Linear",
             linear_fields(gradBias=np.ones(3)),

@@ -151,7 +151,10 @@ class Container(Module):
                 raise TypeError(
                     f"{who}: modules[{index}] is a {type(module).__name__}, not an nn.Module"
                 )
-        self.list_modules()
+        try:
+            self.list_modules()
+        except ValueError as error:
+            raise ValueError(f"{who}: modules: {error}") from None
         super().validate()
 
     # ------------------------------------------------------------------ checks

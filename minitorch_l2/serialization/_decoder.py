@@ -110,7 +110,10 @@ class Decoder:
         state = {name: getattr(cls, name, None) for name in transient - {"_buffers"}}
         for name, value in attributes.items():
             if name in transient:
-                raise FormatError(f"{where}.{name} is per-call state, which a file never sets")
+                raise FormatError(
+                    f"{where}: nn.{cls.__name__}'s {name} is per-call state, which a file never "
+                    f"sets"
+                )
             state[name] = self.value(value, f"{where}.{name}")
         module.__dict__.update(state)
         try:

@@ -26,6 +26,8 @@ class AbsCriterion(Criterion):
         Divide by the number of elements N (True) or not (Lua's ``sizeAverage``).
     """
 
+    per_call_attributes = ("_diff",)  # a reused work buffer
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average

@@ -34,6 +34,8 @@ class BCECriterion(Criterion):
         Divide by the number of elements N (True) or not (Lua's ``sizeAverage``).
     """
 
+    per_call_attributes = ("_log_x", "_log_1mx")  # reused work buffers
+
     def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
         super().__init__()
         self.weights = weights

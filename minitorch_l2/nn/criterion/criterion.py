@@ -59,8 +59,7 @@ class Criterion:
             A value out of its domain.
         """
         who = f"nn.{type(self).__name__}"
-        if "size_average" in vars(self):
-            self.size_average = boolean(who, "size_average", self.size_average)
+        self.size_average = boolean(who, "size_average", vars(self).get("size_average"))
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

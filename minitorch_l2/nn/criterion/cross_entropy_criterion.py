@@ -55,7 +55,10 @@ class CrossEntropyCriterion(Criterion):
                     f"{who}: {name} must be an nn.{cls.__name__}, got "
                     f"{type(getattr(self, name)).__name__}"
                 )
-        self.nll.validate()
+        try:
+            self.nll.validate()
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{who}: nll: {error}") from None
         super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:

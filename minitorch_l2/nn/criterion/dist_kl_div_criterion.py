@@ -29,6 +29,8 @@ class DistKLDivCriterion(Criterion):
         constructor does not take).
     """
 
+    per_call_attributes = ("_terms",)  # a reused work buffer
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average

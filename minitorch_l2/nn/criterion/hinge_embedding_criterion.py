@@ -33,6 +33,8 @@ class HingeEmbeddingCriterion(Criterion):
         constructor does not take).
     """
 
+    per_call_attributes = ("_loss",)  # a reused work buffer
+
     def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
         super().__init__()
         self.margin = margin

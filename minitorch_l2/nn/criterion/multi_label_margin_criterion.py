@@ -31,6 +31,8 @@ class MultiLabelMarginCriterion(Criterion):
         does not take).
     """
 
+    per_call_attributes = ("_hinge",)  # a reused work buffer
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average

@@ -35,6 +35,8 @@ class MultiLabelSoftMarginCriterion(Criterion):
         Divide by the number of elements N (True) or not (Lua's ``sizeAverage``).
     """
 
+    per_call_attributes = ("_linear", "_loss")  # reused work buffers
+
     def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
         super().__init__()
         self.weights = weights

@@ -38,6 +38,8 @@ class MultiMarginCriterion(Criterion):
         does not take: set it after construction there).
     """
 
+    per_call_attributes = ("_z",)  # a reused work buffer
+
     def __init__(
         self,
         p: int = 1,

@@ -27,6 +27,8 @@ class SmoothL1Criterion(Criterion):
         Divide by the number of elements N (True) or not (Lua's ``sizeAverage``).
     """
 
+    per_call_attributes = ("_half", "_size")  # reused work buffers
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average

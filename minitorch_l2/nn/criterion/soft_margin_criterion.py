@@ -30,6 +30,8 @@ class SoftMarginCriterion(Criterion):
         constructor does not take).
     """
 
+    per_call_attributes = ("_loss",)  # a reused work buffer
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average

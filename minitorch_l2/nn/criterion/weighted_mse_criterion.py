@@ -33,6 +33,8 @@ class WeightedMSECriterion(MSECriterion):
         constructor does not take).
     """
 
+    per_call_attributes = ("_diff", "_weighted_target")  # reused work buffers
+
     def __init__(self, weight: np.ndarray, size_average: bool = True) -> None:
         given = np.asarray(weight)
         self.weight = np.array(given, dtype=np.float32 if given.dtype == np.float32 else float)

@@ -51,7 +51,8 @@ class Add(Module):
     def validate(self) -> None:
         """Check ``input_size`` ≥ 1, ``scalar`` (a bool) and the bias: (1,) or (input_size,)."""
         self._check_settings()
-        array("nn.Add", "bias", self.bias, (1,) if self.scalar else (self.input_size,))
+        shape = (1,) if self.scalar else (self.input_size,)
+        array("nn.Add", "bias", self.bias, shape, shape_is="(1,) if scalar else (input_size,)")
         super().validate()
 
     def reset(self, stdv: float | None = None) -> Add:

@@ -78,13 +78,13 @@ class BatchNormalization(Module):
         """Check the settings, the running statistics (n_output,) and, with affine, w and b."""
         self._check_settings()
         who, shape = self._who(), (self.n_output,)
-        mean = array(who, "running_mean", self.running_mean, shape)
-        var = array(who, "running_var", self.running_var, shape, mean.dtype)
+        mean = array(who, "running_mean", self.running_mean, shape, shape_is="(n_output,)")
+        var = array(who, "running_var", self.running_var, shape, mean.dtype, shape_is="(n_output,)")
         if not (var >= 0).all():  # a variance: σ² + eps must have a square root
             raise ValueError(f"{who}: running_var must be >= 0 everywhere, got {var}")
         if self.affine:
-            array(who, "weight", self.weight, shape, mean.dtype)
-            array(who, "bias", self.bias, shape, mean.dtype)
+            array(who, "weight", self.weight, shape, mean.dtype, shape_is="(n_output,)")
+            array(who, "bias", self.bias, shape, mean.dtype, shape_is="(n_output,)")
         elif self.weight is not None or self.bias is not None:
             raise ValueError(f"{who}: with affine=False, weight and bias must be None")
         check_no_overlap(

@@ -51,7 +51,7 @@ class CAdd(Module):
     def validate(self) -> None:
         """Check the size (ints ≥ 1) and the bias's shape, ``size``."""
         self._check_settings()
-        array("nn.CAdd", "bias", self.bias, self.size)
+        array("nn.CAdd", "bias", self.bias, self.size, shape_is="size")
         super().validate()
 
     def reset(self, stdv: float | None = None) -> CAdd:

@@ -52,7 +52,7 @@ class CMul(Module):
     def validate(self) -> None:
         """Check the size (ints ≥ 1) and the weight's shape, ``size``."""
         self._check_settings()
-        array("nn.CMul", "weight", self.weight, self.size)
+        array("nn.CMul", "weight", self.weight, self.size, shape_is="size")
         super().validate()
 
     def reset(self, stdv: float | None = None) -> CMul:

@@ -55,7 +55,8 @@ class Cosine(Module):
     def validate(self) -> None:
         """Check the sizes (ints >= 1) and the weight's shape."""
         self._check_settings()
-        array("nn.Cosine", "weight", self.weight, (self.output_size, self.input_size))
+        shape = (self.output_size, self.input_size)
+        array("nn.Cosine", "weight", self.weight, shape, shape_is="(output_size, input_size)")
         super().validate()
 
     def _check_settings(self) -> None:

@@ -55,7 +55,8 @@ class Euclidean(Module):
     def validate(self) -> None:
         """Check the sizes (ints >= 1) and the weight's shape."""
         self._check_settings()
-        array("nn.Euclidean", "weight", self.weight, (self.input_size, self.output_size))
+        shape = (self.input_size, self.output_size)
+        array("nn.Euclidean", "weight", self.weight, shape, shape_is="(input_size, output_size)")
         super().validate()
 
     def _check_settings(self) -> None:

@@ -61,9 +61,10 @@ class Linear(Module):
     def validate(self) -> None:
         """Check the sizes (ints ≥ 1), the weight (output_size, input_size), the bias or None."""
         self._check_settings()
-        array("nn.Linear", "weight", self.weight, (self.output_size, self.input_size))
+        shape = (self.output_size, self.input_size)
+        array("nn.Linear", "weight", self.weight, shape, shape_is="(output_size, input_size)")
         if self.bias is not None:
-            array("nn.Linear", "bias", self.bias, (self.output_size,))
+            array("nn.Linear", "bias", self.bias, shape[:1], shape_is="(output_size,)")
         super().validate()
 
     def reset(self, stdv: float | None = None) -> Linear:

@@ -93,7 +93,8 @@ class LookupTable(Module):
     def validate(self) -> None:
         """Check the sizes, padding_value (in range), max_norm (> 0), norm_type (> 0), weights."""
         self._check_settings()
-        array(self._who(), "weight", self.weight, (self.n_index, self.n_output))
+        shape = (self.n_index, self.n_output)
+        array(self._who(), "weight", self.weight, shape, shape_is="(n_index, n_output)")
         super().validate()
 
     def reset(self, stdv: float | None = None) -> LookupTable:

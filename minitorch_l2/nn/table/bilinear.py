@@ -66,9 +66,15 @@ class Bilinear(Module):
         """Check the sizes (ints >= 1) and the parameters' shapes."""
         self._check_settings()
         shape = (self.output_size, self.input_size1, self.input_size2)
-        array("nn.Bilinear", "weight", self.weight, shape)
+        array(
+            "nn.Bilinear",
+            "weight",
+            self.weight,
+            shape,
+            shape_is="(output_size, input_size1, input_size2)",
+        )
         if self.bias is not None:
-            array("nn.Bilinear", "bias", self.bias, (self.output_size,))
+            array("nn.Bilinear", "bias", self.bias, shape[:1], shape_is="(output_size,)")
         super().validate()
 
     def _check_settings(self) -> None:

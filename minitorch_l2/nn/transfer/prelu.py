@@ -44,7 +44,8 @@ class PReLU(Module):
     def validate(self) -> None:
         """Check ``n_output_plane`` (an int ≥ 0) and the weight: one slope per plane, or one."""
         self._check_settings()
-        array("nn.PReLU", "weight", self.weight, (max(self.n_output_plane, 1),))
+        shape = (max(self.n_output_plane, 1),)
+        array("nn.PReLU", "weight", self.weight, shape, shape_is="(n_output_plane or 1,)")
         super().validate()
 
     def _slopes(self, input: np.ndarray) -> np.ndarray:
