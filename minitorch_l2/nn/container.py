@@ -100,7 +100,7 @@ class Container(Module):
         """
         if index is None:
             index = len(self.modules) - 1
-        del self.modules[self._checked_index(index)]
+        del self.modules[self._checked_index(index, "remove")]
         _STRUCTURE_VERSION[0] += 1
         return self
 
@@ -168,8 +168,8 @@ class Container(Module):
             raise TypeError(f"{self._who()}.{what}: index must be an int (0-based), got {index!r}")
         return int(index)
 
-    def _checked_index(self, index: object) -> int:
-        index = self._checked_int(index, "get")
+    def _checked_index(self, index: object, what: str = "get") -> int:
+        index = self._checked_int(index, what)
         if not -len(self.modules) <= index < len(self.modules):
             raise IndexError(
                 f"{self._who()}: index {index} out of range for {len(self.modules)} modules"

@@ -19,7 +19,7 @@ import numpy as np
 from .._checks import check_class_scores, reuse
 from ..transfer.log_softmax import LogSoftMax
 from ._target_checks import check_class_targets
-from ._weights import check_weight_count
+from ._weights import check_weight_count, checked_weights
 from .class_nll_criterion import ClassNLLCriterion
 from .criterion import Criterion
 
@@ -40,10 +40,9 @@ class CrossEntropyCriterion(Criterion):
     """
 
     def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.size_average = size_average
+        super().__init__(size_average)  # its arguments checked under this criterion's name
         self.lsm = LogSoftMax()
-        self.nll = ClassNLLCriterion(weights, size_average)
+        self.nll = ClassNLLCriterion(checked_weights(self._who(), weights), self.size_average)
         self.validate()
 
     def validate(self) -> None:
