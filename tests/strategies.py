@@ -155,3 +155,18 @@ def linear_cases(draw, max_size: int = 4, max_n: int = 4, bound: float = 2.0):
     grad_weight = draw(arrays((output_size, input_size), np.float64, 100.0))
     grad_bias = draw(arrays((output_size,), np.float64, 100.0))
     return input, weight, bias, grad_weight, grad_bias
+
+
+@st.composite
+def window_geometries(draw: st.DrawFn, max_kernel: int = 4, max_stride: int = 3, max_pad: int = 2):
+    """A 2-D kernel with stride and padding, and an (N, C, H, W) input it fits into.
+
+    Returns ``(kernel, stride, pad, shape)``, each pair (height, width); the pad is at most
+    half the kernel (the pooling layers' rule), the input at least the kernel's size.
+    """
+    kernel = (draw(st.integers(1, max_kernel)), draw(st.integers(1, max_kernel)))
+    stride = (draw(st.integers(1, max_stride)), draw(st.integers(1, max_stride)))
+    pad = tuple(draw(st.integers(0, min(max_pad, k // 2))) for k in kernel)
+    size = tuple(draw(st.integers(k, k + 5)) for k in kernel)
+    shape = (draw(st.integers(1, 3)), draw(st.integers(1, 3))) + size
+    return kernel, stride, pad, shape

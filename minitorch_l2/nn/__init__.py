@@ -7,6 +7,12 @@ documentation groups them: ``containers/``, ``transfer/``, ``simple/``, ``table/
 
 from .container import Container
 from .containers.sequential import Sequential
+from .convolution.spatial_average_pooling import SpatialAveragePooling
+from .convolution.spatial_convolution import SpatialConvolution
+from .convolution.spatial_convolution_mm import SpatialConvolutionMM
+from .convolution.spatial_max_pooling import SpatialMaxPooling
+from .convolution.temporal_convolution import TemporalConvolution
+from .convolution.temporal_max_pooling import TemporalMaxPooling
 from .criterion.class_nll_criterion import ClassNLLCriterion
 from .criterion.cosine_embedding_criterion import CosineEmbeddingCriterion
 from .criterion.criterion import Criterion
@@ -42,5 +48,11 @@ __all__ = [
     "Sequential",
     "Sigmoid",
     "SoftMax",
+    "SpatialAveragePooling",
+    "SpatialConvolution",
+    "SpatialConvolutionMM",
+    "SpatialMaxPooling",
     "Tanh",
+    "TemporalConvolution",
+    "TemporalMaxPooling",
 ]
