@@ -121,16 +121,21 @@ def interior(padded: np.ndarray, grid: Grid) -> np.ndarray:
     ]
 
 
-def unfold(module, input: np.ndarray, grid: Grid) -> np.ndarray:
+def unfold(module, input: np.ndarray, grid: Grid, ones: bool = False) -> np.ndarray:
     """The columns X̂ (N, C·∏k, L) of ``input`` (N, C, *size), in the module's buffer.
 
     One copy into the zero-padded buffer, then one copy of a strided view of it into the
-    columns; the view is read-only and checked to stay inside the padded buffer.
+    columns; the view is read-only and checked to stay inside the padded buffer. With
+    ``ones``, X̂ has one more row, of ones: [W | b] X̂ is then W X̂ + b, the bias added by the
+    product itself instead of by one more pass over the output, and X̂ Gᵀ's last row is Σ G.
     """
     n, channels = input.shape[:2]
     padded = zero_bordered(module, "unfold_padded", (n, channels) + grid.padded, input.dtype)
     np.copyto(interior(padded, grid), input)
-    columns = module._buffer("columns", (n, channels * grid.taps, grid.length), input.dtype)
+    rows = channels * grid.taps
+    shape = (n, rows + ones, grid.length)
+    # Filled with ones when made: the copy below rewrites every row but the last.
+    columns = zero_bordered(module, "columns", shape, input.dtype, fill=1.0)
     # The kernel offsets step by dilation, the positions by stride; the last dimension of a wide
     # grid runs past the row end into the next row (and the spare row), never out of the buffer.
     plane = padded.strides[2:]
@@ -142,7 +147,7 @@ def unfold(module, input: np.ndarray, grid: Grid) -> np.ndarray:
     if reach + padded.itemsize > padded.nbytes:  # a bug in Grid, never the user's input
         raise AssertionError(f"unfold would read past its buffer: {grid}")
     view = as_strided(padded, shape, strides, writeable=False)
-    np.copyto(columns.reshape(shape), view)
+    np.copyto(columns[:, :rows].reshape(shape), view)
     return columns
 
 
@@ -166,14 +171,38 @@ def offset_view(padded: np.ndarray, grid: Grid, offset: tuple[int, ...]) -> np.n
     return run.reshape(run.shape[:-1] + (grid.out[-2], width))
 
 
+def _stacks_samples(grid: Grid) -> bool:
+    """Whether ``fold`` runs over the samples' padded images stacked end to end (2-D, wide)."""
+    return grid.wide and len(grid.size) == 2
+
+
+def fold_columns(module, grid: Grid, n: int, channels: int, dtype) -> np.ndarray:
+    """The (N, C·∏k, L) array for the gradient columns, laid out the way ``fold`` reads fastest.
+
+    For a wide 2-D grid it is a strided view of a (C·∏k, N, S) buffer, S the size of one padded
+    image: each kernel offset's columns of all samples then lie end to end, and ``fold`` adds
+    them to the stacked padded images with one contiguous run per channel. The S − L tail of
+    each sample stays zero. Otherwise it is a plain buffer.
+    """
+    rows = channels * grid.taps
+    if not _stacks_samples(grid):
+        return module._buffer("fold_columns", (n, rows, grid.length), dtype)
+    image = int(np.prod(grid.padded))
+    stacked = zero_bordered(module, "fold_columns", (rows, n, image), dtype)
+    return stacked[:, :, : grid.length].transpose(1, 0, 2)
+
+
 def fold(module, columns: np.ndarray, grid: Grid, channels: int) -> np.ndarray:
     """Add the columns (N, C·∏k, L) back onto a zero image; returns the view (N, C, *size).
 
     The gradient of ``unfold``: each input element receives the sum of the column entries it
     was copied to. One in-place add per kernel offset (a loop over ∏k offsets, never over
     positions); entries at a wide grid's garbage positions must be zero (``widen`` sees to it).
+    ``columns`` comes from :func:`fold_columns`.
     """
     n = columns.shape[0]
+    if _stacks_samples(grid):
+        return _fold_stacked(module, columns, grid, channels)
     padded = module._buffer("fold_padded", (n, channels) + grid.padded, columns.dtype)
     padded.fill(0)
     by_offset = columns.reshape((n, channels) + grid.kernel + grid.positions)
@@ -181,6 +210,26 @@ def fold(module, columns: np.ndarray, grid: Grid, channels: int) -> np.ndarray:
         target = offset_view(padded, grid, offset)
         target += by_offset[(slice(None), slice(None)) + offset]
     return interior(padded, grid)
+
+
+def _fold_stacked(module, columns: np.ndarray, grid: Grid, channels: int) -> np.ndarray:
+    # The padded images of the N samples end to end per channel, (C, N·S + reach): kernel
+    # offset o's columns of every sample land on [o, o + N·S), one contiguous run.
+    n = columns.shape[0]
+    rows, width = grid.padded
+    image = rows * width
+    reach = (grid.kernel[0] - 1) * grid.dilation[0] * width + (grid.kernel[1] - 1) * grid.dilation[
+        1
+    ]
+    stacked = module._buffer("fold_padded", (channels, n * image + reach), columns.dtype)
+    stacked.fill(0)
+    source = module._buffers["fold_columns"].reshape((channels,) + grid.kernel + (n * image,))
+    for i, j in itertools.product(range(grid.kernel[0]), range(grid.kernel[1])):
+        start = i * grid.dilation[0] * width + j * grid.dilation[1]
+        target = stacked[:, start : start + n * image]
+        target += source[:, i, j]
+    images = stacked[:, : n * image].reshape(channels, n, rows, width).transpose(1, 0, 2, 3)
+    return interior(images, grid)
 
 
 def widen(module, values: np.ndarray, grid: Grid, name: str = "widened") -> np.ndarray:

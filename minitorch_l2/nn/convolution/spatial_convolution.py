@@ -25,7 +25,17 @@ from .._checks import reuse
 from .._lua_names import attribute_alias
 from .._settings import array, integer
 from ..module import Module
-from ._columns import Grid, as_matrix, fold, grid_for, narrow, sample_sums, unfold, widen
+from ._columns import (
+    Grid,
+    as_matrix,
+    fold,
+    fold_columns,
+    grid_for,
+    narrow,
+    sample_sums,
+    unfold,
+    widen,
+)
 
 
 class SpatialConvolution(Module):
@@ -180,26 +190,24 @@ class SpatialConvolution(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, grid = self._grid(input)
         n, planes = x.shape[0], self.n_output_plane
-        columns = unfold(self, x, grid)
+        columns = unfold(self, x, grid, ones=self.bias is not None)
+        weight = as_matrix(self.weight, planes)
+        if self.bias is not None:  # [W | b], against X̂'s row of ones
+            weight = self._buffer("weight_and_bias", (planes, columns.shape[1]), x.dtype)
+            np.copyto(weight[:, :-1], as_matrix(self.weight, planes))
+            weight[:, -1] = self.bias
         product = self._buffer("product", (n, planes, grid.length), x.dtype)
-        np.matmul(as_matrix(self.weight, planes), columns, out=product)  # W X̂, per sample
-        shape = (planes,) + grid.out
+        np.matmul(weight, columns, out=product)  # W X̂ + b, per sample
         batch = input.shape[:1] if input.ndim == x.ndim else ()
-        self.output = reuse(self.output, batch + shape, x.dtype)
-        out = self.output.reshape((n,) + shape)
-        if self.bias is None:
-            np.copyto(out, narrow(product, grid))
-        else:  # the valid positions, plus the bias broadcast over them
-            bias = self.bias.reshape((-1,) + (1,) * len(grid.out))
-            np.add(narrow(product, grid), bias, out=out)
+        self.output = reuse(self.output, batch + (planes,) + grid.out, x.dtype)
+        np.copyto(self.output.reshape((n, planes) + grid.out), narrow(product, grid))
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, grid = self._grid(input)
         n = x.shape[0]
         g = widen(self, grad_output.reshape((n, self.n_output_plane) + grid.out), grid)
-        shape = (n, self.n_input_plane * grid.taps, grid.length)
-        columns = self._buffer("grad_columns", shape, x.dtype)
+        columns = fold_columns(self, grid, n, self.n_input_plane, x.dtype)
         np.matmul(as_matrix(self.weight, self.n_output_plane).T, g, out=columns)  # Wᵀ G
         image = fold(self, columns, grid, self.n_input_plane)
         self.grad_input = reuse(self.grad_input, input.shape, x.dtype)
@@ -212,25 +220,25 @@ class SpatialConvolution(Module):
         x, grid = self._grid(input)
         n, planes = x.shape[0], self.n_output_plane
         g = widen(self, grad_output.reshape((n, planes) + grid.out), grid)
+        rows = self.n_input_plane * grid.taps + (self.bias is not None)
         columns = self.__dict__.get("_buffers", {}).get("columns")
-        if columns is None or columns.shape != (n, self.n_input_plane * grid.taps, grid.length):
+        if columns is None or columns.shape != (n, rows, grid.length):
             raise ValueError(
                 f"{self._who()}: acc_grad_parameters needs the columns of a forward on an input "
                 f"of shape {input.shape}; call forward first"
             )
-        products = self._buffer("weight_products", (n, planes, columns.shape[1]), x.dtype)
-        np.matmul(g, columns.transpose(0, 2, 1), out=products)  # G X̂ᵀ, per sample
+        # (G X̂ᵀ)ᵀ = X̂ Gᵀ per sample (the faster orientation); the ones row gives Σ G.
+        products = self._buffer("weight_products", (n, rows, planes), x.dtype)
+        np.matmul(columns, g.transpose(0, 2, 1), out=products)
         step = sample_sums(self, products, "weight_step")
         if scale != 1:
             step *= scale
         grad_weight = as_matrix(self.grad_weight, planes)
-        grad_weight += step
-        if self.bias is not None:
-            sums = self._buffer("bias_step", (planes,), x.dtype)
-            np.sum(g, axis=(0, 2), out=sums)  # Σ G (the garbage positions hold zeros)
-            if scale != 1:
-                sums *= scale
-            self.grad_bias += sums
+        if self.bias is None:
+            grad_weight += step.T
+        else:
+            grad_weight += step[:-1].T
+            self.grad_bias += step[-1]
 
     # ------------------------------------------------------------------ printing
     def _who(self) -> str:
