@@ -75,3 +75,32 @@ def as_sequence(
             f"(or a batch (N, {kernel}, {frames}))"
         )
     return batch, (batch.shape[1] - kernel) // stride + 1
+
+
+def plane_axis(who: str, input: np.ndarray) -> int:
+    """THNN's softmax axis: the planes of (C, H, W), (N, C, H, W); the features of (d,), (n, d)."""
+    if input.ndim not in (1, 2, 3, 4):
+        raise ValueError(
+            f"{who}: expected input of shape (C, H, W) or (N, C, H, W) (or (d,), (n, d)), got "
+            f"{input.shape}"
+        )
+    return 0 if input.ndim in (1, 3) else 1
+
+
+def checked_table(who: str, table: object) -> np.ndarray:
+    """``table`` as an int64 (K, 2) array of plane numbers ≥ 0; errors name ``who``."""
+    if not isinstance(table, np.ndarray) or table.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{who}: conn_table must be a numpy.ndarray (K, 2) of 0-based plane numbers "
+            f"(nn.tables.full, one_to_one, random), got {type(table).__name__}"
+        )
+    if table.ndim != 2 or table.shape[1] != 2 or len(table) == 0:
+        raise ValueError(f"{who}: conn_table must have shape (K, 2) with K >= 1, got {table.shape}")
+    if table.dtype.kind == "f" and not np.array_equal(table, np.round(table)):
+        raise ValueError(f"{who}: conn_table must hold whole plane numbers")
+    if table.min() < 0:
+        raise ValueError(
+            f"{who}: conn_table holds plane numbers from 0 (0-based; a Lua table is 1-based: "
+            f"subtract 1), got {int(table.min())}"
+        )
+    return table.astype(np.int64)

@@ -160,3 +160,18 @@ def check_pooling(who: str, kernel: tuple[int, ...], pad: tuple[int, ...]) -> No
                 f"{who}: pad must be at most half the kernel size (floor(k/2)), got pad {p} "
                 f"for a kernel of {k}"
             )
+
+
+def adaptive_bounds(size: int, out: int, single_rounding: bool) -> tuple[np.ndarray, np.ndarray]:
+    """THNN's adaptive windows along one dimension: [startᵢ, endᵢ) for i < out.
+
+    startᵢ = ⌊i·size/out⌋, endᵢ = ⌈(i + 1)·size/out⌉, computed as THNN does in float32: the
+    average pooling divides the product i·size once, the max pooling computes i/out·size, whose
+    two roundings can widen a window by one element (Lua's windows, so kept).
+    """
+    i = np.arange(out + 1, dtype=np.float32)
+    if single_rounding:
+        edges = (i * np.float32(size)).astype(np.float32) / np.float32(out)
+    else:
+        edges = i / np.float32(out) * np.float32(size)
+    return np.floor(edges[:-1]).astype(np.intp), np.ceil(edges[1:]).astype(np.intp)

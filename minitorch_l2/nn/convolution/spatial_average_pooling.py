@@ -104,7 +104,9 @@ class SpatialAveragePooling(Module):
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, windows = self._windows(input)
         taps = views(source(self, x, windows, 0.0), windows)
-        self.output = reuse(self.output, input.shape[:-2] + windows.out, x.dtype)
+        self.output = reuse(
+            self.output, input.shape[: input.ndim - len(windows.out)] + windows.out, x.dtype
+        )
         out = self.output.reshape(x.shape[:2] + windows.out)
         np.copyto(out, taps[0])
         for tap in taps[1:]:  # the window sums, offset by offset in Lua's order

@@ -191,11 +191,12 @@ class SpatialConvolution(Module):
         x, grid = self._grid(input)
         n, planes = x.shape[0], self.n_output_plane
         columns = unfold(self, x, grid, ones=self.bias is not None)
-        weight = as_matrix(self.weight, planes)
+        weight = self._weight_matrix()
         if self.bias is not None:  # [W | b], against X̂'s row of ones
-            weight = self._buffer("weight_and_bias", (planes, columns.shape[1]), x.dtype)
-            np.copyto(weight[:, :-1], as_matrix(self.weight, planes))
-            weight[:, -1] = self.bias
+            weight_and_bias = self._buffer("weight_and_bias", (planes, columns.shape[1]), x.dtype)
+            np.copyto(weight_and_bias[:, :-1], weight)
+            weight_and_bias[:, -1] = self.bias
+            weight = weight_and_bias
         product = self._buffer("product", (n, planes, grid.length), x.dtype)
         np.matmul(weight, columns, out=product)  # W X̂ + b, per sample
         batch = input.shape[:1] if input.ndim == x.ndim else ()
@@ -208,7 +209,7 @@ class SpatialConvolution(Module):
         n = x.shape[0]
         g = widen(self, grad_output.reshape((n, self.n_output_plane) + grid.out), grid)
         columns = fold_columns(self, grid, n, self.n_input_plane, x.dtype)
-        np.matmul(as_matrix(self.weight, self.n_output_plane).T, g, out=columns)  # Wᵀ G
+        np.matmul(self._weight_matrix().T, g, out=columns)  # Wᵀ G
         image = fold(self, columns, grid, self.n_input_plane)
         self.grad_input = reuse(self.grad_input, input.shape, x.dtype)
         np.copyto(self.grad_input.reshape(x.shape), image)
@@ -233,12 +234,20 @@ class SpatialConvolution(Module):
         step = sample_sums(self, products, "weight_step")
         if scale != 1:
             step *= scale
-        grad_weight = as_matrix(self.grad_weight, planes)
         if self.bias is None:
-            grad_weight += step.T
+            self._add_weight_step(step.T)
         else:
-            grad_weight += step[:-1].T
+            self._add_weight_step(step[:-1].T)
             self.grad_bias += step[-1]
+
+    def _weight_matrix(self) -> np.ndarray:
+        """W as the (O, C·∏k) matrix of the products (a view)."""
+        return as_matrix(self.weight, self.n_output_plane)
+
+    def _add_weight_step(self, step: np.ndarray) -> None:
+        """∂L/∂W += step, ``step`` in the shape of :meth:`_weight_matrix`."""
+        grad_weight = as_matrix(self.grad_weight, self.n_output_plane)
+        grad_weight += step
 
     # ------------------------------------------------------------------ printing
     def _who(self) -> str:

@@ -93,7 +93,9 @@ class SpatialMaxPooling(Module):
         x, windows = self._windows(input)
         taps = views(source(self, x, windows, -np.inf), windows)
         shape = x.shape[:2] + windows.out
-        self.output = reuse(self.output, input.shape[:-2] + windows.out, x.dtype)
+        self.output = reuse(
+            self.output, input.shape[: input.ndim - len(windows.out)] + windows.out, x.dtype
+        )
         index = self._buffer("index", shape, index_dtype(len(taps)))
         scratch = self._buffer("equal", shape, np.bool_), self._buffer("step", shape, index.dtype)
         first_max(taps, self.output.reshape(shape), index, scratch)
