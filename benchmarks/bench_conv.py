@@ -17,6 +17,10 @@ What is timed, ours and PyTorch's interleaved (benchmarks/_timing.py):
   parameters, against ``zero_grad``, forward, ``NLLLoss``, ``backward``, ``SGD.step``. Goal:
   ours/PyTorch ≤ 1.5. Both start from the same weights and one step of each is compared first.
 
+With ``--threads 0`` the step is also timed with each side alone in a process of its own
+(``--worker``), as benchmarks/bench_threads.py does: two libraries' thread pools in one process
+busy-wait against each other, so the interleaved default-thread numbers measure that too.
+
 Each layer's *share* is its forward + backward time over the sum of all layers' (the step less
 the criterion and the optimiser). *Buffers* is what a convolution keeps between calls after a
 training step (the padded input, the columns, the widened gradient, the fold image): its peak
@@ -25,12 +29,21 @@ memory, since every buffer is allocated once and reused.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import _timing
 
+HERE = Path(__file__).resolve().parent
+
 # OpenBLAS reads its thread count when NumPy loads it, so the limit comes before the imports.
-_timing.limit_threads(_timing.parse_args(__doc__, sys.argv[1:]).threads)
+if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
+    _timing.limit_threads(int(sys.argv[3]))
+else:
+    _timing.limit_threads(_timing.parse_args(__doc__, sys.argv[1:]).threads)
 
 import numpy as np  # noqa: E402
 
@@ -213,17 +226,51 @@ def time_layers(torch, name: str, net: nn.Sequential, x: np.ndarray, args, secon
     return rows
 
 
+def _step_inputs(sizes: dict):
+    batch, side, widths = sizes["lenet"]
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((batch, 1, side, side)).astype(DTYPE)
+    target = rng.integers(0, 10, size=batch)
+    minitorch_l2.manual_seed(0)
+    return lenet(side, widths), x, target
+
+
+def worker(side: str, threads: int, quick: bool, repeats: int) -> None:
+    """In a fresh process: time one side's LeNet step alone; print the seconds as JSON."""
+    net, x, target = _step_inputs(QUICK if quick else FULL)
+    if side == "ours":
+        step, _ = our_step(net, x, target)
+    else:
+        torch = _timing.import_torch(threads)
+        if torch is None:
+            print(json.dumps(None))
+            return
+        step, _ = torch_step(torch, net, x, target)
+    samples = _timing.time_interleaved({side: step}, repeats, 0.001 if quick else 0.02)
+    print(json.dumps(_timing.median(samples[side])))
+
+
+def time_alone(side: str, args) -> float | None:
+    """Seconds per LeNet step of ``side`` at default threads, measured in a new process."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parent), str(HERE)])}
+    for name in _timing.THREAD_VARIABLES:
+        env.pop(name, None)  # the worker leaves them unset: the libraries' defaults
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", side, "0"]
+    command += [str(int(args.quick)), str(args.repeats)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench_conv worker {side} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def run(args) -> None:
     torch = _timing.import_torch(args.threads)
     sizes = QUICK if args.quick else FULL
     seconds = 0.001 if args.quick else 0.02
-    rng = np.random.default_rng(0)
-    batch, side, widths = sizes["lenet"]
-    x = rng.standard_normal((batch, 1, side, side)).astype(DTYPE)
-    target = rng.integers(0, 10, size=batch)
-    minitorch_l2.manual_seed(0)
-    net = lenet(side, widths)
+    net, x, target = _step_inputs(sizes)
+    batch = x.shape[0]
     rows = time_layers(torch, "LeNet", net, x, args, seconds)
+    rng = np.random.default_rng(1)
 
     n, planes, block_side = sizes["block"]
     block = nn.Sequential(nn.SpatialConvolution(planes, planes, 3, 3, 1, 1, 1, 1)).type(DTYPE)
@@ -259,6 +306,13 @@ def run(args) -> None:
         "max_relative_difference_after_one_step": disagreement,
     }
     rows.append(step_row)
+    if args.threads == 0:
+        ours, theirs = time_alone("ours", args), time_alone("torch", args)
+        ratio = None if theirs is None else ours / theirs
+        alone = {**step_row, "layer": f"training step, batch {batch}, each side alone"}
+        alone.update(ours_seconds=ours, torch_seconds=theirs, ratio=ratio)
+        alone["met"] = None if ratio is None else ratio <= TARGET
+        rows.append(alone)
     report = _timing.report("bench_conv", args, torch, rows)
     _timing.emit(report, _tables(rows), args.json)
 
@@ -316,4 +370,8 @@ def _target(row: dict) -> str:
 
 
 if __name__ == "__main__":
-    run(_timing.parse_args(__doc__, sys.argv[1:]))
+    if sys.argv[1:2] == ["--worker"]:
+        side, threads, quick, repeats = sys.argv[2:6]
+        worker(side, int(threads), quick == "1", int(repeats))
+    else:
+        run(_timing.parse_args(__doc__, sys.argv[1:]))
