@@ -58,11 +58,15 @@ FULL = {"lenet": (64, 28, (120, 84)), "block": (32, 64, 16)}
 QUICK = {"lenet": (2, 16, (6, 5)), "block": (2, 4, 6)}
 
 
-class _Flatten(nn.Module):
-    """Until ``nn.View`` is in this branch: (N, C, H, W) → (N, C·H·W), and back for gradients."""
+class _ViewStandIn(nn.Module):
+    """``nn.View(size)`` until the branch that writes nn.View is merged: (N, ...) → (N, size)."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
 
     def update_output(self, input):
-        self.output = input.reshape(input.shape[0], -1)
+        self.output = input.reshape(-1, self.size)
         return self.output
 
     def update_grad_input(self, input, grad_output):
@@ -70,9 +74,8 @@ class _Flatten(nn.Module):
         return self.grad_input
 
 
-def _view() -> nn.Module:
-    # merge: the lead swaps this for nn.View(-1).setNumInputDims(3) once nn.View is merged.
-    return nn.View(-1).setNumInputDims(3) if hasattr(nn, "View") else _Flatten()
+# merge: nn.View replaces the stand-in by itself once it exists (this branch lacks it).
+View = getattr(nn, "View", _ViewStandIn)
 
 
 def lenet(side: int, widths: tuple[int, ...]) -> nn.Sequential:
@@ -86,7 +89,7 @@ def lenet(side: int, widths: tuple[int, ...]) -> nn.Sequential:
         nn.SpatialConvolution(6, 16, 5, 5),
         nn.ReLU(),
         nn.SpatialMaxPooling(2, 2, 2, 2),
-        _view(),
+        View(flat),  # Lua: nn.View(16*4*4)
     ]
     for fan_in, fan_out in zip((flat, *widths), widths):
         layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]

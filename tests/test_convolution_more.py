@@ -41,25 +41,28 @@ def test_full_convolution_takes_its_size_from_a_target(torch):
     assert isinstance(grad, list) and not grad[1].any() and grad[1].shape == target.shape
 
 
-def test_dilated_convolution_matches_torch(torch):
-    module = nn.SpatialDilatedConvolution(2, 3, 3, 2, 2, 1, 2, 1, 2, 3)
+@pytest.mark.parametrize("stride", [(2, 1), (1, 1)])  # (1, 1): the wide columns
+def test_dilated_convolution_matches_torch(torch, stride):
+    module = nn.SpatialDilatedConvolution(2, 3, 3, 2, *stride, 2, 1, 2, 3)
     x = RNG.standard_normal((2, 2, 9, 8))
     g = RNG.standard_normal(module.forward(x).shape)
 
     def oracle(xt, w, b):
-        return torch.nn.functional.conv2d(xt, w, b, (1, 2), (1, 2), (3, 2))
+        return torch.nn.functional.conv2d(xt, w, b, stride[::-1], (1, 2), (3, 2))
 
     _assert_all_close(_ours(module, x, g), _grads(torch, oracle, x, g, module.weight, module.bias))
-    assert repr(module) == "nn.SpatialDilatedConvolution(2 -> 3, 3x2, 2,1, 2,1, 2,3)"
+    if stride == (2, 1):
+        assert repr(module) == "nn.SpatialDilatedConvolution(2 -> 3, 3x2, 2,1, 2,1, 2,3)"
 
 
-def test_volumetric_layers_match_torch(torch):
-    conv = nn.VolumetricConvolution(2, 3, 2, 3, 2, 1, 2, 1, 1, 0, 1)
+@pytest.mark.parametrize("stride", [(1, 1, 2), (1, 1, 1)])  # (1, 1, 1): the wide columns
+def test_volumetric_layers_match_torch(torch, stride):
+    conv = nn.VolumetricConvolution(2, 3, 2, 3, 2, stride[0], stride[2], stride[1], 1, 0, 1)
     x = RNG.standard_normal((2, 2, 4, 5, 6))
     g = RNG.standard_normal(conv.forward(x).shape)
 
     def oracle(xt, w, b):
-        return torch.nn.functional.conv3d(xt, w, b, (1, 1, 2), (1, 1, 0))
+        return torch.nn.functional.conv3d(xt, w, b, stride, (1, 1, 0))
 
     _assert_all_close(_ours(conv, x, g), _grads(torch, oracle, x, g, conv.weight, conv.bias))
     pool = nn.VolumetricMaxPooling(2, 3, 2, 2, 2, 1, 1, 1, 0).ceil()
