@@ -11,7 +11,10 @@ of the same number of parameters trains on the same data, for comparison.
     PYTHONPATH=. python examples/lenet.py --plot     # also lenet_filters.png, lenet_errors.png
 
 Options: ``--epochs N``, ``--per-class N`` (training images per class), ``--plot``. Porting
-notes: class targets are 0-based here (Lua's 1…10 are 0…9), and ``:`` becomes ``.``.
+notes: class targets are 0-based here (Lua's 1…10 are 0…9), and ``:`` becomes ``.``. On a
+machine busy with other jobs, run it with ``OPENBLAS_NUM_THREADS=1``: a second BLAS thread
+waiting for a busy core makes the Linear layers' products many times slower
+(docs/performance.md, "Convolution").
 """
 
 from __future__ import annotations
