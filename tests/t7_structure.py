@@ -27,9 +27,14 @@ def raw_graph(data: bytes) -> tuple[object, Parser]:
     raise ValueError("not a .t7 file")
 
 
-def structure(data: bytes) -> object:
-    """The canonical description of a file's object graph (see the module docstring)."""
+def structure(data: bytes, per_call: dict[str, set[str]] | None = None) -> object:
+    """The canonical description of a file's object graph (see the module docstring).
+
+    ``per_call`` maps a class name to fields left out of its objects' description: per-call
+    state (``output``, buffers), which Lua writes as the last call left it and ``save`` empty.
+    """
     root, parser = raw_graph(data)
+    per_call = per_call or {}
     numbers: dict[int, int] = {}
     seen: dict[int, int] = {}
 
@@ -75,6 +80,10 @@ def structure(data: bytes) -> object:
             if isinstance(value.payload, list):  # tds.Hash pairs or tds.Vec items
                 hashed = value.class_name == "tds.Hash"
                 payload = pairs(value.payload) if hashed else tuple(map(describe, value.payload))
+            elif value.class_name in per_call and isinstance(value.payload, RawTable):
+                skip = {name.encode() for name in per_call[value.class_name]}
+                kept = [(k, v) for k, v in value.payload.pairs if k not in skip]
+                payload = ("table", pairs(kept))
             else:
                 payload = describe(value.payload)
             return ("object", value.class_name, value.version, payload)

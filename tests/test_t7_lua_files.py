@@ -22,6 +22,7 @@ import pytest
 import minitorch_l2
 from minitorch_l2 import nn
 from minitorch_l2.serialization import mapped_lua_classes
+from minitorch_l2.serialization.t7 import _registry
 
 from . import lua_reference as ref
 from .t7_structure import structure
@@ -31,7 +32,22 @@ RECORDS = [
     (kind, name) for kind in ("modules", "criteria", "optim") for name in ref.case_names(kind)
 ]
 #: The models of the reference that use only classes minitorch_l2 maps today (see manifests).
-MAPPED_MODELS = ["embed", "flat", "mlp", "mlp_ascii", "mlp_float", "siamese"]
+MAPPED_MODELS = ["embed", "flat", "lenet", "mlp", "mlp_ascii", "mlp_float", "resblock", "siamese"]
+#: Per Lua class, the fields that are per-call state (Lua's bookkeeping, buffers).
+PER_CALL = {
+    entry.lua_name: {"output", "gradInput", *entry.buffers}
+    | {name for name, rule in entry.lua_only.items() if rule.per_call}
+    for entry in _registry.BY_CLASS.values()
+}
+#: Models Lua saved after forwards, so that their buffers are not empty (see the manifest).
+BUFFERS_FILLED = {"resblock"}
+#: Lua fields whose value save does not keep, with the reason: ours never writes its input, so
+#: a Lua ReLU(true) comes back as ReLU(false), the same numbers (resblock has two).
+NOT_KEPT = {"nn.ReLU": {"inplace"}}
+COMPARED_APART = {
+    name: PER_CALL.get(name, set()) | NOT_KEPT.get(name, set())
+    for name in PER_CALL.keys() | NOT_KEPT.keys()
+}
 UNKNOWN = re.compile(r"Lua classes minitorch_l2 does not implement: (.*); load\(")
 
 
@@ -118,7 +134,10 @@ def test_our_t7_of_a_lua_model_has_lua_s_structure_and_loads_back(name, tmp_path
     model = minitorch_l2.load(path)
     minitorch_l2.save(tmp_path / "ours.t7", model, format="t7")
     ours = (tmp_path / "ours.t7").read_bytes()
-    assert structure(ours) == structure(path.read_bytes())
+    # Lua's file holds what its last forward left in the buffers (resblock ran three); ours
+    # holds them empty, as a fresh module has them: those fields are compared apart.
+    assert structure(ours, COMPARED_APART) == structure(path.read_bytes(), COMPARED_APART)
+    assert structure(ours) == structure(path.read_bytes()) or name in BUFFERS_FILLED
     run_model(minitorch_l2.load(tmp_path / "ours.t7"), ref.arrays("models", name), name)
 
 

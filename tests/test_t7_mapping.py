@@ -126,7 +126,64 @@ EXAMPLES = {
     "nn.SelectTable": (lambda: nn.SelectTable(1), pair(4, 3)),
     "nn.SplitTable": (lambda: nn.SplitTable(1), (x(4, 3),)),
     # convolution
+    "nn.SpatialAdaptiveAveragePooling": (
+        lambda: nn.SpatialAdaptiveAveragePooling(3, 2),
+        (x(2, 2, 5, 6),),
+    ),
+    "nn.SpatialAdaptiveMaxPooling": (lambda: nn.SpatialAdaptiveMaxPooling(3, 2), (x(2, 2, 5, 6),)),
+    "nn.SpatialAveragePooling": (
+        lambda: nn.SpatialAveragePooling(3, 3, 2, 2, 1, 1).ceil(),
+        (x(2, 2, 6, 6),),
+    ),
     "nn.SpatialBatchNormalization": (lambda: nn.SpatialBatchNormalization(3), (x(2, 3, 4, 4),)),
+    "nn.SpatialConvolution": (
+        lambda: nn.SpatialConvolution(2, 3, 3, 2, 1, 2, 1, 0),
+        (x(2, 2, 5, 5),),
+    ),
+    "nn.SpatialConvolutionMM": (lambda: nn.SpatialConvolutionMM(2, 3, 3, 3), (x(2, 2, 5, 5),)),
+    "nn.SpatialConvolutionMap": (
+        lambda: nn.SpatialConvolutionMap(nn.tables.random(3, 2, 2), 3, 2),
+        (x(2, 3, 5, 5),),
+    ),
+    "nn.SpatialCrossMapLRN": (lambda: nn.SpatialCrossMapLRN(3, 0.5), (x(2, 4, 3, 3),)),
+    "nn.SpatialDilatedConvolution": (
+        lambda: nn.SpatialDilatedConvolution(2, 2, 3, 3, 1, 1, 2, 2, 2, 2),
+        (x(2, 2, 6, 6),),
+    ),
+    "nn.SpatialDropout": (lambda: nn.SpatialDropout(0.3), (x(2, 3, 4, 4),)),
+    "nn.SpatialFractionalMaxPooling": (
+        lambda: nn.SpatialFractionalMaxPooling(2, 2, 3, 3),
+        (x(1, 2, 7, 7),),
+    ),
+    "nn.SpatialFullConvolution": (
+        lambda: nn.SpatialFullConvolution(2, 3, 3, 3, 2, 2, 1, 1, 1, 1),
+        (x(2, 2, 3, 3),),
+    ),
+    "nn.SpatialFullConvolutionMap": (
+        lambda: nn.SpatialFullConvolutionMap(nn.tables.one_to_one(2), 3, 3),
+        (x(2, 2, 3, 3),),
+    ),
+    "nn.SpatialLPPooling": (lambda: nn.SpatialLPPooling(1, 2, 2, 2), (x(2, 3, 4, 4),)),
+    "nn.SpatialLogSoftMax": (nn.SpatialLogSoftMax, (x(2, 3, 4, 4),)),
+    "nn.SpatialMaxPooling": (lambda: nn.SpatialMaxPooling(2, 2), (x(2, 3, 4, 4),)),
+    "nn.SpatialReflectionPadding": (
+        lambda: nn.SpatialReflectionPadding(1, 2, 1, 0),
+        (x(2, 3, 4, 4),),
+    ),
+    "nn.SpatialReplicationPadding": (
+        lambda: nn.SpatialReplicationPadding(1, 2, 1, 0),
+        (x(2, 3, 4, 4),),
+    ),
+    "nn.SpatialSoftMax": (nn.SpatialSoftMax, (x(2, 3, 4, 4),)),
+    "nn.SpatialUpSamplingNearest": (lambda: nn.SpatialUpSamplingNearest(2), (x(2, 3, 4, 4),)),
+    "nn.SpatialZeroPadding": (lambda: nn.SpatialZeroPadding(1, -1, 2, 0), (x(2, 3, 4, 4),)),
+    "nn.TemporalConvolution": (lambda: nn.TemporalConvolution(3, 4, 2), (x(5, 3),)),
+    "nn.TemporalMaxPooling": (lambda: nn.TemporalMaxPooling(2), (x(6, 3),)),
+    "nn.VolumetricConvolution": (
+        lambda: nn.VolumetricConvolution(2, 2, 2, 3, 3),
+        (x(1, 2, 4, 5, 5),),
+    ),
+    "nn.VolumetricMaxPooling": (lambda: nn.VolumetricMaxPooling(2, 2, 2), (x(1, 2, 4, 4, 4),)),
     # criteria
     "nn.AbsCriterion": (lambda: nn.AbsCriterion(False), drawn("AbsCriterion")),
     "nn.BCECriterion": (
@@ -181,6 +238,10 @@ EXAMPLES = {
         ([x(4, 3), x(4, 3)], [x(4, 3), x(4, 3)]),
     ),
     "nn.SmoothL1Criterion": (nn.SmoothL1Criterion, drawn("SmoothL1Criterion")),
+    "nn.SpatialClassNLLCriterion": (
+        lambda: nn.SpatialClassNLLCriterion(size_average=False),
+        (x(2, 3, 2, 2), RNG.integers(0, 3, (2, 2, 2))),
+    ),
     "nn.SoftMarginCriterion": (nn.SoftMarginCriterion, drawn("SoftMarginCriterion")),
     "nn.WeightedMSECriterion": (
         lambda: nn.WeightedMSECriterion(x(3)),
@@ -194,6 +255,14 @@ MODULE = {"_type", "output", "gradInput"}
 CRITERION = {"output", "gradInput"}
 BATCH_NORMALIZATION = MODULE | {
     "affine", "eps", "train", "momentum", "running_mean", "running_var", "weight", "bias",
+    "gradWeight", "gradBias",
+}  # fmt: skip
+CONVOLUTION = MODULE | {
+    "nInputPlane", "nOutputPlane", "kW", "kH", "dW", "dH", "padW", "padH", "weight", "bias",
+    "gradWeight", "gradBias",
+}  # fmt: skip
+CONVOLUTION_MAP = MODULE | {
+    "kW", "kH", "dW", "dH", "connTable", "nInputPlane", "nOutputPlane", "weight", "bias",
     "gradWeight", "gradBias",
 }  # fmt: skip
 LUA_FIELDS = {
@@ -273,7 +342,36 @@ LUA_FIELDS = {
     "nn.PairwiseDistance": MODULE | {"diff", "norm"},
     "nn.SelectTable": MODULE | {"index"},
     "nn.SplitTable": MODULE | {"dimension"},
+    "nn.SpatialAdaptiveAveragePooling": MODULE | {"W", "H"},
+    "nn.SpatialAdaptiveMaxPooling": MODULE | {"W", "H"},
+    "nn.SpatialAveragePooling": MODULE
+    | {"kW", "kH", "dW", "dH", "padW", "padH", "ceil_mode", "count_include_pad", "divide"},
     "nn.SpatialBatchNormalization": BATCH_NORMALIZATION,
+    "nn.SpatialConvolution": CONVOLUTION,
+    "nn.SpatialConvolutionMM": CONVOLUTION,
+    "nn.SpatialConvolutionMap": CONVOLUTION_MAP,
+    "nn.SpatialCrossMapLRN": MODULE | {"size", "alpha", "beta", "k"},
+    "nn.SpatialDilatedConvolution": CONVOLUTION | {"dilationW", "dilationH"},
+    "nn.SpatialDropout": MODULE | {"p", "train", "stochastic_inference", "noise"},
+    "nn.SpatialFractionalMaxPooling": MODULE
+    | {"poolSizeW", "poolSizeH", "newRandomPool", "outW", "outH"},
+    "nn.SpatialFullConvolution": CONVOLUTION | {"adjW", "adjH", "ones"},
+    "nn.SpatialFullConvolutionMap": CONVOLUTION_MAP,
+    "nn.SpatialLPPooling": MODULE | {"kW", "kH", "dW", "dH", "modules"},
+    "nn.SpatialLogSoftMax": MODULE,
+    "nn.SpatialMaxPooling": MODULE
+    | {"kW", "kH", "dW", "dH", "padW", "padH", "ceil_mode", "indices"},
+    "nn.SpatialReflectionPadding": MODULE | {"pad_l", "pad_r", "pad_t", "pad_b"},
+    "nn.SpatialReplicationPadding": MODULE | {"pad_l", "pad_r", "pad_t", "pad_b"},
+    "nn.SpatialSoftMax": MODULE,
+    "nn.SpatialUpSamplingNearest": MODULE | {"scale_factor", "inputSize", "outputSize"},
+    "nn.SpatialZeroPadding": MODULE | {"pad_l", "pad_r", "pad_t", "pad_b"},
+    "nn.TemporalConvolution": MODULE
+    | {"inputFrameSize", "outputFrameSize", "kW", "dW", "weight", "bias", "gradWeight", "gradBias"},
+    "nn.TemporalMaxPooling": MODULE | {"kW", "dW"},
+    "nn.VolumetricConvolution": CONVOLUTION | {"kT", "dT", "padT"},
+    "nn.VolumetricMaxPooling": MODULE
+    | {"kT", "kW", "kH", "dT", "dW", "dH", "padT", "padW", "padH", "ceil_mode", "indices"},
     "nn.AbsCriterion": CRITERION | {"sizeAverage"},
     "nn.BCECriterion": CRITERION | {"sizeAverage", "weights"},
     "nn.ClassNLLCriterion": CRITERION
@@ -292,17 +390,27 @@ LUA_FIELDS = {
     "nn.MultiMarginCriterion": CRITERION | {"p", "margin", "sizeAverage"},
     "nn.ParallelCriterion": CRITERION | {"criterions", "weights"},
     "nn.SmoothL1Criterion": CRITERION | {"sizeAverage"},
+    "nn.SpatialClassNLLCriterion": CRITERION
+    | {"sizeAverage", "output_tensor", "total_weight_tensor", "target"},
     "nn.SoftMarginCriterion": CRITERION | {"sizeAverage"},
     "nn.WeightedMSECriterion": CRITERION | {"weight", "sizeAverage"},
 }
 
 
+LOCAL_NORMALIZATION = (
+    "Lua's object is a graph of inner modules (meanestimator, stdestimator, divider, ...) "
+    "holding the kernel as their weights, which ours computes directly; not mapped yet"
+)
+#: Exported classes deliberately not mapped, and why.
 NOT_MAPPED = {
     "Container": "an abstract base (Lua's nn.Container is never saved on its own)",
     "Criterion": "an abstract base",
     "Module": "an abstract base",
     "Jacobian": "a testing tool, not a layer",
     "L2Normalize": "ours only: Lua's nn.Normalize(2) (our nn.Normalize) divides by the norm + eps",
+    "SpatialSubtractiveNormalization": LOCAL_NORMALIZATION,
+    "SpatialDivisiveNormalization": LOCAL_NORMALIZATION,
+    "SpatialContrastiveNormalization": LOCAL_NORMALIZATION,
 }
 
 
@@ -502,6 +610,8 @@ class Pick(nn.Module):
 
 def _rename_dim(fields: dict, version: int) -> dict:
     # Version 1 of the test class called its dimension "dim".
+    if version >= 2:
+        return fields
     return {("dimension" if k == "dim" else k): v for k, v in fields.items()}
 
 

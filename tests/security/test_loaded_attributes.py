@@ -53,7 +53,7 @@ FREE_SHAPE = {("WeightedMSECriterion", "weight"), ("AddConstant", "constant_scal
 #: Criterion class weights: the constructor takes any real numbers (ints, a list) and copies
 #: them to floats, so those forms are normalised, not refused; a None is no weights; their
 #: number is checked against the input's classes at each call.
-WEIGHTS = {"weights"}
+WEIGHTS = {"weights", "conn_table"}  # a connection table too: any whole numbers, copied
 #: Attributes ``validate()`` computes from others (what a file says there is not read).
 DERIVED = {("Reshape", "num_elements"), ("View", "num_elements")}
 
@@ -281,8 +281,8 @@ def test_every_lua_field_of_the_wrong_kind_is_refused_from_a_t7(entry, example):
 def _harmless(entry: object, name: str, wrong: object) -> bool:
     # An int tensor of class weights is real numbers (converted, as the constructor does), and
     # WeightedMSE's weight may have any shape.
-    if name == "weights" and isinstance(wrong, np.ndarray) and wrong.dtype.kind in "iuf":
-        return True
+    if name in ("weights", "connTable") and isinstance(wrong, np.ndarray):
+        return wrong.dtype.kind in "iuf" and (name == "weights" or wrong.ndim == 2)
     return entry.lua_name == "nn.WeightedMSECriterion" and isinstance(wrong, np.ndarray)
 
 

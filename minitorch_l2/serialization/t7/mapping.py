@@ -140,8 +140,9 @@ class LuaClass:
     version : int
         The class version Lua writes (``torch.version``), and the newest ``load`` upgrades to.
     upgrade : callable, optional
-        ``upgrade(lua_fields, version) -> lua_fields``: what Lua's ``read`` does to an object of
-        an older version (``BatchNormalization`` < 2 stored ``running_std``).
+        ``upgrade(lua_fields, version) -> lua_fields``: what Lua's ``read`` (or its
+        backward-compatibility code) does to an object of an older version or layout
+        (``BatchNormalization`` < 2 stored ``running_std``); it looks at the version itself.
     to_lua : callable, optional
         ``to_lua(module, lua_fields) -> lua_fields``: last touches on save.
     shares : callable, optional
@@ -342,7 +343,7 @@ def build(entry: LuaClass, shell: object, lua_fields: dict, version: int) -> Non
     for key in lua:
         if not isinstance(key, str):
             raise MappingError(f"{who}: has a field named {key!r}, not a string")
-    if entry.upgrade is not None and version < entry.version:
+    if entry.upgrade is not None:
         lua = entry.upgrade(lua, version)
     original = dict(lua)
     for name in (

@@ -184,6 +184,17 @@ ENTRIES = (
         fixed={"size_average": True},
     ),
     _buffered("nn.SmoothL1Criterion", nn.SmoothL1Criterion, "sizeAverage"),
+    LuaClass(
+        "nn.SpatialClassNLLCriterion",
+        nn.SpatialClassNLLCriterion,
+        fields=("weights", "sizeAverage"),
+        optional={"weights": None},
+        lua_only={
+            "output_tensor": LuaOnly(write=_output_tensor(0.0), per_call=True),
+            "total_weight_tensor": LuaOnly(write=_output_tensor(1.0), per_call=True),
+            "target": LuaOnly(write=_output_tensor(0, np.int64), per_call=True),
+        },
+    ),
     _buffered("nn.SoftMarginCriterion", nn.SoftMarginCriterion, "sizeAverage"),
     LuaClass(
         "nn.WeightedMSECriterion",
