@@ -199,3 +199,23 @@ def lookup_problems(draw, max_index: int = 6, max_n: int = 4, max_length: int = 
     indices = draw(hnp.arrays(np.int64, shape, elements=st.integers(0, n_index - 1)))
     grad_output = draw(arrays(shape + (3,)))
     return n_index, indices, grad_output
+
+
+@st.composite
+def graph_specs(draw, max_nodes: int = 7, max_n: int = 3, max_d: int = 4):
+    """(spec, x): a random DAG over one input and a batch x for it.
+
+    ``spec`` lists the nodes after the input (node 0): ``(op, sources)`` with op one of
+    ``tanh``, ``sigmoid``, ``square``, ``half`` (one source) or ``add``, ``mul`` (two sources,
+    possibly the same node twice); sources are earlier node numbers, so fan-out is common. The
+    last node is the output.
+    """
+    count = draw(st.integers(1, max_nodes))
+    spec = []
+    for index in range(1, count + 1):
+        op = draw(st.sampled_from(["tanh", "sigmoid", "square", "half", "add", "mul"]))
+        arity = 2 if op in ("add", "mul") else 1
+        sources = tuple(draw(st.integers(0, index - 1)) for _ in range(arity))
+        spec.append((op, sources))
+    shape = (draw(st.integers(1, max_n)), draw(st.integers(1, max_d)))
+    return spec, draw(arrays(shape, np.float64, 2.0))

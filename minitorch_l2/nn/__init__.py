@@ -5,6 +5,7 @@ documentation groups them: ``containers/``, ``transfer/``, ``simple/``, ``table/
 ``convolution/``, ``criterion/``.
 """
 
+from . import utils  # noqa: F401 (nn.utils: Lua's model_utils)
 from .container import Container
 from .containers.concat import Concat
 from .containers.parallel import Parallel
@@ -30,6 +31,7 @@ from .criterion.parallel_criterion import ParallelCriterion
 from .criterion.smooth_l1_criterion import SmoothL1Criterion
 from .criterion.soft_margin_criterion import SoftMarginCriterion
 from .criterion.weighted_mse_criterion import WeightedMSECriterion
+from .graph.gmodule import gModule
 from .jacobian import Jacobian
 from .module import Module
 from .simple.abs import Abs
@@ -209,4 +211,5 @@ __all__ = [
     "Unsqueeze",
     "View",
     "WeightedMSECriterion",
+    "gModule",
 ]

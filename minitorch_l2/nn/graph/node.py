@@ -15,15 +15,17 @@ import os
 import re
 import sys
 
-# Frames inside the package are skipped when a node records where it was declared.
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# The frames that make a node (Module.__call__, this file) are skipped when a node records
+# where it was declared.
+_NN_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_MAKERS = frozenset({os.path.abspath(__file__), os.path.join(_NN_DIR, "module.py")})
 _DOT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 def _declared_at() -> str:
-    """``file.py:12``: the first caller outside minitorch_l2 (Lua's ``_debugLabel``)."""
+    """``file.py:12``: the code that called the module or the node (Lua's ``_debugLabel``)."""
     frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR + os.sep):
+    while frame is not None and os.path.abspath(frame.f_code.co_filename) in _MAKERS:
         frame = frame.f_back
     if frame is None:
         return "?"
@@ -196,7 +198,7 @@ def _not_a_node(value: object, index: int, node: Node | None = None) -> str:
         return (
             f"inputs[{index}]{where} is a module ({value!r}), but only graph nodes can be "
             f"passed: did you forget the second pair of parentheses that makes a node, "
-            f"{value!r}() or {value!r}(node)?"
+            f"nn.{type(value).__name__}(...)(x) rather than nn.{type(value).__name__}(...)?"
         )
     return f"inputs[{index}]{where} should be a graph node (Node), got {type(value).__name__}"
 
