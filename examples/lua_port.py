@@ -7,7 +7,9 @@ exactly as a 2015 Torch script would do it. Run it:
     python examples/lua_port.py
 
 The differences that matter when porting (see docs/lua-torch.md): Python indices and class targets
-are 0-based, ``:`` method calls become ``.``, and ``x:clone()`` becomes ``x.copy()``.
+are 0-based, ``:`` method calls become ``.``, and ``x:clone()`` becomes ``x.copy()``. The optim
+config keeps Lua's option names (``learningRate``), and the state Lua keeps in it
+(``config["evalCounter"]``, the momentum ``config["dfdx"]``) is there under Lua's names too.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def main(argv: list[str] | None = None) -> float:
     print(model)                                        # print(model)
 
     params, grad_params = model.get_parameters()        # local params, gradParams = model:getParameters()
-    config = {"learning_rate": 0.1, "momentum": 0.9}    # local config = {learningRate=0.1, momentum=0.9}
+    config = {"learningRate": 0.1, "momentum": 0.9}     # local config = {learningRate=0.1, momentum=0.9}
 
     accuracy = 0.0
     for epoch in range(epochs):                         # for epoch = 1, epochs do
@@ -58,6 +60,9 @@ def main(argv: list[str] | None = None) -> float:
         accuracy = float(np.mean(prediction == y))      # prediction:eq(y):double():mean()
         if epoch % 10 == 0 or epoch == epochs - 1:
             print(f"epoch {epoch:3d}  loss {loss:.4f}  accuracy {accuracy:.4f}")
+    confusion = optim.ConfusionMatrix(["a", "b", "c"])  # local confusion = optim.ConfusionMatrix({'a', 'b', 'c'})
+    confusion.batch_add(model.forward(X), y)            # confusion:batchAdd(model:forward(X), y)
+    print(confusion)                                    # print(confusion)
     # fmt: on
     print(f"final accuracy: {accuracy:.4f}")
     return accuracy

@@ -219,3 +219,72 @@ def graph_specs(draw, max_nodes: int = 7, max_n: int = 3, max_d: int = 4):
         spec.append((op, sources))
     shape = (draw(st.integers(1, max_n)), draw(st.integers(1, max_d)))
     return spec, draw(arrays(shape, np.float64, 2.0))
+
+
+def _plain_leaves() -> st.SearchStrategy:
+    """Values both save formats give back as they were (a .t7 has no float 3.0: it is int 3)."""
+    tensors = st.sampled_from(["f8", "f4", "f2", "i8", "i4", "i2", "i1", "u1"]).flatmap(
+        lambda dtype: hnp.arrays(dtype, hnp.array_shapes(min_dims=1, max_dims=3, min_side=1))
+    )
+    return st.one_of(
+        st.booleans(),
+        st.integers(-(2**53), 2**53),
+        st.floats().filter(lambda x: not x.is_integer()),
+        st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=8),
+        st.binary(max_size=6).map(lambda b: b"\xff" + b),  # not UTF-8, so bytes in a .t7 too
+        tensors,
+    )
+
+
+def checkpoint_data() -> st.SearchStrategy:
+    """Nested lists, tuples and str-keyed dicts of numbers, strings, bytes and arrays."""
+    return st.recursive(
+        _plain_leaves(),
+        lambda children: st.one_of(
+            st.lists(children, max_size=4),
+            st.tuples(children, children),
+            st.dictionaries(st.text(max_size=5), children, max_size=4),
+        ),
+        max_leaves=12,
+    )
+
+
+SGD_SPELLINGS = {
+    "learningRate": "learning_rate",
+    "learningRateDecay": "learning_rate_decay",
+    "weightDecay": "weight_decay",
+    "momentum": "momentum",
+    "dampening": "dampening",
+    "nesterov": "nesterov",
+}
+
+
+@st.composite
+def sgd_configs(draw: st.DrawFn) -> tuple[dict, dict]:
+    """(config, the same config in snake_case) for optim.sgd: any valid subset of its options."""
+    rate = st.floats(0.0, 0.2, allow_nan=False)
+    momentum = draw(st.floats(0.0, 0.95))
+    nesterov = momentum > 0 and draw(st.booleans())
+    values = {
+        "learningRate": draw(rate),
+        "learningRateDecay": draw(st.floats(0.0, 1.0)),
+        "weightDecay": draw(st.floats(0.0, 0.1)),
+        "momentum": momentum,
+        "dampening": 0.0 if nesterov else draw(st.floats(0.0, 1.0)),
+        "nesterov": nesterov,
+    }
+    keys = draw(st.lists(st.sampled_from(sorted(values)), unique=True))
+    if nesterov and "nesterov" in keys:
+        keys = sorted(set(keys) | {"momentum", "dampening"})
+    lua = {key: values[key] for key in keys}
+    return lua, {SGD_SPELLINGS[key]: value for key, value in lua.items()}
+
+
+@st.composite
+def confusion_batches(draw: st.DrawFn, max_classes: int = 5, max_n: int = 30) -> tuple:
+    """(nclasses, predictions, targets): 0-based int64 classes; some targets -1 (missing)."""
+    classes = draw(st.integers(1, max_classes))
+    n = draw(st.integers(0, max_n))
+    predictions = draw(hnp.arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
+    targets = draw(hnp.arrays(np.int64, (n,), elements=st.integers(-1, classes - 1)))
+    return classes, predictions, targets

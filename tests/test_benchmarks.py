@@ -18,8 +18,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = {
     "bench_gemm": {"rows": 6, "header": "| shape (n, in, out) | dtype | product | ours |"},
+    "bench_gradcheck": {"rows": 4, "header": "| layer | mode | checked × outputs | ours |"},
     "bench_mlp": {"rows": 4, "header": "| model | dtype | batch | ours |"},
     "bench_l2normalize": {"rows": 12, "header": "| shape | dtype | pass | ours |"},
+    "bench_optim": {"rows": 14, "header": "| vector (parameters) | dtype | update | ours |"},
     # two tiny models x two sides, each timed with one thread and with the libraries' defaults
     "bench_threads": {"rows": 4, "header": "| model | side | 1 thread | default threads |"},
 }

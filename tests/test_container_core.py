@@ -261,3 +261,15 @@ def test_a_criterion_takes_a_table_input():
     assert loss == pytest.approx(0.0, abs=1e-9)  # cos = 1 up to its 1e-12 epsilon
     grads = criterion.backward((x, x), np.array([1, 1]))
     assert isinstance(grads, list | tuple) and len(grads) == 2
+
+
+def test_clone_copies_parameters_but_no_transient_state():
+    net = nn.Sequential(nn.Linear(3, 4), nn.L2Normalize())
+    x = np.ones((2, 3))
+    net.forward(x)
+    twin = net.clone()
+    assert all(m.output is None for m in twin.list_modules())
+    assert twin.get(0).weight is not net.get(0).weight
+    np.testing.assert_array_equal(twin.get(0).weight, net.get(0).weight)
+    np.testing.assert_array_equal(twin.forward(x), net.forward(x))
+    assert net.get(1).output is not None  # the original keeps its state

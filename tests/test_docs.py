@@ -52,11 +52,7 @@ ALLOWED_TAGS = {"python", "text", "bash"}
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
 
 # Python snippets deliberately shown in a non-python fence, as (file, the snippet's first line).
-# One entry, pending its owner: docs/gradcheck.md's recipe lines should become a ```python block
-# (with the imports it needs) — remove this entry when they do.
-NOT_RUN_PYTHON = {
-    ("docs/gradcheck.md", 'recipe("Tanh", nn.Tanh, uniform(5, 4))'),
-}
+NOT_RUN_PYTHON: set[tuple[str, str]] = set()
 
 
 class Fence(NamedTuple):

@@ -559,3 +559,20 @@ def test_seeded_generator_is_not_consumed_by_a_check():
     minitorch_l2.manual_seed(5)
     check_module(nn.Tanh(), X)
     assert np.array_equal(minitorch_l2.generator().uniform(size=3), expected)
+
+
+def test_a_forward_that_raises_at_a_perturbed_point_is_reported_not_raised():
+    class Root(nn.Module):
+        def update_output(self, input):
+            if np.any(input < 0):
+                raise ValueError("negative input")
+            return np.sqrt(input)
+
+        def update_grad_input(self, input, grad_output):
+            return grad_output / (2 * np.sqrt(input))
+
+    x = np.array([1e-7, 1.0, 4.0])  # 1e-7 − eps < 0
+    report = check_module(Root(), x)
+    assert not report.ok
+    assert report.problems[0].startswith("forward at a perturbed input raised ValueError")
+    assert not report["input"].checked

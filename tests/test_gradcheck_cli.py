@@ -210,3 +210,144 @@ def test_the_cli_table_in_the_docs_matches_a_real_run(capsys):
     shown_rows = table_rows(shown)
     assert shown_rows == table_rows(run)[: len(shown_rows)]  # the docs show the first rows
     assert shown.strip().splitlines()[-1] == run.strip().splitlines()[-1]  # "N of N passed"
+
+
+# ---------------------------------------------------------------- the user's own layer
+USER_PACKAGE = '''
+import numpy as np
+from minitorch_l2 import nn
+
+
+class PReLU(nn.Module):
+    """y = x where x > 0, a x elsewhere, one slope per feature."""
+
+    def __init__(self, size, slope=0.25):
+        super().__init__()
+        self.weight = np.full(size, float(slope))
+        self.grad_weight = np.zeros(size)
+        self.bias = None
+
+    def update_output(self, input):
+        self.output = np.where(input > 0, input, self.weight * input)
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        self.grad_input = np.where(input > 0, grad_output, self.weight * grad_output)
+        return self.grad_input
+
+    def acc_grad_parameters(self, input, grad_output, scale=1.0):
+        self.grad_weight += scale * np.sum(np.where(input > 0, 0, input * grad_output), axis=0)
+
+
+class MasklessPReLU(PReLU):
+    def update_grad_input(self, input, grad_output):
+        return self.weight * grad_output
+
+
+class Pair(nn.Module):
+    def update_output(self, input):
+        self.output = input[0] * input[1]
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        self.grad_input = [grad_output * input[1], grad_output * input[0]]
+        return self.grad_input
+
+
+class Pick(nn.Criterion):
+    def update_output(self, input, target):
+        return float(-input[np.arange(len(target)), target].sum())
+
+    def update_grad_input(self, input, target):
+        grad = np.zeros_like(input)
+        grad[np.arange(len(target)), target] = -2.0  # planted: -1 is right
+        return grad
+'''
+
+
+@pytest.fixture
+def user_package(tmp_path):
+    package = tmp_path / "mypkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "layers.py").write_text(USER_PACKAGE)
+    return tmp_path
+
+
+def run_user_cli(folder, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(folder), str(ROOT)]))
+    return subprocess.run(
+        [sys.executable, "-m", "minitorch_l2.gradcheck", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=folder,
+        timeout=120,
+    )
+
+
+def test_cli_checks_a_user_layer_from_its_package(user_package):
+    result = run_user_cli(
+        user_package, "mypkg.layers:PReLU", "--args", "3", "--input-shape", "4,3", "--seed", "2"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = table_rows(result.stdout)
+    assert rows == [("mypkg.layers:PReLU(3)", "input, weight", "pass")]
+    assert "gradcheck nn.PReLU: ok" in result.stdout  # the report of the user's layer
+    assert "1 of 1 passed" in result.stdout
+
+
+def test_cli_fails_a_buggy_user_layer_with_the_report(user_package):
+    result = run_user_cli(
+        user_package,
+        "mypkg.layers:MasklessPReLU",
+        "--args",
+        "3",
+        "--kwargs",
+        "slope=0.5",
+        "--input-shape",
+        "4,3",
+        "--dtype",
+        "float32",
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert table_rows(result.stdout)[0][2] == "FAIL"
+    assert "where: every failing element has input > 0" in result.stdout
+    assert "checked a float64 clone" in result.stdout  # --dtype float32 was honoured
+
+
+def test_cli_takes_table_inputs_and_criteria_with_targets(user_package):
+    pair = run_user_cli(
+        user_package, "mypkg.layers:Pair", "--input-shape", "3,2", "--input-shape", "3,2"
+    )
+    assert pair.returncode == 0, pair.stdout + pair.stderr
+    assert table_rows(pair.stdout)[0][1] == "input[0], input[1]"
+    pick = run_user_cli(
+        user_package, "mypkg.layers:Pick", "--input-shape", "5,4", "--target", "5:labels=4"
+    )
+    assert pick.returncode == 1, pick.stdout + pick.stderr
+    assert "off by a constant factor 2 " in pick.stdout
+    nested = run_user_cli(
+        user_package, "mypkg.layers:Pair", "--input-shape", "[(3, 2), (3, 2)]", "--mode", "fast"
+    )
+    assert nested.returncode == 0, nested.stdout + nested.stderr
+    assert "fast mode" in nested.stdout
+
+
+def test_cli_usage_errors_exit_2_with_a_clear_message(user_package):
+    missing = run_user_cli(user_package, "mypkg.nowhere:PReLU", "--input-shape", "4,3")
+    assert missing.returncode == 2 and "cannot import 'mypkg.nowhere'" in missing.stderr
+    unknown = run_user_cli(user_package, "mypkg.layers:Nope", "--input-shape", "4,3")
+    assert unknown.returncode == 2 and "has no 'Nope'" in unknown.stderr
+    no_shape = run_user_cli(user_package, "mypkg.layers:PReLU", "--args", "3")
+    assert no_shape.returncode == 2 and "--input-shape 4,3" in no_shape.stderr
+    bad_target = run_user_cli(
+        user_package, "mypkg.layers:Pick", "--input-shape", "5,4", "--target", "5:oops"
+    )
+    assert bad_target.returncode == 2 and "--target: expected SHAPE" in bad_target.stderr
+
+
+def test_a_criterion_without_a_target_is_an_error_row(user_package):
+    result = run_user_cli(user_package, "mypkg.layers:Pick", "--input-shape", "5,4")
+    assert result.returncode == 1
+    assert "it needs an input and a target" in result.stdout

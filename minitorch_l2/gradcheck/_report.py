@@ -1,8 +1,12 @@
-"""What a gradient check found: per-tensor results, extra checks, and a short readable table.
+"""What a gradient check found: per-block results, extra checks, and a short readable table.
 
-A tensor passes when every Jacobian element satisfies |analytic − numeric| ≤ atol + rtol·|numeric|
-(numeric, from finite differences, is the reference). ``str(report)`` prints one row per tensor and,
-for each failing tensor, its worst elements and a one-line diagnosis when one is evident.
+A *block* is the Jacobian of one output tensor w.r.t. one checked tensor: for a tensor output
+the block of ``weight`` is just named ``weight``; for a table output it is ``weight → output[1]``.
+An element passes when |analytic − numeric| ≤ atol + rtol·|numeric| (numeric, from finite
+differences, is the reference); elements where the input sits on a kink (the one-sided
+derivatives differ) are set apart, not failed. ``str(report)`` prints one row per block and, for
+each failing block, its worst elements — with the checked tensor's value there — and a one-line
+diagnosis when one is evident.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: How many of a failing tensor's worst elements ``str(report)`` shows.
+#: How many of a failing block's worst elements (and of a tensor's kinks) ``str(report)`` shows.
 SHOWN_ELEMENTS = 3
 
 
@@ -21,7 +25,7 @@ SHOWN_ELEMENTS = 3
 class WorstElement:
     """One Jacobian element ∂output[output_index] / ∂tensor[tensor_index] that disagrees.
 
-    The checker makes these for a failing tensor (:attr:`TensorCheck.worst`); the fields are
+    The checker makes these for a failing block (:attr:`TensorCheck.worst`); the fields are
     also its attributes.
 
     Parameters
@@ -38,6 +42,9 @@ class WorstElement:
         |analytic − numeric|; inf when either is NaN.
     rel_error : float
         abs_error / |numeric|; inf when numeric is 0 (and analytic is not).
+    value : float
+        The checked tensor's value at ``tensor_index`` (the input value, for the input): where
+        the derivative was taken. A mask bug shows here (every failing input > 0).
     """
 
     tensor_index: tuple[int, ...]
@@ -45,51 +52,94 @@ class WorstElement:
     analytic: float
     numeric: float
     abs_error: float
-    #: abs_error / |numeric|; inf when numeric is 0.
     rel_error: float
+    value: float = math.nan
+
+
+@dataclass(frozen=True)
+class KinkElement:
+    """A Jacobian element at a kink: the left and right derivatives differ, so no one is right.
+
+    Parameters
+    ----------
+    tensor_index : tuple of int
+        Index of the element in the checked tensor.
+    output_index : tuple of int
+        Index of the output element.
+    value : float
+        The tensor's value there (at or within eps of the non-differentiable point).
+    left, right : float
+        (f(x) − f(x − h)) / h and (f(x + h) − f(x)) / h.
+    analytic : float
+        What backward gave: between ``left`` and ``right`` (a subgradient), or the element
+        would have failed.
+    """
+
+    tensor_index: tuple[int, ...]
+    output_index: tuple[int, ...]
+    value: float
+    left: float
+    right: float
+    analytic: float
 
 
 @dataclass
 class TensorCheck:
-    """The check of one tensor (``input``, ``weight``, ``3.bias``, ...).
+    """The check of one block: one checked tensor (``input``, ``weight``, ...) × one output.
 
-    ``numeric`` and ``analytic`` are the Jacobians, shape (tensor.size, output.size), with
-    ``J[i, j] = ∂outputⱼ/∂tensorᵢ``, when they were kept (``keep_jacobians``: by default only
-    small ones are); ``analytic`` is also None when backward could not give one of the right
-    shape, and ``problem`` then says why.
+    ``numeric`` and ``analytic`` are the block's Jacobians, shape (tensor.size, output.size),
+    with ``J[i, j] = ∂outputⱼ/∂tensorᵢ``, when they were kept (``keep_jacobians``: by default
+    only small ones are); ``analytic`` is also None when backward could not give one of the
+    right shape, and ``problem`` then says why.
 
-    An element fails when |analytic − numeric| > atol + rtol·|numeric| (or either is NaN). The
-    checker builds these; the fields are also its attributes, and the properties :attr:`ok`
-    and :attr:`total` derive from them.
+    An element fails when |analytic − numeric| > atol + rtol·|numeric| (or either is NaN),
+    unless the tensor sits on a kink there and the analytic value lies between the one-sided
+    derivatives: those elements are counted in :attr:`kinks` instead. The checker builds
+    these; the fields are also its attributes.
 
     Parameters
     ----------
     name : str
-        The tensor's name: ``input`` (``input[0]``, ... for a tuple input), else the
-        parameter's name from ``named_parameters()``.
+        The block's name: the tensor's (``input``, ``input[0]``, ``weight``, ``3.bias``) for a
+        tensor output, ``input[1] → output[0]`` for a table output.
     shape : tuple of int
-        The tensor's shape.
+        The checked tensor's shape.
     output_shape : tuple of int
-        The shape of the module's output; ``()`` for a criterion's loss.
+        The shape of this block's output tensor; ``()`` for a criterion's loss.
     max_abs_error : float
-        max |analytic − numeric| over the Jacobian's elements (a NaN counts as inf); inf
-        when the tensor could not be compared.
+        max |analytic − numeric| over the elements not set apart as kinks (a NaN counts as
+        inf); inf when the block could not be compared.
     failing : int
-        How many elements fail; all :attr:`total` of them when the tensor could not be
-        compared.
+        How many elements fail; all :attr:`total` of them when it could not be compared.
     numeric, analytic : numpy.ndarray or None
         The Jacobians, when kept (see above).
     worst : list of WorstElement
-        Up to 5 failing elements, the largest abs_error first; empty when none fails or the
-        tensor could not be compared. ``str(report)`` shows the first 3.
+        Up to 5 failing elements, the largest abs_error first. ``str(report)`` shows 3.
     problem : str or None
-        Why the tensor could not be compared (backward gave None, not an array, or a
-        gradient of the wrong or of varying shape; or it raised); None when it was compared.
+        Why the block could not be compared (backward gave None, not an array, a gradient of
+        the wrong or of varying shape, or raised); None when it was compared.
     diagnosis : str or None
         A one-line diagnosis of a failure when one is evident (transposed, sign flipped, off
-        by a constant factor, zero, ...), else None.
+        by a constant factor, zero, a missing mask, ...), else None.
     checked : bool
-        False when backward raised before this tensor could be compared at all.
+        False when backward raised before this block could be compared at all.
+    tensor : str
+        The checked tensor's name (``name`` without the output part).
+    output : str or None
+        The output tensor's path for a table output (``output[0][1]``), else None.
+    where : str or None
+        Where the failing elements are, when that says something: "every failing element has
+        input > 0 (the elements at input <= 0 pass)".
+    kinks : int
+        Elements set apart because the tensor sits on a kink there.
+    kink_elements : list of KinkElement
+        A few of them.
+    kink_indices : numpy.ndarray or None
+        Flat indices of the tensor's elements on a kink in this block.
+    method : str
+        ``"full"`` (every element compared) or ``"fast"`` (random projections vᵀJu only).
+    compared : int or None
+        For ``"fast"``: how many projections were compared.
     """
 
     name: str
@@ -102,8 +152,18 @@ class TensorCheck:
     worst: list[WorstElement] = field(default_factory=list)
     problem: str | None = None
     diagnosis: str | None = None
-    #: False when backward raised before this tensor could be compared at all.
     checked: bool = True
+    tensor: str = ""
+    output: str | None = None
+    where: str | None = None
+    kinks: int = 0
+    kink_elements: list[KinkElement] = field(default_factory=list)
+    kink_indices: np.ndarray | None = None
+    method: str = "full"
+    compared: int | None = None
+
+    def __post_init__(self) -> None:
+        self.tensor = self.tensor or self.name
 
     @property
     def ok(self) -> bool:
@@ -112,7 +172,9 @@ class TensorCheck:
 
     @property
     def total(self) -> int:
-        """Number of Jacobian elements compared (tensor.size × output.size)."""
+        """Number of comparisons: tensor.size × output.size elements (or fast projections)."""
+        if self.compared is not None:
+            return self.compared
         return math.prod(self.shape) * math.prod(self.output_shape)
 
 
@@ -142,8 +204,8 @@ class PropertyCheck:
 class GradcheckReport:
     """The result of :func:`check_module` / :func:`check_criterion`.
 
-    ``ok`` is True when every tensor and every extra check passed. ``entries`` maps tensor
-    names to :class:`TensorCheck` (``report["weight"]`` works too).
+    ``ok`` is True when every block and every extra check passed. ``entries`` maps block names
+    to :class:`TensorCheck` (``report["weight"]``, ``report["input[1] → output[0]"]``).
 
     The checker builds the report; the fields are also its attributes. ``str(report)`` is the
     readable table, which :class:`GradcheckError` carries as its message.
@@ -153,7 +215,7 @@ class GradcheckReport:
     subject : str
         What was checked: the first line of its ``repr``, e.g. ``nn.Linear(4 -> 3)``.
     entries : dict of str to TensorCheck
-        One check per tensor, in order: the input array(s), then the parameters.
+        One check per block, in order: the input tensors, then the parameters.
     properties : list of PropertyCheck
         The checks beyond the Jacobian.
     eps : float
@@ -164,10 +226,20 @@ class GradcheckReport:
         The dtype the check ran in (float64 unless asked otherwise).
     notes : list of str
         Remarks that do not fail the check: a float64 clone was checked, a
-        ``compute_grad_input = False`` was switched on for the check, ...
+        ``compute_grad_input = False`` was switched on, the check went block by block, ...
     problems : list of str
         What failed outside the comparisons, e.g. the exception backward raised, with where
         it was raised; any problem makes :attr:`ok` False.
+    unchecked : list of str
+        Arrays that look like parameters (a floating attribute with a ``grad_<name>``
+        partner) but are not declared: nothing checks their gradients, and optimisers never
+        see them. They do not fail the check; the report names them.
+    mode : str
+        ``"full"`` or ``"fast"``.
+    forward_calls, backward_calls : int
+        How many forwards and backwards the check made.
+    seconds : float
+        How long it took.
     """
 
     subject: str
@@ -179,10 +251,15 @@ class GradcheckReport:
     dtype: np.dtype
     notes: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    unchecked: list[str] = field(default_factory=list)
+    mode: str = "full"
+    forward_calls: int = 0
+    backward_calls: int = 0
+    seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
-        """True when all tensors and all extra checks passed."""
+        """True when all blocks and all extra checks passed."""
         return (
             not self.problems
             and all(entry.ok for entry in self.entries.values())
@@ -191,36 +268,59 @@ class GradcheckReport:
 
     @property
     def max_abs_error(self) -> float:
-        """Largest |analytic − numeric| over all tensors (inf if one could not be compared)."""
+        """Largest |analytic − numeric| over all blocks (inf if one could not be compared)."""
         return max((entry.max_abs_error for entry in self.entries.values()), default=0.0)
 
     @property
     def failures(self) -> list[TensorCheck]:
-        """The tensors that failed, in order."""
+        """The blocks that failed, in order."""
         return [entry for entry in self.entries.values() if not entry.ok]
+
+    @property
+    def kinks(self) -> dict[str, tuple[int, int]]:
+        """``{tensor: (elements on a kink, tensor.size)}`` for each tensor with kinks."""
+        found: dict[str, tuple[set[int], int]] = {}
+        for entry in self.entries.values():
+            if entry.kink_indices is not None and entry.kink_indices.size:
+                seen, size = found.setdefault(entry.tensor, (set(), math.prod(entry.shape)))
+                seen.update(int(i) for i in entry.kink_indices)
+        return {name: (len(seen), size) for name, (seen, size) in found.items()}
 
     def __getitem__(self, name: str) -> TensorCheck:
         return self.entries[name]
 
     def __str__(self) -> str:
         verdict = "ok" if self.ok else "FAIL"
+        apart = sum(entry.kinks for entry in self.entries.values())
+        headline = f"gradcheck {self.subject}: {verdict}, max abs error "
+        headline += format_number(self.max_abs_error)
+        if apart:
+            headline += f" ({apart} kink elements set apart)"
+        if self.unchecked:
+            headline += f"; {len(self.unchecked)} weight-like attribute(s) unchecked"
         lines = [
-            f"gradcheck {self.subject}: {verdict}, "
-            f"max abs error {format_number(self.max_abs_error)}",
+            headline,
             f"  pass when |analytic - numeric| <= {self.atol:g} + {self.rtol:g}*|numeric| "
             f"(central differences, eps {self.eps:g}, {self.dtype})",
         ]
+        if self.mode == "fast":
+            lines.append("  fast mode: random projections v'Ju, in full only where they disagree")
         lines += [line for note in self.notes for line in _wrapped(f"note: {note}")]
         lines += [line for problem in self.problems for line in _wrapped(f"problem: {problem}")]
-        rows = [["tensor", "shape", "max abs error", "failing", "result"]]
+        lines += [line for text in self.unchecked for line in _wrapped(f"unchecked: {text}")]
+        tables = any(entry.output is not None for entry in self.entries.values())
+        rows = [["block" if tables else "tensor", "shape", "max abs error", "failing", "result"]]
         for entry in self.entries.values():
             result = "ok" if entry.ok else ("FAIL" if entry.checked else "not checked")
+            failing = f"{entry.failing}/{entry.total}" if entry.problem is None else "-"
+            if entry.method == "fast":
+                failing += " v'Ju"
             rows.append(
                 [
                     entry.name,
                     _shape(entry.shape),
                     format_number(entry.max_abs_error),
-                    f"{entry.failing}/{entry.total}" if entry.problem is None else "-",
+                    failing,
                     result,
                 ]
             )
@@ -231,12 +331,36 @@ class GradcheckReport:
         for check in self.properties:
             if not check.ok:
                 lines += _wrapped(f"FAIL {check.name}: {check.detail}")
+        lines += self._kink_lines()
+        lines += [
+            f"  cost: {self.forward_calls:,} forward and {self.backward_calls:,} backward calls"
+        ]
         for entry in self.failures:
             if entry.checked:
                 lines += [""] + _failure(entry)
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def _kink_lines(self) -> list[str]:
+        lines: list[str] = []
+        for tensor, (count, size) in self.kinks.items():
+            lines += _wrapped(
+                f"kink: {count} of {size} {tensor} elements sit on a kink (left and right "
+                f"derivatives differ); move the {tensor} off it"
+            )
+            shown = [
+                k for e in self.entries.values() if e.tensor == tensor for k in e.kink_elements
+            ]
+            rows = [[f"{tensor} index", "output index", f"{tensor} value", "left", "right"]]
+            rows[0].append("analytic")
+            for k in shown[:SHOWN_ELEMENTS]:
+                rows.append(
+                    [_index(k.tensor_index), _index(k.output_index), _number(k.value)]
+                    + [_number(k.left), _number(k.right), _number(k.analytic)]
+                )
+            lines += format_table(rows, indent="    ")
+        return lines
 
 
 class GradcheckError(AssertionError):
@@ -256,22 +380,46 @@ class GradcheckError(AssertionError):
         self.report = report
 
 
+class GradcheckCostError(RuntimeError):
+    """A check refused (or stopped) for its cost: its own memory or time, never the module's fault.
+
+    Raised before the expensive part of a check when its estimate exceeds ``max_memory`` even
+    block by block, or ``max_seconds``; and in place of a MemoryError met during a check. The
+    message names the estimate and what to do (``mode="fast"``, a smaller input, a limit).
+
+    Parameters
+    ----------
+    message : str
+        What was estimated and why the check stopped.
+    estimate : object
+        The estimate (a ``Cost``: ``bytes``, ``forwards``, ``backwards``, ``seconds``).
+    """
+
+    def __init__(self, message: str, estimate: object = None) -> None:
+        super().__init__(message)
+        self.estimate = estimate
+
+
 def _failure(entry: TensorCheck) -> list[str]:
-    # "weight: <problem or diagnosis>", then the worst elements as a small table.
+    # "weight: <problem or diagnosis>", where, then the worst elements as a small table.
     head = entry.problem or entry.diagnosis or f"{entry.failing} of {entry.total} elements differ"
-    lines = [f"{entry.name}: {head}"]
+    lines = textwrap.wrap(f"{entry.name}: {head}", 100, subsequent_indent="    ")
     if entry.problem is not None and entry.diagnosis is not None:
         lines.append(f"  {entry.diagnosis}")
+    if entry.where is not None:
+        lines += _wrapped(f"where: {entry.where}")
     if entry.worst:
         with_output = entry.output_shape != ()
-        header = [f"{entry.name} index"] + (["output index"] if with_output else [])
-        rows = [header + ["analytic", "numeric", "abs error", "rel error"]]
+        header = [f"{entry.tensor} index"]
+        header += [f"{entry.output or 'output'} index"] if with_output else []
+        header += [f"{entry.tensor} value", "analytic", "numeric", "abs error", "rel error"]
+        rows = [header]
         for w in entry.worst[:SHOWN_ELEMENTS]:
             rows.append(
                 [_index(w.tensor_index)]
                 + ([_index(w.output_index)] if with_output else [])
-                + [f"{w.analytic:.6g}", f"{w.numeric:.6g}", format_number(w.abs_error)]
-                + [format_number(w.rel_error)]
+                + [_number(w.value), _number(w.analytic), _number(w.numeric)]
+                + [format_number(w.abs_error), format_number(w.rel_error)]
             )
         lines += format_table(rows, indent="  ")
     return lines
@@ -295,6 +443,10 @@ def format_table(rows: list[list[str]], indent: str = "") -> list[str]:
 def format_number(value: float) -> str:
     """Three significant digits, or ``inf``."""
     return "inf" if math.isinf(value) else f"{value:.3g}"
+
+
+def _number(value: float) -> str:
+    return f"{value + 0.0:.6g}"  # + 0.0: a negative zero prints as 0
 
 
 def _shape(shape: tuple[int, ...]) -> str:

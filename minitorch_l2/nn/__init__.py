@@ -72,6 +72,7 @@ from .simple.sum import Sum
 from .simple.transpose import Transpose
 from .simple.unsqueeze import Unsqueeze
 from .simple.view import View
+from .stochastic_gradient import StochasticGradient
 from .table.bilinear import Bilinear
 from .table.cadd_table import CAddTable
 from .table.cdiv_table import CDivTable
@@ -203,6 +204,7 @@ __all__ = [
     "Sqrt",
     "Square",
     "Squeeze",
+    "StochasticGradient",
     "Sum",
     "Tanh",
     "TanhShrink",

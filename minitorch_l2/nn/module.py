@@ -847,7 +847,8 @@ class Module:
     def clone(self, *names: str) -> Module:
         """A deep copy; with ``names``, the copy shares those fields with this module (Lua's).
 
-        ``clone()`` gives new arrays throughout — the way to give each thread its own module.
+        ``clone()`` gives new arrays throughout — the way to give each thread its own module —
+        and no transient state: the copy starts as after :meth:`clear_state`.
         ``clone('weight', 'bias', 'grad_weight', 'grad_bias')`` (Lua's camelCase names work
         too) makes the copy use this module's very arrays for those fields, in every module of
         the two trees: the Siamese-network recipe, whose gradients then add up in one place.
@@ -862,7 +863,24 @@ class Module:
         Module
             The copy.
         """
-        twin = copy.deepcopy(self)
+        # Transient state is not copied (the copy starts as after clear_state): seeding the
+        # memo with None keeps deepcopy from copying outputs, buffers or a caller's input.
+        modules = self._reachable_modules()
+        kept = {
+            id(item)
+            for m in modules
+            for name, value in vars(m).items()
+            if name not in type(m).transient_attributes()
+            for item in [value, *held_items(value)]
+        }
+        memo: dict[int, object] = {}
+        for m in modules:
+            for name in type(m).transient_attributes():
+                value = m.__dict__.get(name)
+                if value is not None and id(value) not in kept:
+                    memo[id(value)] = None
+        twin = copy.deepcopy(self, memo)
+        twin.clear_state()
         if names:
             twin.share(self, *names)
         return twin

@@ -1,63 +1,13 @@
-"""What every optimiser shares: Torch's config/state convention and checks of ``x`` and ``feval``.
-
-Torch 7's rule, kept here: ``state = state or config``. Passing the same ``config`` dict on every
-call (and no ``state``) therefore carries momentum, moments and counters in that dict; passing a
-separate ``state`` dict keeps them there instead. With neither, each call starts from scratch.
-"""
+"""What every optimiser's step shares: the checks of ``x`` and ``feval``, and Lua's scalar math."""
 
 from __future__ import annotations
 
 import math
-import numbers
-import re
 from collections.abc import Callable
 
 import numpy as np
 
 Feval = Callable[[np.ndarray], tuple[float, np.ndarray]]
-
-
-def resolve(
-    who: str,
-    config: dict | None,
-    state: dict | None,
-    defaults: dict[str, object],
-    state_keys: tuple[str, ...],
-) -> tuple[dict[str, object], dict]:
-    """Return (settings with defaults filled in, the state dict to read and update).
-
-    Unknown keys in ``config`` raise a ValueError, with the snake_case spelling suggested for a
-    Lua name such as ``learningRate``.
-    """
-    if config is None:
-        config = {}
-    if not isinstance(config, dict):
-        raise TypeError(f"{who}: expected config to be a dict or None, got {type(config).__name__}")
-    if state is None:
-        state = config  # Torch: local state = state or config
-    elif not isinstance(state, dict):
-        raise TypeError(f"{who}: expected state to be a dict or None, got {type(state).__name__}")
-    for key in config:
-        if key not in defaults and key not in state_keys:
-            snake = re.sub(r"(?<!^)([A-Z])", r"_\1", str(key)).lower()
-            hint = f" (did you mean {snake!r}?)" if snake in defaults else ""
-            raise ValueError(f"{who}: unknown option {key!r}{hint}; options are {sorted(defaults)}")
-    settings = {name: config.get(name, default) for name, default in defaults.items()}
-    return settings, state
-
-
-def check_real(
-    who: str, name: str, value: object, low: float = 0.0, high: float = math.inf
-) -> float:
-    """``value`` as a float if it is a real number in [low, high], else raise a ValueError."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or not low <= value <= high
-    ):
-        raise ValueError(f"{who}: {name} must be a number in [{low}, {high}], got {value!r}")
-    return float(value)
 
 
 def check_parameters(who: str, x: object) -> np.ndarray:
@@ -74,7 +24,7 @@ def check_parameters(who: str, x: object) -> np.ndarray:
 
 
 def evaluate(who: str, feval: Feval, x: np.ndarray) -> tuple[float, np.ndarray]:
-    """Call ``feval(x)`` and check it returned ``(loss, grad)`` with grad shaped like x."""
+    """Call ``feval(x)``; check it returned a finite ``(loss, grad)`` with grad shaped like x."""
     result = feval(x)
     if not isinstance(result, tuple | list) or len(result) != 2:
         raise TypeError(f"{who}: feval(x) must return a pair (loss, grad), got {result!r:.80}")
@@ -86,12 +36,60 @@ def evaluate(who: str, feval: Feval, x: np.ndarray) -> tuple[float, np.ndarray]:
         raise ValueError(
             f"{who}: feval(x) returned a gradient of shape {grad.shape}, expected x's {x.shape}"
         )
-    return float(loss), grad
+    try:
+        loss = float(loss)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{who}: feval(x) must return a number as its loss, got {loss!r:.80}"
+        ) from None
+    if not math.isfinite(loss):
+        raise ValueError(f"{who}: feval(x) returned a non-finite loss ({loss}); stopping")
+    # One read of g: Σ g² is finite unless g holds NaN/inf (or overflows, checked exactly then).
+    if not math.isfinite(np.vdot(grad, grad)) and not np.isfinite(grad).all():
+        bad = np.flatnonzero(~np.isfinite(grad))
+        raise ValueError(
+            f"{who}: feval(x) returned a gradient with {bad.size} non-finite value(s) (first at "
+            f"flat index {bad[0]}: {grad.reshape(-1)[bad[0]]}); stopping"
+        )
+    return loss, grad
 
 
-def state_buffer(state: dict, name: str, x: np.ndarray) -> np.ndarray | None:
-    """The array ``state[name]`` if it matches ``x``'s shape and dtype, else None."""
-    buffer = state.get(name)
-    if isinstance(buffer, np.ndarray) and buffer.shape == x.shape and buffer.dtype == x.dtype:
-        return buffer
-    return None
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """⟨a, b⟩ over every element, as a Python float.
+
+    Below 16 elements the products are summed left to right, as Torch's BLAS dot sums a short
+    vector: near a minimum cg and lbfgs divide differences of nearly equal numbers, and there
+    the order of a sum decides whether a step agrees with Torch's to the last bit. Longer
+    vectors go to NumPy's BLAS, whose order (like Torch's own there) depends on the build.
+    """
+    if a.size < 16:
+        total = 0.0
+        for u, v in zip(a.reshape(-1).tolist(), b.reshape(-1).tolist()):
+            total += u * v
+        return total
+    return float(np.vdot(a, b))
+
+
+def absolute_sum(a: np.ndarray, out: np.ndarray) -> float:
+    """Σ|aᵢ| (|a| written into ``out``), summed left to right below 16 elements as Torch does."""
+    np.abs(a, out=out)
+    if out.size < 16:
+        total = 0.0
+        for value in out.reshape(-1).tolist():
+            total += value
+        return total
+    return float(out.sum())
+
+
+def divide(a: float, b: float) -> float:
+    """a / b with IEEE semantics (±inf or NaN for b = 0), as Lua computes it."""
+    if b != 0:
+        return a / b
+    if a == 0 or math.isnan(a):
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
+
+
+def sqrt(a: float) -> float:
+    """√a, NaN for a negative a (Lua's math.sqrt), never an exception."""
+    return math.sqrt(a) if a >= 0 else math.nan

@@ -1,12 +1,13 @@
 """``optim.adam``: Adam (Kingma & Ba, 2015) exactly as Torch 7's ``optim.adam`` computes it.
 
-One call, with g = ∇f(x) and t the step count after incrementing:
+One call, with g = ∇f(x) + λ x (weight decay λ) and t the step count after incrementing:
 
     m = β₁ m + (1 − β₁) g,        v = β₂ v + (1 − β₂) g²,
-    x = x − η √(1 − β₂ᵗ) / (1 − β₁ᵗ) · m / (√v + ε).
+    x = x − η / (1 + (t − 1) ρ) · √(1 − β₂ᵗ) / (1 − β₁ᵗ) · m / (√v + ε).
 
 Torch adds ε to √v before the bias correction; PyTorch adds it to √v / √(1 − β₂ᵗ). The two
-agree exactly for ε = 0 and differ by O(ε) otherwise.
+agree exactly for ε = 0 and differ by O(ε) otherwise. ε must be positive here: with ε = 0 a
+zero gradient component gives 0/0.
 """
 
 from __future__ import annotations
@@ -15,22 +16,28 @@ import math
 
 import numpy as np
 
-from ._common import Feval, check_parameters, check_real, evaluate, resolve, state_buffer
+from ._blocks import block_buffer, blocks, with_weight_decay
+from ._common import Feval, check_parameters, evaluate
+from ._options import Names, resolve
 
-WHO = "optim.adam"
-DEFAULTS: dict[str, object] = {
-    "learning_rate": 1e-3,
-    "beta1": 0.9,
-    "beta2": 0.999,
-    "epsilon": 1e-8,
-}
-STATE_KEYS = ("t", "m", "v", "denom")
+NAMES = Names(
+    "optim.adam",
+    options={
+        "learning_rate": ("learningRate", 1e-3),
+        "learning_rate_decay": ("learningRateDecay", 0.0),
+        "beta1": ("beta1", 0.9),
+        "beta2": ("beta2", 0.999),
+        "epsilon": ("epsilon", 1e-8),
+        "weight_decay": ("weightDecay", 0.0),
+    },
+    state={name: name for name in ("t", "m", "v", "denom", "work", "scratch")},
+)
 
 
 def adam(
     feval: Feval, x: np.ndarray, config: dict | None = None, state: dict | None = None
 ) -> tuple[np.ndarray, list[float]]:
-    """One Adam step on ``x``, in place.
+    """One Adam step on ``x``, in place (Lua: ``x, {f} = optim.adam(opfunc, x, config, state)``).
 
     Parameters
     ----------
@@ -39,46 +46,41 @@ def adam(
     x : numpy.ndarray
         Parameters (usually the flat vector from ``module.get_parameters()``), updated in place.
     config : dict, optional
-        ``learning_rate`` (1e-3), ``beta1`` (0.9), ``beta2`` (0.999), ``epsilon`` (1e-8).
+        Lua's names or snake_case: ``learningRate`` (1e-3), ``learningRateDecay`` (0),
+        ``beta1`` (0.9), ``beta2`` (0.999), ``epsilon`` (1e-8, > 0), ``weightDecay`` (0).
     state : dict, optional
-        Keeps the step count ``t``, the moments ``m`` and ``v`` and a work buffer ``denom``
-        between calls. Defaults to ``config`` itself, as in Torch.
+        Keeps the step count ``t``, the moments ``m`` and ``v``, ``denom`` (√v + ε) and a work
+        buffer between calls. Defaults to ``config`` itself, as in Torch.
 
     Returns
     -------
     (x, [f]) : the same array ``x``, and the loss evaluated before the update.
     """
-    settings, state = resolve(WHO, config, state, DEFAULTS, STATE_KEYS)
-    learning_rate = check_real(WHO, "learning_rate", settings["learning_rate"])
-    beta1 = check_real(WHO, "beta1", settings["beta1"], 0.0, 1.0)
-    beta2 = check_real(WHO, "beta2", settings["beta2"], 0.0, 1.0)
-    epsilon = check_real(WHO, "epsilon", settings["epsilon"])
-    if beta1 == 1.0 or beta2 == 1.0:
-        raise ValueError(f"{WHO}: beta1 and beta2 must be < 1, got {beta1} and {beta2}")
-    check_parameters(WHO, x)
+    options, state = resolve(NAMES, config, state)
+    learning_rate = options.real("learning_rate")
+    decay = options.real("learning_rate_decay")
+    beta1 = options.real("beta1", 0.0, 1.0, high_open=True)
+    beta2 = options.real("beta2", 0.0, 1.0, high_open=True)
+    epsilon = options.real("epsilon", low_open=True)
+    weight_decay = options.real("weight_decay")
+    check_parameters(NAMES.who, x)
+    steps = state.counter("t")
+    m, v, denom = state.array("m", x), state.array("v", x), state.buffer("denom", x)
+    block = block_buffer(state, x)
 
-    loss, grad = evaluate(WHO, feval, x)
+    loss, grad = evaluate(NAMES.who, feval, x)
 
-    moments = [state_buffer(state, name, x) for name in ("m", "v", "denom")]
-    if any(buffer is None for buffer in moments):
-        moments = [np.zeros_like(x) for _ in range(3)]
-        state.update(zip(("m", "v", "denom"), moments, strict=True))
-        state["t"] = 0
-    m, v, work = moments
-    t = state["t"] = int(state.get("t", 0)) + 1
-
-    m *= beta1
-    np.multiply(grad, 1 - beta1, out=work)
-    m += work  # m = β₁ m + (1 − β₁) g
-    v *= beta2
-    np.multiply(grad, grad, out=work)
-    work *= 1 - beta2
-    v += work  # v = β₂ v + (1 − β₂) g²
-
-    np.sqrt(v, out=work)
-    work += epsilon
-    step_size = learning_rate * math.sqrt(1 - beta2**t) / (1 - beta1**t)
-    np.divide(m, work, out=work)
-    work *= -step_size
-    x += work
+    grad = with_weight_decay(state, grad, x, weight_decay, block)
+    current_rate = learning_rate / (1 + steps * decay)
+    t = steps + 1
+    step_size = current_rate * math.sqrt(1 - beta2**t) / (1 - beta1**t)
+    for m_, v_, den, g, p, step in blocks(m, v, denom, grad, x, buffer=block):
+        m_ *= beta1
+        m_ += np.multiply(g, 1 - beta1, out=step)  # m = β₁ m + (1 − β₁) g
+        v_ *= beta2
+        v_ += np.multiply(np.multiply(g, 1 - beta2, out=step), g, out=step)  # + (1 − β₂) g²
+        np.sqrt(v_, out=den)
+        den += epsilon
+        p += np.divide(np.multiply(m_, -step_size, out=step), den, out=step)
+    state["t"] = t
     return x, [loss]

@@ -1,39 +1,52 @@
 """``optim.sgd``: Torch 7's stochastic gradient descent, with momentum and Nesterov momentum.
 
-One call, with g = ∇f(x) from ``feval`` and k = ``state["eval_counter"]`` (calls made before):
+One call, with g = ∇f(x) from ``feval`` and k = ``evalCounter`` (the calls made before):
 
-    d = g + λ x                                     (weight decay λ)
+    d = g + λ x  or  g + λᵢ ⊙ x                      (weight decay λ, or per-parameter λᵢ)
     v = d on the first call, else v = μ v + (1 − τ) d  (momentum μ, dampening τ; default τ = μ)
-    d = d + μ v  with Nesterov, else d = v            (only when μ ≠ 0)
-    x = x − η / (1 + k ρ) · d                       (learning rate η, decay ρ)
+    d = d + μ v  with Nesterov, else d = v             (only when μ ≠ 0)
+    x = x − η / (1 + k ρ) · d  or  · (ηᵢ ⊙ d)          (learning rate η, decay ρ; per-parameter ηᵢ)
 
 As in Torch, dampening defaults to the momentum (PyTorch's default is 0), and Nesterov needs a
-positive momentum and zero dampening.
+positive momentum and zero dampening. Unlike Torch, the gradient ``feval`` returns is never
+modified (Torch adds the weight decay and the Nesterov term into it).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._blas import add_scaled
-from ._common import Feval, check_parameters, check_real, evaluate, resolve, state_buffer
+from ._blocks import block_buffer, blocks, with_weight_decay
+from ._common import Feval, check_parameters, evaluate
+from ._options import Names, resolve
 
-WHO = "optim.sgd"
-DEFAULTS: dict[str, object] = {
-    "learning_rate": 1e-3,
-    "learning_rate_decay": 0.0,
-    "weight_decay": 0.0,
-    "momentum": 0.0,
-    "dampening": None,
-    "nesterov": False,
-}
-STATE_KEYS = ("eval_counter", "velocity", "direction")
+NAMES = Names(
+    "optim.sgd",
+    options={
+        "learning_rate": ("learningRate", 1e-3),
+        "learning_rate_decay": ("learningRateDecay", 0.0),
+        "weight_decay": ("weightDecay", 0.0),
+        "weight_decays": ("weightDecays", None),
+        "momentum": ("momentum", 0.0),
+        "dampening": ("dampening", None),
+        "nesterov": ("nesterov", False),
+        "learning_rates": ("learningRates", None),
+    },
+    state={
+        "eval_counter": "evalCounter",
+        "dfdx": "dfdx",
+        "decay_parameters": "decayParameters",
+        "delta_parameters": "deltaParameters",
+        "work": "work",
+        "scratch": "scratch",
+    },
+)
 
 
 def sgd(
     feval: Feval, x: np.ndarray, config: dict | None = None, state: dict | None = None
 ) -> tuple[np.ndarray, list[float]]:
-    """One SGD step on ``x``, in place.
+    """One SGD step on ``x``, in place (Lua: ``x, {f} = optim.sgd(opfunc, x, config, state)``).
 
     Parameters
     ----------
@@ -42,71 +55,67 @@ def sgd(
     x : numpy.ndarray
         Parameters (usually the flat vector from ``module.get_parameters()``), updated in place.
     config : dict, optional
-        ``learning_rate`` (1e-3), ``learning_rate_decay`` (0), ``weight_decay`` (0),
-        ``momentum`` (0), ``dampening`` (default: the momentum), ``nesterov`` (False).
+        Each option under Lua's name or its snake_case one: ``learningRate``/``learning_rate``
+        (1e-3), ``learningRateDecay`` (0), ``weightDecay`` (0), ``weightDecays`` (a vector of
+        per-parameter decays), ``momentum`` (0), ``dampening`` (default: the momentum),
+        ``nesterov`` (False), ``learningRates`` (a vector of per-parameter learning rates).
     state : dict, optional
-        Keeps ``eval_counter``, ``velocity`` (the momentum buffer) and a work buffer between
-        calls. Defaults to ``config`` itself, as in Torch.
+        Keeps ``evalCounter``, the momentum buffer ``dfdx`` and work buffers between calls.
+        Defaults to ``config`` itself, as in Torch.
 
     Returns
     -------
     (x, [f]) : the same array ``x``, and the loss evaluated before the update.
     """
-    settings, state = resolve(WHO, config, state, DEFAULTS, STATE_KEYS)
-    learning_rate = check_real(WHO, "learning_rate", settings["learning_rate"])
-    decay = check_real(WHO, "learning_rate_decay", settings["learning_rate_decay"])
-    weight_decay = check_real(WHO, "weight_decay", settings["weight_decay"])
-    momentum = check_real(WHO, "momentum", settings["momentum"])
-    dampening = settings["dampening"]
-    dampening = momentum if dampening is None else check_real(WHO, "dampening", dampening)
-    nesterov = bool(settings["nesterov"])
+    options, state = resolve(NAMES, config, state)
+    learning_rate = options.real("learning_rate")
+    decay = options.real("learning_rate_decay")
+    weight_decay = options.real("weight_decay")
+    momentum = options.real("momentum")
+    dampening = options.raw("dampening")
+    dampening = momentum if dampening is None else options.real("dampening", 0.0, 1.0)
+    nesterov = options.boolean("nesterov")
     if nesterov and (momentum <= 0 or dampening != 0):
         raise ValueError(
-            f"{WHO}: Nesterov momentum requires a positive momentum and dampening=0, got "
+            f"{NAMES.who}: Nesterov momentum requires a positive momentum and dampening=0, got "
             f"momentum={momentum} and dampening={dampening}"
         )
-    check_parameters(WHO, x)
-    evals = int(state.get("eval_counter", 0))
+    check_parameters(NAMES.who, x)
+    decays = options.vector("weight_decays", x)
+    rates = options.vector("learning_rates", x)
+    if weight_decay and decays is not None:
+        raise ValueError(f"{NAMES.who}: give weight_decay or weight_decays, not both")
+    evals = state.counter("eval_counter")
 
-    loss, grad = evaluate(WHO, feval, x)
+    loss, grad = evaluate(NAMES.who, feval, x)
 
-    current_rate = learning_rate / (1 + evals * decay)
-    direction = state_buffer(state, "direction", x)
-    if direction is None:
-        direction = state["direction"] = np.empty_like(x)
-    if not weight_decay and not momentum:
-        # Plain SGD: x −= η' g, the step η' g written into the reused direction buffer.
-        add_scaled(x, grad, -current_rate, direction)
-        state["eval_counter"] = evals + 1
-        return x, [loss]
-
-    if weight_decay:
-        np.multiply(x, weight_decay, out=direction)  # d = λ x + g
+    block = block_buffer(state, x)
+    rate = -learning_rate / (1 + evals * decay)
+    direction = grad  # d, read-only: the caller's array
+    if weight_decay:  # d = g + λ x
+        direction = with_weight_decay(state, grad, x, weight_decay, block)
+    elif decays is not None:  # d = g + λᵢ ⊙ x
+        direction = np.multiply(decays, x, out=state.buffer("decay_parameters", x))
         direction += grad
-    else:
-        np.copyto(direction, grad)
 
-    if momentum:
-        velocity = state_buffer(state, "velocity", x)
-        if velocity is None:
-            velocity = state["velocity"] = direction.copy()  # v = d on the first call
-        else:
-            velocity *= momentum
-            if nesterov:  # dampening is 0 here, and d is still needed below
-                velocity += direction
+    if not momentum:
+        for d, r, p, step in blocks(direction, rates, x, buffer=block):
+            p += np.multiply(d if r is None else np.multiply(r, d, out=step), rate, out=step)
+    else:
+        first = not state.has("dfdx")
+        velocity = state.array("dfdx", x)
+        for v, d, r, p, step in blocks(velocity, direction, rates, x, buffer=block):
+            if first:
+                np.copyto(v, d)  # v = d on the first call
+            else:  # v = μ v + (1 − τ) d
+                v *= momentum
+                v += d if dampening == 0 else np.multiply(d, 1 - dampening, out=step)
+            if nesterov:  # d + μ v
+                move = np.add(d, np.multiply(v, momentum, out=step), out=step)
             else:
-                direction *= 1 - dampening
-                velocity += direction
-        if nesterov:
-            # x −= η' (d + μ v), as two in-place additions (no temporary).
-            direction *= -current_rate
-            x += direction
-            np.multiply(velocity, -current_rate * momentum, out=direction)
-        else:
-            np.multiply(velocity, -current_rate, out=direction)
-    else:
-        direction *= -current_rate
-    x += direction
-
+                move = v
+            if r is not None:
+                move = np.multiply(r, move, out=step)
+            p += np.multiply(move, rate, out=step)  # x − η' d
     state["eval_counter"] = evals + 1
     return x, [loss]

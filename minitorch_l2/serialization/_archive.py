@@ -3,6 +3,12 @@
 Reading is eager: every member is read in full and checked before anything is decoded, so a
 file carrying a pickled object array anywhere, or a damaged member, is refused as a whole.
 
+Reading is bounded: a member is read in chunks of ``CHUNK`` bytes, after its ``.npy`` header; the
+reading stops as soon as the member holds more than its header declares, and the declared sizes
+of all members together may not pass ``max_bytes``. A decompression bomb — a small deflated member
+that inflates to gigabytes — therefore costs at most ``max_bytes`` of memory, never more than
+the arrays its headers admit to, and is refused the moment it inflates past its declaration.
+
 The boundary of what a file may do to ``read_archive``: *any* exception raised while the zip
 container and its ``.npy`` members are parsed (zipfile, zlib, numpy's header parser — which can
 raise BadZipFile, NotImplementedError, zlib.error, tokenize.TokenError, EOFError, struct.error,
@@ -24,7 +30,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import zipfile
 
 import numpy as np
@@ -35,33 +40,30 @@ from ._format import ARCHITECTURE_KEY, FormatError
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 NPY_SIGNATURE = b"\x93NUMPY"
 MEMBER_SUFFIX = ".npy"
+CHUNK = 2**20
 
 
-def write_archive(path: str | os.PathLike[str], architecture: dict, arrays: dict) -> None:
-    """Write ``architecture`` as strict JSON (a 0-d str array) beside ``arrays`` to ``path``.
-
-    The file is opened by us so it lands exactly at ``path`` (``np.savez`` given a name would
-    append ``.npz``).
+def write_archive(file: io.BufferedIOBase, architecture: dict, arrays: dict) -> None:
+    """Write ``architecture`` as strict JSON (a 0-d str array) beside ``arrays`` to ``file``.
 
     Parameters
     ----------
-    path : str or os.PathLike
-        The file to write.
+    file : binary file
+        Where the archive goes (``save`` gives a temporary file beside the target).
     architecture : dict
-        The JSON-able description of the module tree.
+        The JSON-able description of the saved value.
     arrays : dict of str to numpy.ndarray
         The archive entries referenced by ``architecture``.
     """
     text = json.dumps(architecture, allow_nan=False, separators=(",", ":"))
-    with open(path, "wb") as file:
-        np.savez(file, allow_pickle=False, **{ARCHITECTURE_KEY: np.array(text)}, **arrays)
+    np.savez(file, allow_pickle=False, **{ARCHITECTURE_KEY: np.array(text)}, **arrays)
 
 
 def _refuse_constant(name: str) -> None:
     raise FormatError(f"its architecture JSON contains the non-standard constant {name}")
 
 
-def _check_signature(file: io.BufferedReader) -> None:
+def _check_signature(file: io.BufferedIOBase) -> None:
     """Refuse, by its first bytes, a file that is not a zip archive (never asking numpy)."""
     start = file.read(len(NPY_SIGNATURE))
     file.seek(0)
@@ -72,11 +74,9 @@ def _check_signature(file: io.BufferedReader) -> None:
         raise FormatError(f"not an .npz archive ({what}; an .npz is a zip file, starting b'PK')")
 
 
-def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> np.ndarray:
-    """The array stored in one ``.npy`` member, after its CRC, header and size are checked."""
-    data = archive.read(info)  # read to the end, so zipfile checks the member's CRC-32
-    stream = io.BytesIO(data)
-    version = np.lib.format.read_magic(stream)
+def _member_header(member: io.BufferedIOBase, key: str) -> tuple[tuple, bool, np.dtype, int]:
+    """(shape, fortran_order, dtype, declared bytes) from a member's ``.npy`` header."""
+    version = np.lib.format.read_magic(member)
     # Version 3 differs from 2 only by a UTF-8 (not latin-1) header; decoding it as latin-1 can
     # only garble structured field names, never the shape or item size checked below.
     read_header = (
@@ -84,30 +84,59 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> n
         if version == (1, 0)
         else np.lib.format.read_array_header_2_0
     )
-    shape, _, dtype = read_header(stream)
+    shape, fortran_order, dtype = read_header(member)
     if dtype.hasobject:
         raise FormatError(f"entry {key!r} is a pickled object array; refused")
-    declared = math.prod(shape) * dtype.itemsize
-    stored = len(data) - stream.tell()
-    if declared != stored:
-        raise FormatError(
-            f"entry {key!r} declares shape {shape} of {dtype} ({declared} bytes) but holds "
-            f"{stored} bytes of data"
-        )
-    stream.seek(0)
-    return np.lib.format.read_array(stream, allow_pickle=False)
+    return shape, fortran_order, dtype, math.prod(shape) * dtype.itemsize
 
 
-def _read_members(file: io.BufferedReader) -> dict[str, np.ndarray]:
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str) -> np.ndarray:
+    """The array stored in one ``.npy`` member, read in bounded chunks and checked."""
+    with archive.open(info) as member:
+        shape, fortran_order, dtype, declared = _member_header(member, key)
+        data = bytearray()
+        while len(data) < declared:
+            chunk = member.read(min(CHUNK, declared - len(data)))
+            if not chunk:
+                break
+            data += chunk
+        # One more byte: past the declared size is refused at once, and reading to the end
+        # makes zipfile compare the member's CRC-32.
+        if len(data) < declared or member.read(1):
+            stored = "fewer" if len(data) < declared else "more"
+            raise FormatError(
+                f"entry {key!r} declares shape {shape} of {dtype} ({declared} bytes) but holds "
+                f"{stored} bytes of data"
+            )
+    array = np.frombuffer(data, dtype=dtype) if declared else np.empty(0, dtype)
+    return array.reshape(shape, order="F" if fortran_order else "C")
+
+
+def _read_members(file: io.BufferedIOBase, max_bytes: int) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {}
     with zipfile.ZipFile(file) as archive:
+        members = []
         for info in archive.infolist():
             name = info.filename
             if not name.endswith(MEMBER_SUFFIX):
                 raise FormatError(f"member {name!r} is not an .npy array")
             key = name[: -len(MEMBER_SUFFIX)]
-            if key in arrays:
+            if key in (k for k, _ in members):
                 raise FormatError(f"entry {key!r} appears twice")
+            members.append((key, info))
+        # Every header first: what the members declare together is refused before any is read.
+        left = max_bytes
+        for key, info in members:
+            with archive.open(info) as member:
+                shape, _, dtype, declared = _member_header(member, key)
+            if declared > left:
+                raise FormatError(
+                    f"entry {key!r} declares shape {shape} of {dtype} ({declared} bytes), more "
+                    f"than the {left} bytes left of max_bytes={max_bytes}; pass a larger "
+                    f"max_bytes to load if you trust the file"
+                )
+            left -= declared
+        for key, info in members:
             arrays[key] = _read_member(archive, info, key)
     return arrays
 
@@ -120,13 +149,15 @@ def _reason(error: Exception) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def read_archive(path: str | os.PathLike[str]) -> tuple[object, dict[str, np.ndarray]]:
-    """The parsed architecture JSON and the other arrays of the archive at ``path``.
+def read_archive(file: io.BufferedIOBase, max_bytes: int) -> tuple[object, dict[str, np.ndarray]]:
+    """The parsed architecture JSON and the other arrays of the archive in ``file``.
 
     Parameters
     ----------
-    path : str or os.PathLike
-        The file to read; an OSError when it cannot be opened.
+    file : binary file
+        Seekable, at the archive's start.
+    max_bytes : int
+        The most bytes the members' arrays may hold together.
 
     Returns
     -------
@@ -134,14 +165,13 @@ def read_archive(path: str | os.PathLike[str]) -> tuple[object, dict[str, np.nda
         ``(architecture, arrays)``; a FormatError when the file is not an intact ``.npz`` of
         plain arrays with a JSON ``architecture`` entry.
     """
-    with open(path, "rb") as file:
-        _check_signature(file)
-        try:
-            arrays = _read_members(file)
-        except (FormatError, MemoryError):
-            raise
-        except Exception as error:  # the file boundary: see the module docstring
-            raise FormatError(f"it is damaged or not an .npz archive ({_reason(error)})") from None
+    _check_signature(file)
+    try:
+        arrays = _read_members(file, max_bytes)
+    except (FormatError, MemoryError):
+        raise
+    except Exception as error:  # the file boundary: see the module docstring
+        raise FormatError(f"it is damaged or not an .npz archive ({_reason(error)})") from None
     entry = arrays.pop(ARCHITECTURE_KEY, None)
     if entry is None:
         raise FormatError(

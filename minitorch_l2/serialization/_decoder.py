@@ -1,8 +1,10 @@
-"""(architecture JSON object, arrays) → module tree: the generic half of ``load``.
+"""(architecture JSON object, arrays) → the saved value: the generic half of ``load``.
 
 Only data is built: each module is created with ``object.__new__`` (no ``__init__``, so nothing
-is re-initialised and the random generator is not touched) and its ``__dict__`` is filled with
-the decoded attributes. Every node is checked; a malformed one is a FormatError saying where.
+is re-initialised and the random generator is not touched), its transient state set as a fresh
+one has it, its ``__dict__`` filled with the decoded attributes, then checked by the class's
+``validate()`` when it has one (the checks its constructor makes). Every node is checked; a
+malformed one is a FormatError saying where.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import numpy as np
 
 from ..nn.module import Module
 from ._classes import resolve_class
-from ._format import (
-    FORMAT_NAME,
-    FORMAT_VERSION,
-    NON_FINITE_FLOATS,
-    RESET_TO_NONE,
-    TAG,
-    FormatError,
-)
+from ._format import FORMAT_NAME, FORMAT_VERSION, NON_FINITE_FLOATS, TAG, FormatError
+from .t7.values import LuaFunction, LuaKey, TorchObject
+
+#: The versions this minitorch_l2 reads, and the key of each one's root node.
+ROOT_KEYS = {1: "module", 2: "value"}
+
+
+_MISSING = object()
 
 
 def _field(node: dict, name: str, kind: type | tuple[type, ...], where: str) -> object:
@@ -45,26 +47,35 @@ class Decoder:
             "dict": self.dict_items,
             "dtype": self.dtype_value,
             "scalar_type": self.scalar_type,
+            "bytes": self.byte_string,
+            "torch_object": self.torch_object,
+            "lua_function": self.lua_function,
+            "lua_key": self.lua_key,
         }
 
-    def root(self, architecture: object) -> Module:
-        """Check the header (format name and version), decode the root module, check leftovers."""
+    def root(self, architecture: object) -> object:
+        """Check the header (format name and version), decode the root value, check leftovers."""
         if not isinstance(architecture, dict) or architecture.get("format") != FORMAT_NAME:
             raise FormatError(f"its architecture entry does not say format {FORMAT_NAME!r}")
         version = architecture.get("format_version")
-        if version != FORMAT_VERSION or isinstance(version, bool):
+        if type(version) is not int or version not in ROOT_KEYS:
             raise FormatError(
-                f"format version {version!r} is not supported (this minitorch_l2 reads version "
-                f"{FORMAT_VERSION})"
+                f"format version {version!r} is not supported (this minitorch_l2 reads versions "
+                f"1 to {FORMAT_VERSION})"
             )
-        node = architecture.get("module")
-        if not isinstance(node, dict) or node.get(TAG) != "module":
-            raise FormatError("its architecture has no root module entry")
-        module = self.module(node, "model")
+        node = architecture.get(ROOT_KEYS[version], _MISSING)
+        if version == 1:
+            if not isinstance(node, dict) or node.get(TAG) != "module":
+                raise FormatError("its architecture has no root module entry")
+            value = self.module(node, "model")
+        elif node is _MISSING:
+            raise FormatError("its architecture has no root value entry")
+        else:
+            value = self.value(node, "value")
         unused = sorted(set(self.arrays) - self._used)
         if unused:
             raise FormatError(f"arrays {unused} are not described by the architecture")
-        return module
+        return value
 
     def value(self, node: object, where: str) -> object:
         """Decode one value node."""
@@ -89,9 +100,19 @@ class Decoder:
             raise FormatError(f"class {node['class']!r} cannot be rebuilt: {error}") from None
         # Registered before its attributes, so a reference back to it (a cycle) resolves.
         self._modules[node_id] = module
-        state = dict.fromkeys((*RESET_TO_NONE, *cls.per_call_attributes))
-        state.update({name: self.value(v, f"{where}.{name}") for name, v in attributes.items()})
+        transient = cls.transient_attributes()
+        state = {name: getattr(cls, name, None) for name in transient - {"_buffers"}}
+        for name, value in attributes.items():
+            if name in transient:
+                raise FormatError(f"{where}.{name} is per-call state, which a file never sets")
+            state[name] = self.value(value, f"{where}.{name}")
         module.__dict__.update(state)
+        validate = getattr(cls, "validate", None)
+        if callable(validate):
+            try:
+                validate(module)
+            except (TypeError, ValueError) as error:
+                raise FormatError(f"{where}: {error}") from None
         return module
 
     def module_ref(self, node: dict, where: str) -> Module:
@@ -160,3 +181,29 @@ class Decoder:
 
     def scalar_type(self, node: dict, where: str) -> type:
         return self.dtype_value(node, where).type
+
+    # ------------------------------------------------------------------ Lua values
+    def _bytes(self, node: dict, where: str) -> bytes:
+        key = _field(node, "key", str, where)
+        array = self.arrays.get(key)
+        if array is None or array.dtype != np.uint8 or array.ndim != 1:
+            raise FormatError(f"bytes at {where} need a 1-D uint8 array {key!r}")
+        self._used.add(key)
+        return array.tobytes()
+
+    def byte_string(self, node: dict, where: str) -> bytes:
+        return self._bytes(node, where)
+
+    def torch_object(self, node: dict, where: str) -> TorchObject:
+        name = _field(node, "class", str, where)
+        version = _field(node, "version", int, where)
+        fields = self.value(node.get("fields"), f"{where}.fields")
+        if not isinstance(fields, dict):
+            raise FormatError(f"TorchObject at {where} lacks a dict of fields")
+        return TorchObject(name, fields, version)
+
+    def lua_function(self, node: dict, where: str) -> LuaFunction:
+        return LuaFunction(self._bytes(node, where), self.value(node.get("upvalues"), where))
+
+    def lua_key(self, node: dict, where: str) -> LuaKey:
+        return LuaKey(self.value(node.get("value"), f"{where}.value"))

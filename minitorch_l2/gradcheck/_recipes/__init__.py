@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ... import nn
-from .._check import check_criterion, check_module
 from .._report import GradcheckReport
+from .._run import check_criterion, check_module
 
 Arguments = Callable[[np.random.Generator], object]
 
@@ -44,6 +44,8 @@ class Recipe:
         subject = self.make()
         args = [draw(rng) for draw in self.arguments]
         if isinstance(subject, nn.Criterion):
+            if len(args) != 2:
+                raise ValueError(f"{self.name} is a criterion: it needs an input and a target")
             return check_criterion(subject, *args, **self.options)
         return check_module(subject, *args, **self.options)
 

@@ -1,9 +1,9 @@
 """Recipes of the table modules, the containers Concat/Parallel/ConcatTable/ParallelTable, and
 the table criteria.
 
-The checker takes a flat table (a list of arrays) as input but compares tensor outputs only, so
-a module whose output is a table is checked through a small composition that ends in a tensor,
-and named so ("SplitTable, through JoinTable"); a nested input is built by a ConcatTable.
+A module whose output is a table is checked through a small composition that ends in a tensor,
+named so ("SplitTable, through JoinTable"), and directly: the checker reads nested tables in and
+out, block by block ("table out" recipes, whose report names ``input[1] → output[0][1]``).
 """
 
 from __future__ import annotations
@@ -123,6 +123,25 @@ recipe(
     "SelectTable of a nested table, through CMulTable",
     lambda: _nested_then(nn.Sequential(nn.SelectTable(1), nn.CMulTable())),
     uniform(3, 4),
+)
+
+# ---------------------------------------------------------------- table outputs, directly
+recipe(
+    "ConcatTable, nested table out",
+    lambda: nn.ConcatTable(nn.Linear(4, 3), nn.ConcatTable(nn.Tanh(), nn.Identity())),
+    uniform(5, 4),
+)
+recipe(
+    "ParallelTable, table out",
+    lambda: nn.ParallelTable(nn.Linear(4, 3), nn.Tanh()),
+    pair((5, 4), (5, 2)),
+)
+recipe("SplitTable, table out", lambda: nn.SplitTable(1), uniform(3, 4))
+recipe("NarrowTable, table out", lambda: nn.NarrowTable(1, 2), pair((2,), (3,), (4,), (5,)))
+recipe(
+    "FlattenTable, nested table in",
+    nn.FlattenTable,
+    lambda rng: [rng.uniform(-2, 2, 3), [rng.uniform(-2, 2, 2), [rng.uniform(-2, 2, 4)]]],
 )
 
 # ---------------------------------------------------------------- criteria

@@ -39,6 +39,8 @@ class CosineEmbeddingCriterion(Criterion):
         Average over the n pairs (True) or sum.
     """
 
+    per_call_attributes = ("_stats", "_scratch")  # reused work buffers
+
     def __init__(self, margin: float = 0.0, size_average: bool = True) -> None:
         super().__init__(size_average)
         if (
@@ -99,7 +101,7 @@ class CosineEmbeddingCriterion(Criterion):
 
     def update_grad_input(
         self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> list[np.ndarray]:
         rows1, rows2, target, cosines, norms, squares1, squares2 = self._cosines(input, target)
         n = rows1.shape[0]
         # ∂ℓ/∂c: −1 for similar pairs, +1 for dissimilar pairs still inside the margin, else 0.
@@ -107,7 +109,7 @@ class CosineEmbeddingCriterion(Criterion):
         if self.size_average and n:
             slope /= n
         shape, dtype = input[0].shape, rows1.dtype
-        previous = self.grad_input if isinstance(self.grad_input, tuple) else (None, None)
+        previous = self.grad_input if isinstance(self.grad_input, list) else (None, None)
         grad1 = reuse(previous[0], shape, dtype)
         grad2 = reuse(previous[1], shape, dtype)
         scratch = self._scratch = reuse(self.__dict__.get("_scratch"), rows1.shape, dtype)
@@ -121,5 +123,5 @@ class CosineEmbeddingCriterion(Criterion):
             np.multiply(other, across, out=flat)
             np.multiply(mine, (slope * cosines / squares)[:, None], out=scratch)
             flat -= scratch
-        self.grad_input = (grad1, grad2)
+        self.grad_input = [grad1, grad2]
         return self.grad_input

@@ -34,6 +34,9 @@ class Criterion:
 
     output: float = 0.0
     grad_input: np.ndarray | None = None
+    #: Buffers a criterion keeps between calls (``self._diff``): like ``output`` and
+    #: ``grad_input``, never saved, loaded or converted (see :meth:`transient_attributes`).
+    per_call_attributes: tuple[str, ...] = ()
 
     def __init__(self, size_average: bool = True) -> None:
         self.size_average = bool(size_average)
@@ -43,6 +46,11 @@ class Criterion:
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
         link_lua_names(cls, CRITERION_METHODS)
+
+    @classmethod
+    def transient_attributes(cls) -> frozenset[str]:
+        """Names of per-call state: ``output``, ``grad_input`` and ``per_call_attributes``."""
+        return frozenset(("output", "grad_input", *cls.per_call_attributes))
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         """Compute the loss, store it in ``self.output`` and return it.

@@ -28,6 +28,8 @@ class MSECriterion(Criterion):
         Divide by the number of elements (True) or not.
     """
 
+    per_call_attributes = ("_diff",)  # the reused x − t buffer
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average

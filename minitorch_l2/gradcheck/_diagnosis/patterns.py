@@ -1,4 +1,4 @@
-"""One-line diagnoses of a failing gradient, from the most specific pattern to the most general.
+"""One-line diagnoses of a failing block, from the most specific pattern to the most general.
 
 The evidence is gathered block by block while the numerical Jacobian is computed, so a large
 Jacobian is never held whole. Blocks are in the *by-output* layout ``(output.size, rows)``:
@@ -121,32 +121,42 @@ class ValueEvidence:
         ``input``, ``weight``, ``3.bias``: input tensors and parameters get different advice.
     shape : tuple of int
         The tensor's shape (a square 2-D tensor is tested for a transposed gradient).
-    by_output : numpy.ndarray
-        The whole analytic Jacobian in the by-output layout ``(output.size, tensor.size)``.
+    by_output : numpy.ndarray or None
+        The whole analytic Jacobian in the by-output layout ``(output.size, tensor.size)``,
+        or None when it is never held whole (a check going block by block): then a transposed
+        gradient is not looked for.
     atol, rtol : float
         The tolerances of the check.
+    output : str or None
+        The block's output tensor (``output[1]``) when the output is a table.
     """
 
     def __init__(
         self,
         name: str,
         shape: tuple[int, ...],
-        by_output: np.ndarray,
+        by_output: np.ndarray | None,
         atol: float,
         rtol: float,
+        output: str | None = None,
     ) -> None:
         self.name, self.shape, self.by_output = name, tuple(shape), by_output
+        self.output = output
+        self.columns = 0
+        self.a_dot_a = 0.0
         self.atol, self.rtol = atol, rtol
         self.analytic_zero = self.numeric_flat = True
         self.analytic_same_columns = True
         self.numeric_same_columns = AllClose(atol, rtol)
         self.transposed: AllClose | None = None
-        if len(self.shape) == 2 and self.shape[0] == self.shape[1] > 1:
+        if by_output is not None and len(self.shape) == 2 and self.shape[0] == self.shape[1] > 1:
             # Row i = (p, q) of J compared with row (q, p) of the analytic Jacobian.
             m = self.shape[0]
             self.swap = np.arange(m * m).reshape(m, m).T.reshape(-1)
             self.transposed = AllClose(atol, rtol)
         self.factor = ConstantFactor(atol, rtol)
+        # Failing elements: all, those where numeric ≈ 0 but analytic ≠ 0, and the converse.
+        self.failing = self.failing_numeric_zero = self.failing_analytic_zero = 0
 
     def add(
         self,
@@ -162,6 +172,8 @@ class ValueEvidence:
         # "Zero" is exact for the analytic gradient (a forgotten gradient is exactly 0; one
         # scaled by 1e-6 is not, and is diagnosed as a factor), but within atol for the numeric
         # one, whose finite differences carry rounding noise.
+        self.columns = analytic.shape[0]
+        self.a_dot_a += float(np.einsum("ij,ij->", analytic, analytic))
         self.analytic_zero = self.analytic_zero and not np.any(analytic)
         self.numeric_flat = self.numeric_flat and not np.any(np.abs(numeric) > self.atol)
         if analytic.shape[0] > 1:
@@ -176,6 +188,12 @@ class ValueEvidence:
             rows = self.swap[start : start + analytic.shape[1]]
             self.transposed.add(self.by_output[:, rows], numeric)
         self.factor.add(analytic, numeric, fails)
+        if fails is not None:
+            a, n = analytic[fails], numeric[fails]
+            flat = np.abs(n) <= self.atol
+            self.failing += a.size
+            self.failing_numeric_zero += int(np.count_nonzero(flat & (a != 0)))
+            self.failing_analytic_zero += int(np.count_nonzero(~flat & (a == 0)))
 
     def diagnosis(self) -> str | None:
         """Name the pattern of a wrong gradient, or None when none is evident.
@@ -183,9 +201,18 @@ class ValueEvidence:
         Tried in order: the gradient is exactly zero; the output does not depend on the tensor
         (numeric within atol of 0); every column of J is exactly the same (backward ignores
         grad_output); J matches after transposing a square tensor; J = c·numeric for a constant
-        c determined by at least 2 elements (c = −1: sign flipped).
+        c determined by at least 2 elements (c = −1: sign flipped); every failing element has
+        numeric ≈ 0 but analytic ≠ 0 (a mask forgotten: the gradient flows where the output
+        does not depend on the tensor), or analytic = 0 but numeric ≠ 0 (the converse).
         """
         name = self.name
+        if self.analytic_zero and not self.numeric_flat and self.output is not None:
+            return (
+                f"{name} gets no gradient through {self.output}: backward ignores "
+                f"grad_{self.output} there (a path of the chain rule forgotten?)"
+            )
+        if self.numeric_flat and not self.analytic_zero and self.output is not None:
+            return f"{self.output} does not depend on {name}, yet the analytic gradient is not zero"
         if self.analytic_zero and not self.numeric_flat:
             if name.startswith("input"):
                 return "input gradient is zero (does update_grad_input fill grad_input?)"
@@ -195,22 +222,21 @@ class ValueEvidence:
             )
         if self.numeric_flat and not self.analytic_zero:
             return f"the output does not depend on {name}, yet the analytic gradient is not zero"
-        if (
-            self.by_output.shape[0] > 1
-            and self.analytic_same_columns
-            and not self.numeric_same_columns.ok
-        ):
+        if self.columns > 1 and self.analytic_same_columns and not self.numeric_same_columns.ok:
             return (
                 "gradient ignores grad_output (every one-hot grad_output gives the same gradient)"
             )
         if self.transposed is not None and self.transposed.ok:
             return "analytic ≈ numeric transposed"
-        analytic = self.by_output
-        factor = self.factor.factor(float(np.einsum("ij,ij->", analytic, analytic)))
+        factor = self.factor.factor(self.a_dot_a)
         if factor is not None and factor != 0:
             if abs(factor + 1) <= max(self.rtol, 1e-9):
                 return "sign flipped: analytic ≈ −numeric (factor −1)"
             return f"off by a constant factor {format_factor(factor)} (analytic ≈ c · numeric)"
+        if self.failing and self.failing_numeric_zero == self.failing:
+            return "analytic ≠ 0 where numeric = 0 (a missing mask?)"
+        if self.failing and self.failing_analytic_zero == self.failing:
+            return "analytic = 0 where numeric ≠ 0 (a mask too strict, or a term missing?)"
         return None
 
 

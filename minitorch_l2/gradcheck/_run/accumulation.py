@@ -20,10 +20,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._diagnose import close
-from ._inputs import Input, copy_input, split_gradient
-from ._report import PropertyCheck
-from ._state import preserved_parameters, zero_gradients
+from ..._jacobian import Layout, ModuleCalls, preserved_parameters
+from .._diagnosis.patterns import close
+from .._report import PropertyCheck
+from .settings import Settings
 
 #: The ``scale`` passed to backward: not 1 (ignored scale shows), not −1 (s² = 1 would hide a
 #: scale applied twice).
@@ -34,24 +34,23 @@ SCALED = "backward scale multiplies parameter gradients"
 
 
 def accumulation_properties(
-    module: object,
-    input: Input,
-    grad_output: np.ndarray,
-    atol: float,
-    rtol: float,
+    calls: ModuleCalls,
+    output: Layout,
+    grad_output: object,
+    settings: Settings,
     deterministic: bool = True,
 ) -> list[PropertyCheck]:
     """Check that two backwards add up and that ``scale`` scales (only) parameter gradients.
 
     Parameters
     ----------
-    module : nn.Module
-        Its parameters and gradients are restored exactly on return.
-    input : numpy.ndarray or tuple of numpy.ndarray
-        Where to run forward/backward (copies only).
-    grad_output : numpy.ndarray
-        A dense ``grad_output`` of the output's shape.
-    atol, rtol : float
+    calls : ModuleCalls
+        The module at its input; its parameters and gradients are restored on return.
+    output : Layout
+        The output's layout.
+    grad_output : numpy.ndarray or list
+        A dense ``grad_output`` of the output's layout.
+    settings : Settings
         The tolerances of the check.
     deterministic : bool
         Whether backward passed the determinism check; if not, a failure here says so.
@@ -61,19 +60,27 @@ def accumulation_properties(
     list of PropertyCheck
         Empty for a module without parameters; else the accumulation and scale checks.
     """
-    if not module.named_parameters():
+    if not calls.module.named_parameters():
         return []
+    atol, rtol = settings.atol, settings.rtol
     note = "" if deterministic else " (backward is also nondeterministic, see above)"
-    with preserved_parameters(module):
-        once, input_once = _backward(module, input, grad_output, zero=True)
+
+    def run(zero: bool, scale: float | None = None) -> tuple[dict, dict]:
+        grads = calls.gradients(output.copy(grad_output), scale=scale, zero=zero)
+        inputs = set(calls.inputs.paths)
+        pairs = [(n, g) for n, g in grads if n not in inputs]
+        return _copies(pairs), _copies([(n, g) for n, g in grads if n in inputs])
+
+    with preserved_parameters(calls.module):
+        once, input_once = run(zero=True)
         try:
-            twice, _ = _backward(module, input, grad_output, zero=False)  # on top of `once`
+            twice, _ = run(zero=False)  # on top of `once`
         except Exception as exc:  # only this backward starts from nonzero gradients
             detail = f"a second backward without zeroing raised {type(exc).__name__}: {exc}"
             return [PropertyCheck(ACCUMULATE, False, detail)]
         checks = [_multiple(ACCUMULATE, once, twice, 2.0, atol, rtol, note, _accumulate_text)]
         try:
-            scaled, input_scaled = _backward(module, input, grad_output, zero=True, scale=SCALE)
+            scaled, input_scaled = run(zero=True, scale=SCALE)
         except TypeError as exc:  # a backward without Torch's scale argument
             detail = f"backward(input, grad_output, {SCALE:g}) raised TypeError: {exc}"
             return [*checks, PropertyCheck(SCALED, False, detail)]
@@ -81,20 +88,6 @@ def accumulation_properties(
     if check.ok:  # grad_input must not follow the scale
         check = _multiple(SCALED, input_once, input_scaled, 1.0, atol, rtol, note, _input_text)
     return [*checks, check]
-
-
-def _backward(
-    module: object, input: Input, grad_output: np.ndarray, zero: bool, scale: float | None = None
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    # forward (backward reads its buffers), optionally zero, backward; copies of the results.
-    x = copy_input(input)
-    module.forward(x)
-    if zero:
-        zero_gradients(module)
-    g = grad_output.copy()
-    grad_input = module.backward(x, g) if scale is None else module.backward(x, g, scale)
-    pairs = [(name, grad) for name, _, grad in module.named_parameters()]
-    return _copies(pairs), _copies(split_gradient(grad_input, input))
 
 
 def _copies(pairs: list[tuple[str, object]]) -> dict[str, np.ndarray]:

@@ -1,0 +1,1 @@
+"""The diagnosis: comparing a block element by element, kinks, patterns, undeclared parameters."""

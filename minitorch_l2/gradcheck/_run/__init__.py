@@ -1,0 +1,6 @@
+"""The checks: settings, the one pass of a check, its cost, the full and fast comparisons."""
+
+from .check import check_criterion, check_module
+from .settings import Settings
+
+__all__ = ["Settings", "check_criterion", "check_module"]

@@ -1,0 +1,98 @@
+"""The package's import graph: no circles, and lower layers never import higher ones.
+
+Read from the source with ``ast`` (every ``import``, also those inside functions), so a lazy
+import counts as much as one at the top of a file.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "minitorch_l2"
+
+#: Each subpackage and what it may import (besides itself): the layers, bottom up.
+ALLOWED = {
+    "_random": set(),
+    "_blas": set(),
+    "_jacobian": set(),
+    "_progress": set(),
+    "nn": {"_random", "_blas", "_jacobian", "_progress"},
+    "data": {"_random"},
+    "optim": {"_random", "_blas", "_progress", "nn"},
+    "gradcheck": {"_random", "_blas", "_jacobian", "nn", "serialization"},
+    "serialization": {"_random", "nn"},
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path, modules: set[str]) -> set[str]:
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            for alias in node.names:
+                full = f"{target}.{alias.name}"
+                found.add(full if full in modules else target)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {m for m in found if m in modules and m != name}
+
+
+def graph() -> dict[str, set[str]]:
+    paths = list(PACKAGE.rglob("*.py"))
+    modules = {module_name(p) for p in paths}
+    return {module_name(p): imports_of(p, modules) for p in paths}
+
+
+def layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_no_module_imports_itself_through_others():
+    edges = graph()
+    state: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(module: str, stack: list[str]) -> bool:
+        state[module] = 1
+        for other in sorted(edges[module]):
+            if state.get(other) == 1:
+                cycle.extend(stack[stack.index(other) :] + [other])
+                return True
+            if other not in state and visit(other, [*stack, other]):
+                return True
+        state[module] = 2
+        return False
+
+    for module in sorted(edges):
+        if module not in state and visit(module, [module]):
+            break
+    assert not cycle, "import circle: " + " -> ".join(cycle)
+
+
+def test_each_layer_imports_only_the_layers_below_it():
+    wrong = sorted(
+        f"{module} imports {other}"
+        for module, others in graph().items()
+        for other in others
+        if layer(module)
+        and layer(other)
+        and layer(other) != layer(module)
+        and layer(other) not in ALLOWED.get(layer(module), set())
+    )
+    assert not wrong, wrong
+    assert set(ALLOWED) >= {layer(m) for m in graph() if layer(m)}, "a new subpackage: add it"
