@@ -1,8 +1,8 @@
 """Recipes of ``nn.gModule``: fan-out and split, char-rnn's LSTM cell, a GRU cell, nesting.
 
-The checker compares tensor outputs, so the LSTM cell, whose output is the table
-``[next_c, next_h]``, is checked inside a Sequential that joins the table into one tensor —
-which also checks a gModule as a child of a Sequential.
+The LSTM cell's output is the table ``[next_c, next_h]``: it is checked directly (the checker
+reads table outputs block by block) and inside a Sequential that joins the table into one
+tensor, which also checks a gModule as a child of a Sequential.
 """
 
 from __future__ import annotations
@@ -76,5 +76,6 @@ recipe(
     lambda: _lstm_joined(np.float32),
     pair((5, 3), (5, 4), (5, 4), dtype=np.float32),
 )
+recipe("gModule, LSTM cell, table out", lambda: lstm_cell(3, 4), pair((5, 3), (5, 4), (5, 4)))
 recipe("gModule, GRU cell", lambda: gru_cell(3, 4), pair((5, 3), (5, 4)))
 recipe("gModule, a GRU cell inside a gModule", _nested, pair((5, 3), (5, 4)))
