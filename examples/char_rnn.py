@@ -19,12 +19,18 @@ character at a time), and the digits it writes are scored. Run it:
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
-import numpy as np
+# One BLAS thread unless the caller sets another count: the products here are small (50 rows),
+# and a second thread mostly waits, or fights other processes for the cores
+# (docs/performance.md, "char-rnn").
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-import minitorch_l2
-from minitorch_l2 import nn, optim
+import numpy as np  # noqa: E402 (after the thread setting, which NumPy reads when it loads)
+
+import minitorch_l2  # noqa: E402
+from minitorch_l2 import nn, optim  # noqa: E402
 
 VOCAB = "0123456789+=\n"
 INDEX = {char: i for i, char in enumerate(VOCAB)}
