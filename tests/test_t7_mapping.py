@@ -81,6 +81,10 @@ NOT_MAPPED = {
     "Module": "an abstract base",
     "Jacobian": "a testing tool, not a layer",
     "L2Normalize": "Lua's nn.Normalize(2) divides by sqrt(sum x^2 + eps), ours by the exact norm",
+    "gModule": (
+        "Lua's gModule is a web of nngraph.Node and graph.Graph objects, not mapped yet; rebuild "
+        "the graph in Python and copy the weights in model:parameters() order (same order here)"
+    ),
 }
 
 
