@@ -481,6 +481,10 @@ def test_validate_refuses_inconsistent_graph_data():
     graph.nodes[1]["module"] = 2
     with pytest.raises(ValueError, match="exactly one node"):
         graph.validate()
+    graph.nodes[1]["module"] = 1
+    graph.nodes[1]["inputs"] = []
+    with pytest.raises(ValueError, match="without inputs must be one of input_nodes"):
+        graph.validate()
 
 
 def test_repr_lists_the_nodes():

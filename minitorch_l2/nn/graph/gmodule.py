@@ -98,6 +98,8 @@ class gModule(Container):  # noqa: N801 (Lua's class name)
             where = f"{WHO}: nodes[{index}]"
             if type(node) is not dict or set(node) != NODE_KEYS:
                 raise ValueError(f"{where} must be a dict with the keys {sorted(NODE_KEYS)}")
+            if type(node["inputs"]) is not list:
+                raise TypeError(f"{where}: inputs must be a list of node numbers")
             for source in node["inputs"]:
                 integer(where, "an input", source, 0, index - 1)
             if node["select"] is None:
@@ -128,6 +130,8 @@ class gModule(Container):  # noqa: N801 (Lua's class name)
             self.nodes[i]["inputs"] or self.nodes[i]["module"] is None for i in self.input_nodes
         ):
             raise ValueError(f"{WHO}: input_nodes must be distinct nodes without inputs")
+        if any(not n["inputs"] and i not in self.input_nodes for i, n in enumerate(self.nodes)):
+            raise ValueError(f"{WHO}: a node without inputs must be one of input_nodes")
         needed = set(self.output_nodes)
         for index in range(count - 1, -1, -1):
             if index not in needed:
