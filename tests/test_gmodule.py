@@ -15,6 +15,7 @@ from minitorch_l2.gradcheck import check_module
 from minitorch_l2.gradcheck._recipes.graph import gru_cell, lstm_cell
 
 from . import lua_reference as ref
+from .allocations import warm_peak
 from .strategies import graph_specs
 
 RNG = np.random.default_rng(7)
@@ -216,6 +217,17 @@ def test_an_output_that_also_feeds_another_node_adds_both_gradients():
     np.testing.assert_allclose(grad, 4 * (1 - np.tanh(input) ** 2), rtol=1e-14)
 
 
+def test_a_warm_graph_reuses_its_buffers_and_its_fan_out_sums():
+    # One (300, 100) float64 array is 240 kB; a warm call allocates only small Python objects.
+    x = nn.Identity()()
+    h = nn.Linear(100, 100)(x)
+    fan_out = nn.gModule([x], [nn.CAddTable()([nn.Tanh()(h), nn.Sigmoid()(h), nn.Square()(h)])])
+    assert warm_peak(fan_out, batch(300, 100), np.ones((300, 100))) < 8192
+    cell = lstm_cell(100, 100)
+    inputs = [batch(300, 100) for _ in range(3)]
+    assert warm_peak(cell, inputs, [np.ones((300, 100)), np.ones((300, 100))]) < 8192
+
+
 # ---------------------------------------------------------------------- tables, split, nesting
 
 
@@ -356,6 +368,17 @@ def test_a_module_inside_a_nested_gmodule_and_outside_is_refused():
     reused = inner.modules[1]
     with pytest.raises(ValueError, match="appears twice"):
         nn.gModule([y], [reused(inner(y))])
+
+
+def test_an_in_place_module_on_a_shared_output_is_refused():
+    x = nn.Identity()()
+    h = nn.Linear(3, 3)(x).annotate(name="h")
+    with pytest.raises(ValueError, match=r"nn.Threshold.* works in place: it overwrites .* 'h'"):
+        nn.gModule([x], [nn.CAddTable()([nn.Threshold(0, 0, True)(h), h])])
+    with pytest.raises(ValueError, match=r"nn.MulConstant.* works in place"):
+        nn.gModule([x], [h, nn.MulConstant(2.0, True)(h)])
+    graph = nn.gModule([x], [nn.Threshold(0, 0, True)(h)])  # its only reader: as in a Sequential
+    assert graph.forward(batch(2, 3)) is graph.modules[1].output
 
 
 def test_a_wrong_number_of_inputs_at_forward():

@@ -90,6 +90,7 @@ def build(who: str, inputs: object, outputs: object) -> GraphData:
                 f"outputs; remove it or connect it"
             )
     _check_reachable(who, order, inputs, outputs)
+    _check_in_place(who, order, outputs)
     modules: list = []
     owner: dict[int, Node] = {}
     nodes = []
@@ -153,3 +154,21 @@ def _check_reachable(who: str, order: list[Node], inputs: list[Node], outputs: l
                 f"argument) that is not among the inputs, and outputs[{index}] depends on it; "
                 f"add it to the inputs"
             )
+
+
+def _check_in_place(who: str, order: list[Node], outputs: list[Node]) -> None:
+    # A module with Lua's inplace flag writes its result into its input: wrong when another
+    # node (or the caller, as an output) also reads that input.
+    readers: dict[int, int] = {}
+    for node in [*order, None]:
+        for source in node.inputs if node is not None else outputs:
+            readers[id(source)] = readers.get(id(source), 0) + 1
+    for node in order:
+        if getattr(node.module, "inplace", False) is True:
+            source = node.inputs[0]
+            if readers[id(source)] > 1:
+                raise ValueError(
+                    f"{who}: {describe_node(node)} works in place: it overwrites the output of "
+                    f"{describe_node(source)}, which {readers[id(source)] - 1} other node(s) or "
+                    f"outputs also read; use inplace=False there"
+                )
