@@ -506,7 +506,7 @@ def test_validate_refuses_inconsistent_graph_data():
         graph.validate()
     graph.nodes[1]["module"] = 1
     graph.nodes[1]["inputs"] = []
-    with pytest.raises(ValueError, match="without inputs must be one of input_nodes"):
+    with pytest.raises(ValueError, match="the input nodes, and only they, have no inputs"):
         graph.validate()
 
 
@@ -579,3 +579,15 @@ def test_annotate_nodes_names_nodes_after_their_variables():
     assert nngraph.annotate_nodes() == ["x", "hidden"]
     graph = nn.gModule([x], [kept])
     assert "'hidden' nn.Tanh" in repr(graph) and "'explicit' nn.Sigmoid" in repr(graph)
+
+
+def test_replace_swaps_a_nodes_module():
+    x, out = _chain()
+    graph = nn.gModule([x], [out])
+    input = batch(2, 3)
+    graph.forward(input)
+    graph.replace(lambda m: nn.Sigmoid() if type(m) is nn.Tanh else m)
+    linear = graph.modules[1]
+    expected = 1 / (1 + np.exp(-(input @ linear.weight.T + linear.bias)))
+    np.testing.assert_allclose(graph.forward(input), expected)
+    assert "nn.Sigmoid <- [1]" in repr(graph)

@@ -20,28 +20,14 @@ import os
 
 import numpy as np
 
-from .._settings import integer
 from .._tables import describe, reuse_list
 from ..container import Container
 from ..module import Module, with_place
-from . import _build, _dot, _sums
+from . import _build, _data, _dot, _sums
+from ._plan import BACKWARD, FORWARD, NONE, Plan, Step, build_plan
 from .node import Node
 
 WHO = "nn.gModule"
-NONE, FORWARD, BACKWARD = 0, 1, 2  # how far the last call got: what backward steps may read
-NODE_KEYS = frozenset({"module", "inputs", "select", "split", "annotations", "declared_at"})
-
-
-class _Step:
-    """What forward and backward need of one node, resolved once from the graph data."""
-
-    __slots__ = ("module", "inputs", "select", "split", "slot", "table", "label", "who")
-
-
-class _Plan:
-    """The per-call state: each node's output, module input, gradient and summing buffers."""
-
-    __slots__ = ("modules", "steps", "values", "node_inputs", "totals", "sums", "stage")
 
 
 class gModule(Container):  # noqa: N801 (Lua's class name)
@@ -87,56 +73,10 @@ class gModule(Container):  # noqa: N801 (Lua's class name)
         """Check that ``nodes``, ``input_nodes`` and ``output_nodes`` describe a usable graph.
 
         Every module is used by exactly one node, each node's inputs come before it, a node
-        made by ``split`` selects one element of one input, inputs have no inputs, and every
-        node leads to an output.
+        made by ``split`` selects one element of one input, the input nodes and only they have
+        no inputs, and every node leads to an output (``load`` runs this on a file's graph).
         """
-        if type(self.nodes) is not list or type(self.modules) is not list:
-            raise TypeError(f"{WHO}: nodes and modules must be lists")
-        count = len(self.nodes)
-        used_modules = []
-        for index, node in enumerate(self.nodes):
-            where = f"{WHO}: nodes[{index}]"
-            if type(node) is not dict or set(node) != NODE_KEYS:
-                raise ValueError(f"{where} must be a dict with the keys {sorted(NODE_KEYS)}")
-            if type(node["inputs"]) is not list:
-                raise TypeError(f"{where}: inputs must be a list of node numbers")
-            for source in node["inputs"]:
-                integer(where, "an input", source, 0, index - 1)
-            if node["select"] is None:
-                used_modules.append(
-                    integer(where, "module", node["module"], 0, len(self.modules) - 1)
-                )
-                if node["split"] is not None:
-                    raise ValueError(f"{where}: a node with a module has no split size")
-            else:
-                split = integer(where, "split", node["split"], 1)
-                integer(where, "select", node["select"], 0, split - 1)
-                if node["module"] is not None or len(node["inputs"]) != 1:
-                    raise ValueError(f"{where}: a split output has one input and no module")
-            if type(node["annotations"]) is not dict or type(node["declared_at"]) is not str:
-                raise TypeError(f"{where}: annotations must be a dict, declared_at a str")
-        if sorted(used_modules) != list(range(len(self.modules))):
-            raise ValueError(f"{WHO}: every module must be the module of exactly one node")
-        for module in self.modules:
-            if not isinstance(module, Module):
-                raise TypeError(f"{WHO}: modules holds a {type(module).__name__}")
-        for name in ("input_nodes", "output_nodes"):
-            numbers = getattr(self, name)
-            if type(numbers) is not list or not numbers:
-                raise ValueError(f"{WHO}: {name} must be a non-empty list of node numbers")
-            for number in numbers:
-                integer(WHO, name, number, 0, count - 1)
-        if len(set(self.input_nodes)) != len(self.input_nodes) or any(
-            self.nodes[i]["inputs"] or self.nodes[i]["module"] is None for i in self.input_nodes
-        ):
-            raise ValueError(f"{WHO}: input_nodes must be distinct nodes without inputs")
-        if any(not n["inputs"] and i not in self.input_nodes for i, n in enumerate(self.nodes)):
-            raise ValueError(f"{WHO}: a node without inputs must be one of input_nodes")
-        needed = set(self.output_nodes)
-        for index in range(count - 1, -1, -1):
-            if index not in needed:
-                raise ValueError(f"{WHO}: nodes[{index}] does not lead to any output")
-            needed.update(self.nodes[index]["inputs"])
+        _data.check(WHO, self.modules, self.nodes, self.input_nodes, self.output_nodes)
 
     # ------------------------------------------------------------------ the children
     def add(self, module: Module) -> gModule:
@@ -179,41 +119,10 @@ class gModule(Container):  # noqa: N801 (Lua's class name)
     nInputs = n_inputs
 
     # ------------------------------------------------------------------ the working state
-    def _label(self, index: int) -> str:
-        node = self.nodes[index]
-        name = node["annotations"].get("name")
-        named = f" '{name}'" if name else ""
-        if node["select"] is not None:
-            return (
-                f"node {index}{named} (split output {node['select']} of {node['split']} of "
-                f"node {node['inputs'][0]})"
-            )
-        module = repr(self.modules[node["module"]]).split("\n", 1)[0].removesuffix(" {")
-        return f"node {index}{named} {module} (declared at {node['declared_at']})"
-
-    def _runtime(self) -> _Plan:
+    def _runtime(self) -> Plan:
         plan = self._plan
-        if plan is not None and plan.modules == self.modules:
-            return plan
-        plan = _Plan()
-        plan.modules = list(self.modules)
-        plan.steps = []
-        slots = {node: slot for slot, node in enumerate(self.input_nodes)}
-        for index, node in enumerate(self.nodes):
-            step = _Step()
-            step.module = None if node["module"] is None else self.modules[node["module"]]
-            step.inputs = tuple(node["inputs"])
-            step.select, step.split = node["select"], node["split"]
-            step.slot = slots.get(index)
-            step.table = [None] * len(step.inputs)
-            step.label = self._label(index)
-            step.who = f"{WHO}: {step.label}"
-            plan.steps.append(step)
-        count = len(plan.steps)
-        plan.values, plan.node_inputs = [None] * count, [None] * count
-        plan.totals, plan.sums = [None] * count, [None] * count
-        plan.stage = NONE
-        self._plan = plan
+        if plan is None or plan.modules != self.modules:  # new, or modules replaced
+            plan = self._plan = build_plan(WHO, self.modules, self.nodes, self.input_nodes)
         return plan
 
     # ------------------------------------------------------------------ forward
@@ -313,7 +222,7 @@ class gModule(Container):  # noqa: N801 (Lua's class name)
         return self.grad_input
 
     @staticmethod
-    def _sent(step: _Step, grad_input: object) -> object:
+    def _sent(step: Step, grad_input: object) -> object:
         if grad_input is None:
             raise ValueError(
                 f"{WHO}: {step.label} gave no grad_input (compute_grad_input is False?), but the "
