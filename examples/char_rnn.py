@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rnn-size", type=int, default=96)
     parser.add_argument("--num-layers", type=int, default=2)
-    parser.add_argument("--dropout", type=float, default=0.0)
+    parser.add_argument("--dropout", type=float, default=0.1)
     parser.add_argument("--seq-length", type=int, default=20)
     parser.add_argument("--batch-size", type=int, default=50)
     parser.add_argument("--iterations", type=int, default=1500)
