@@ -101,7 +101,7 @@ def one_hot(indices: np.ndarray) -> np.ndarray:
 
 
 def complete(rnn: nn.gModule, prompts: list[str], rnn_size: int, length: int) -> list[str]:
-    """What the net writes after each prompt (fed from a zero state), greedily, ``length`` chars."""
+    """What the net writes after each prompt (fed from a zero state): ``length`` chars, greedily."""
     rnn.evaluate()
     state = [np.zeros((len(prompts), rnn_size)) for _ in range(len(rnn.input_nodes) - 1)]
     written = [""] * len(prompts)
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> float:
     parser.add_argument("--print-every", type=int, default=1)
     parser.add_argument("--eval-every", type=int, default=0, help="held-out accuracy every N")
     parser.add_argument("--seed", type=int, default=123)
-    parser.add_argument("--tiny", action="store_true", help="tiny sizes, a few seconds")
+    parser.add_argument("--tiny", action="store_true", help="tiny sizes, under a second")
     args = parser.parse_args(argv)
     if args.tiny:
         args.rnn_size, args.seq_length, args.batch_size, args.iterations = 16, 8, 8, 20
