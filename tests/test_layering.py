@@ -23,6 +23,7 @@ ALLOWED = {
     "optim": {"_random", "_blas", "_progress", "nn"},
     "gradcheck": {"_random", "_blas", "_jacobian", "nn", "serialization"},
     "serialization": {"_random", "nn"},
+    "nngraph": {"nn"},
 }
 
 

@@ -2,12 +2,14 @@
 
 ``lenet``: the manifest's build code, line by line in Python, loaded with Lua's saved weights
 (``param/i`` in ``model:parameters()`` order), run through Lua's procedure; output, grad_input
-and every parameter gradient must agree to 1e-12. (``resblock`` needs ConcatTable, CAddTable and
-SpatialBatchNormalization from other branches: it is added when they are merged.)
+and every parameter gradient must agree to 1e-12. ``resblock``: fb.resnet's basic block, whose
+batch-normalization statistics Lua filled with three training forwards on its own random
+numbers; they are read from the saved ``.t7`` as plain fields, everything else is rebuilt.
 """
 
 from __future__ import annotations
 
+import minitorch_l2
 from minitorch_l2 import nn
 
 from . import lua_reference as ref
@@ -56,3 +58,57 @@ def test_lenet_prints_as_lua_does_up_to_zero_based_numbering():
         assert line_ours.replace(f"({number - 1})", f"({number})", 1) == line_lua
         compared += 1
     assert compared == 9
+
+
+def resblock() -> nn.Sequential:
+    """The manifest's Lua build code, transcribed (``nn.ReLU(true)``, ``nn.CAddTable(true)``)."""
+    n = 4
+    branch = nn.Sequential()
+    branch.add(nn.SpatialConvolution(n, n, 3, 3, 1, 1, 1, 1))
+    branch.add(nn.SpatialBatchNormalization(n))
+    branch.add(nn.ReLU(True))
+    branch.add(nn.SpatialConvolution(n, n, 3, 3, 1, 1, 1, 1))
+    branch.add(nn.SpatialBatchNormalization(n))
+    return (
+        nn.Sequential()
+        .add(nn.ConcatTable().add(branch).add(nn.Identity()))
+        .add(nn.CAddTable(True))
+        .add(nn.ReLU(True))
+    )
+
+
+def saved_statistics() -> list[tuple[object, object]]:
+    """(running_mean, running_var) of the two batch normalizations in Lua's saved resblock."""
+    saved = minitorch_l2.load(ref.REFERENCE / "models" / "resblock.t7", unknown_classes="keep")
+    if isinstance(saved, nn.Module):  # every class of the file is mapped to ours
+        found = saved.find_modules(nn.SpatialBatchNormalization)[0]
+        return [(m.running_mean, m.running_var) for m in found]
+    branch = saved["modules"][0]["modules"][0]  # kept as Lua's plain fields
+    return [
+        (branch["modules"][i]["running_mean"], branch["modules"][i]["running_var"]) for i in (1, 4)
+    ]
+
+
+def test_resblock_gives_luas_outputs_and_gradients():
+
+    entry = ref.case("models", "resblock")
+    flat = ref.arrays("models", "resblock")
+    net = resblock()
+    params, grads = net.parameters()
+    assert [p.shape for p in params] == [tuple(p["shape"]) for p in entry["parameters"]]
+    for index, param in enumerate(params, start=1):
+        param[...] = flat[f"param/{index}"]
+    for module, (mean, var) in zip(
+        net.find_modules(nn.SpatialBatchNormalization)[0], saved_statistics(), strict=True
+    ):
+        module.running_mean[...] = mean
+        module.running_var[...] = var
+    net.evaluate()  # as Lua saved it
+    x = flat["input"].copy()  # the in-place ReLU at the end writes into what it is given
+    output = net.forward(x)
+    ref.assert_close(output, flat["output"], "resblock: output")
+    net.zero_grad_parameters()
+    grad_input = net.backward(flat["input"].copy(), flat["gradOutput"].copy())
+    ref.assert_close(grad_input, flat["gradInput"], "resblock: grad_input")
+    for index, grad in enumerate(grads, start=1):
+        ref.assert_close(grad, flat[f"grad/{index}"], f"resblock: grad/{index}")

@@ -411,6 +411,10 @@ NOT_MAPPED = {
     "SpatialSubtractiveNormalization": LOCAL_NORMALIZATION,
     "SpatialDivisiveNormalization": LOCAL_NORMALIZATION,
     "SpatialContrastiveNormalization": LOCAL_NORMALIZATION,
+    "gModule": (
+        "Lua's gModule is a web of nngraph.Node and graph.Graph objects, not mapped yet; rebuild "
+        "the graph in Python and copy the weights in model:parameters() order (same order here)"
+    ),
 }
 
 

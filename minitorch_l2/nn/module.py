@@ -45,6 +45,7 @@ from ._parameters import (
 from ._settings import boolean
 from ._state_checks import check_no_overlap, check_parameter_pairs, parameter_arrays
 from ._tables import as_table, check_leaves, check_like, copy_table, describe
+from .graph.node import call_node, wants_node
 
 #: State rebuilt on use, never saved, copied by ``type`` or taken from a file: the last output
 #: and grad_input, and the named internal buffers. A class adds its own in ``per_call_attributes``.
@@ -357,15 +358,27 @@ class Module:
         return self.output
 
     def __call__(self, *args: object) -> object:
-        """``module(input)`` is ``module.forward(input)``.
+        """``module(input)`` is ``module.forward(input)``; on graph nodes it makes a node.
 
         Looked up on the instance, so a subclass's own ``forward`` is what ``module(x)`` runs.
+        As in Lua's nngraph, ``module()`` (no argument), ``module(node)`` and ``module([node,
+        node])`` return a new graph node (:class:`nn.graph.node.Node`) instead of computing.
         """
         if len(args) == 1:
-            return self.forward(args[0])
+            argument = args[0]
+            if type(argument) is not np.ndarray and wants_node(argument):
+                return call_node(self, argument)
+            return self.forward(argument)
+        if not args:
+            return call_node(self)
+        hint = (
+            " (pass several nodes as one list: module([a, b]))"
+            if any(map(wants_node, args))
+            else ""
+        )
         raise TypeError(
             f"{self._who()}: module(input) takes exactly one input (a tensor or a table), "
-            f"got {len(args)} arguments"
+            f"got {len(args)} arguments{hint}"
         )
 
     def backward(
