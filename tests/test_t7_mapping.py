@@ -41,12 +41,21 @@ def pair(*shape: int) -> tuple:
     return ([x(*shape), x(*shape)],)
 
 
+def graph() -> nn.gModule:
+    """Two inputs (Lua's innode is split), a node's split, two outputs (Lua's output table)."""
+    a, b = nn.Identity()(), nn.Identity()()
+    total = nn.CAddTable()([nn.Linear(3, 4)(a), b]).annotate(name="sum")
+    first, second = nn.SplitTable(1)(nn.Reshape(2, 2)(total)).split(2)
+    return nn.gModule([a, b], [nn.Tanh()(first), second])
+
+
 EXAMPLES = {
     # containers
     "nn.Concat": (lambda: nn.Concat(1, nn.Linear(3, 2), nn.Tanh()), (x(4, 3),)),
     "nn.ConcatTable": (lambda: nn.ConcatTable(nn.Linear(3, 2), nn.Tanh()), (x(4, 3),)),
     "nn.Parallel": (lambda: nn.Parallel(0, 0, nn.Linear(3, 2), nn.Linear(3, 2)), (x(2, 3),)),
     "nn.ParallelTable": (lambda: nn.ParallelTable(nn.Linear(3, 2), nn.Tanh()), pair(4, 3)),
+    "nn.gModule": (graph, ([x(5, 3), x(5, 4)],)),
     "nn.Sequential": (
         lambda: nn.Sequential(nn.Linear(3, 5), nn.Tanh(), nn.Linear(5, 2)),
         (x(4, 3),),
@@ -270,6 +279,8 @@ LUA_FIELDS = {
     "nn.ConcatTable": MODULE | {"modules"},
     "nn.Parallel": MODULE | {"modules", "inputDimension", "outputDimension"},
     "nn.ParallelTable": MODULE | {"modules"},
+    "nn.gModule": {"_type", "modules", "forwardnodes", "backwardnodes", "fg", "bg", "innode"}
+    | {"outnode", "nInputs", "verbose", "output"},
     "nn.Sequential": MODULE | {"modules"},
     "nn.Abs": MODULE,
     "nn.Add": MODULE | {"bias", "gradBias", "_ones"},
@@ -411,10 +422,6 @@ NOT_MAPPED = {
     "SpatialSubtractiveNormalization": LOCAL_NORMALIZATION,
     "SpatialDivisiveNormalization": LOCAL_NORMALIZATION,
     "SpatialContrastiveNormalization": LOCAL_NORMALIZATION,
-    "gModule": (
-        "Lua's gModule is a web of nngraph.Node and graph.Graph objects, not mapped yet; rebuild "
-        "the graph in Python and copy the weights in model:parameters() order (same order here)"
-    ),
 }
 
 

@@ -37,7 +37,7 @@ def check(who: str, modules: object, nodes: object, inputs: object, outputs: obj
         if type(node["annotations"]) is not dict or type(node["declared_at"]) is not str:
             raise TypeError(f"{where}: annotations must be a dict, declared_at a str")
     if sorted(used_modules) != list(range(len(modules))):
-        raise ValueError(f"{who}: every module must be the module of exactly one node")
+        raise ValueError(f"{who}: every module of modules must be the module of exactly one node")
     for module in modules:
         if not isinstance(module, Module):
             raise TypeError(f"{who}: modules holds a {type(module).__name__}")

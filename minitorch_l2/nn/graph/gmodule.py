@@ -77,6 +77,7 @@ class gModule(Container):  # noqa: N801 (Lua's class name)
         no inputs, and every node leads to an output (``load`` runs this on a file's graph).
         """
         _data.check(WHO, self.modules, self.nodes, self.input_nodes, self.output_nodes)
+        super().validate()
 
     # ------------------------------------------------------------------ the children
     def add(self, module: Module) -> gModule:

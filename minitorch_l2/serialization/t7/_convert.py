@@ -21,7 +21,7 @@ from .._format import FormatError
 from . import _tags as tags
 from ._frames import run
 from ._parser import MAX_DEPTH, RawFunction, RawObject, RawTable
-from ._registry import BY_LUA_NAME
+from ._registry import BY_LUA_NAME, DATA_ONLY
 from .mapping import MappingError, build
 from .values import LuaFunction, LuaKey, TorchObject
 
@@ -156,7 +156,8 @@ class Converter:
             return items
         entry = BY_LUA_NAME.get(name)
         if entry is None:
-            self.unknown.setdefault(name, [0, raw.at])[0] += 1
+            if name not in DATA_ONLY:
+                self.unknown.setdefault(name, [0, raw.at])[0] += 1
             kept = self.memo[id(raw)] = TorchObject(name, version=raw.version)
             kept.fields = _fields(name, (yield raw.payload), raw.at)
             return kept

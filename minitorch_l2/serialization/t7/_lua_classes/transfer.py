@@ -5,11 +5,16 @@ Threshold(0, 0); HardShrink/SoftShrink keep λ in ``lambda``; the element buffer
 from __future__ import annotations
 
 from .... import nn
-from ..mapping import LuaClass, LuaOnly, is_bool_or_nil
+from ..mapping import LuaClass, LuaOnly
 
 
 def _zero(value: object) -> bool:
     return value == 0 and not isinstance(value, bool)
+
+
+def _inplace_default(fields: dict, version: int) -> dict:
+    # Before Lua's Threshold had the flag (its validateParameters sets it so): not in place.
+    return {"inplace": False, **fields}
 
 
 ENTRIES = (
@@ -28,11 +33,11 @@ ENTRIES = (
     LuaClass(
         "nn.ReLU",
         nn.ReLU,
+        fields=("inplace",),
+        upgrade=_inplace_default,
         lua_only={
             "threshold": LuaOnly(write=0, accept=_zero, meaning="threshold other than 0"),
             "val": LuaOnly(write=0, accept=_zero, meaning="replacement value other than 0"),
-            # In place or not, the outputs are the same numbers; ours never writes its input.
-            "inplace": LuaOnly(write=False, accept=is_bool_or_nil),
         },
     ),
     LuaClass("nn.Sigmoid", nn.Sigmoid),
