@@ -303,3 +303,19 @@ def test_a_forward_and_backward_leave_no_state_that_would_be_saved(lua_name):
     else:
         subject.backward(*arguments)
     assert [set(state(owner)) for owner in owners] == before
+
+
+@pytest.mark.parametrize("name, example", CASES, ids=[n for n, _ in CASES])
+def test_every_class_s_validate_ends_in_the_shared_checks(name, example, monkeypatch):
+    """Each class's validate() calls super().validate(), down to Module's or Criterion's."""
+    calls = []
+    for base in (nn.Module, nn.Criterion):
+        original = base.validate
+
+        def counted(self, original=original):
+            calls.append(type(self))
+            original(self)
+
+        monkeypatch.setattr(base, "validate", counted)
+    example.validate()
+    assert type(example) in calls
