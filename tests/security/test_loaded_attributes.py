@@ -196,6 +196,7 @@ def test_a_weight_that_is_another_modules_gradient_is_refused():
     first, second = nn.Linear(3, 3), nn.Linear(3, 3)
     second.weight = first.grad_weight
     refused(npz_bytes(nn.Sequential(first, second)), "nn.Linear", "grad_weight", "weight")
+    refused(write_t7(nn.Sequential(first, second)), "nn.Linear", "grad_weight", "weight")
     # The same field of two modules, as clone('weight', ...) shares it, is a legitimate share.
     twin = first.clone("weight", "bias", "grad_weight", "grad_bias")
     loaded = minitorch_l2.load(io.BytesIO(npz_bytes(nn.Sequential(first, twin))))

@@ -18,6 +18,7 @@ from collections.abc import Generator
 import numpy as np
 
 from .._format import FormatError
+from .._validation import check_sharing
 from . import _tags as tags
 from ._frames import run
 from ._parser import MAX_DEPTH, RawFunction, RawObject, RawTable
@@ -76,6 +77,7 @@ class Converter:
         self.max_depth = max_depth
         self.memo: dict[int, object] = {}
         self.unknown: dict[str, list[int]] = {}  # class → [count, byte offset of the first]
+        self.built: list[object] = []  # every module and criterion made, for check_sharing
 
     def convert(self, root: object) -> object:
         """The Python value of ``root``; a FormatError for a class that cannot be mapped."""
@@ -92,6 +94,10 @@ class Converter:
                 f"load(path, unknown_classes='keep') gives each as a TorchObject holding its "
                 f"fields"
             )
+        try:
+            check_sharing(self.built)
+        except ValueError as error:
+            raise FormatError(str(error)) from None
         return value
 
     # ------------------------------------------------------------------ one value
@@ -172,6 +178,7 @@ class Converter:
                 raise FormatError(f"at byte {raw.at}: {error}") from None
             kept = self.memo[id(raw)] = TorchObject(name, fields, raw.version)
             return kept
+        self.built.append(shell)
         return shell
 
 
