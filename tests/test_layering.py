@@ -97,3 +97,50 @@ def test_each_layer_imports_only_the_layers_below_it():
     )
     assert not wrong, wrong
     assert set(ALLOWED) >= {layer(m) for m in graph() if layer(m)}, "a new subpackage: add it"
+
+
+#: Inside ``nn``, bottom up: each tier imports only the tiers below it (the ``_`` helpers may
+#: also import one another). The node class sits with the helpers: ``module()`` makes nodes.
+NN_TIERS = [
+    {"_*"},
+    {"module"},
+    {"container"},
+    {"transfer"},
+    {"simple"},
+    {"table", "containers"},
+    {"convolution", "criterion"},
+    {"graph"},
+    {"jacobian", "stochastic_gradient", "utils"},
+    {""},  # nn/__init__.py: the flat exports
+]
+
+
+def nn_part(module: str) -> str | None:
+    """The part of ``nn`` a module belongs to (``simple``, ``_tables``, ``""`` for nn itself)."""
+    parts = module.split(".")
+    if parts[1:2] != ["nn"]:
+        return None
+    return parts[2] if len(parts) > 2 else ""
+
+
+def nn_tier(part: str) -> int:
+    for tier, names in enumerate(NN_TIERS):
+        if part in names or (part.startswith("_") and "_*" in names):
+            return tier
+    raise AssertionError(f"nn.{part} is in no tier of NN_TIERS: add it")
+
+
+def test_inside_nn_each_tier_imports_only_the_tiers_below_it():
+    wrong = []
+    for module, others in graph().items():
+        part = nn_part(module)
+        if part is None:
+            continue
+        for other in others:
+            theirs = nn_part(other)
+            if theirs is None or theirs == part:
+                continue
+            helpers = part.startswith("_") and theirs.startswith("_")
+            if not helpers and nn_tier(theirs) >= nn_tier(part):
+                wrong.append(f"{module} imports {other}")
+    assert not wrong, sorted(wrong)

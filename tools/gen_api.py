@@ -79,6 +79,15 @@ def own_callables(module: ModuleType) -> dict[str, object]:
     }
 
 
+def own_names(module: ModuleType) -> dict[str, object]:
+    """A plain module's own classes and functions, and the public names its ``__all__`` lists."""
+    names = own_callables(module)
+    for name in getattr(module, "__all__", []):
+        if not name.startswith("_") and hasattr(module, name):
+            names.setdefault(name, getattr(module, name))
+    return names
+
+
 def package_public_names(package: ModuleType) -> set[str]:
     """A package's non-underscore attributes other than submodules: what it imports, it exports."""
     return {
@@ -100,8 +109,8 @@ class Catalog:
         for name, module in self.modules.items():
             if is_package(module):  # a listed name it lacks is reported by namespace_problems
                 names = sorted(n for n in getattr(module, "__all__", []) if hasattr(module, n))
-            else:  # a plain module lists what it defines and no package exports
-                names = sorted(n for n, v in own_callables(module).items() if self.home(v) == name)
+            else:  # a plain module lists what it defines (or re-exports) and no package exports
+                names = sorted(n for n, v in own_names(module).items() if self.home(v) == name)
             self.entries += [Entry(name, n, getattr(module, n)) for n in names]
         self.classes = {e.obj for e in self.entries if inspect.isclass(e.obj)}
 
@@ -115,7 +124,15 @@ class Catalog:
             if (module == name or module.startswith(name + "."))
             and any(getattr(package, n, None) is obj for n in getattr(package, "__all__", []))
         ]
-        return max(homes, key=len) if homes else module
+        if homes:
+            return max(homes, key=len)
+        if any(part.startswith("_") for part in module.split(".")):
+            # Defined in a private module: documented by the public module whose __all__ has it.
+            for name, plain in self.modules.items():
+                exported = getattr(plain, "__all__", [])
+                if not is_package(plain) and any(getattr(plain, n, None) is obj for n in exported):
+                    return name
+        return module
 
     def documented_objects(self) -> list[tuple[str, object]]:
         """(qualified name, object) of every class, function and method documented in full."""

@@ -31,6 +31,7 @@ import numpy as np
 
 from ._checks import SUPPORTED_FLOAT_CHARS, reuse
 from ._lua_names import MODULE_METHODS, attribute_alias, link_lua_names
+from ._node import call_node, wants_node
 from ._parameters import (
     Parameter,
     array_key,
@@ -45,7 +46,6 @@ from ._parameters import (
 from ._settings import boolean
 from ._state_checks import check_no_overlap, check_parameter_pairs, parameter_arrays
 from ._tables import as_table, check_leaves, check_like, copy_table, describe
-from .graph.node import call_node, wants_node
 
 #: State rebuilt on use, never saved, copied by ``type`` or taken from a file: the last output
 #: and grad_input, and the named internal buffers. A class adds its own in ``per_call_attributes``.

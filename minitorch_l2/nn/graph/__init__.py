@@ -1,6 +1,6 @@
 """Graphs of modules, as Lua's nngraph: nodes made by calling modules, run by ``nn.gModule``.
 
-``node.py`` (the nodes; ``nn/module.py`` imports it, so it imports nothing from ``nn``),
+``node.py`` (the nodes, defined in ``nn/_node.py`` below ``nn/module.py``, which makes them),
 ``_build.py`` (nodes to the gModule's plain graph data, with every construction check),
 ``_data.py`` (the check of that data, which ``load`` runs too), ``_plan.py`` (the working state
 resolved from it), ``_sums.py`` (the gradients of a node feeding several others, summed),

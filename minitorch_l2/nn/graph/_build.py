@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .._node import _not_a_node
 from ..module import duplicate_message
-from .node import Node, _not_a_node, describe_node
+from .node import Node, describe_node
 
 
 class GraphData(NamedTuple):
