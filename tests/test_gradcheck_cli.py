@@ -245,6 +245,8 @@ class MasklessPReLU(PReLU):
 
 
 class Pair(nn.Module):
+    takes_table = True
+
     def update_output(self, input):
         self.output = input[0] * input[1]
         return self.output

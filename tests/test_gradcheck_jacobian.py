@@ -117,6 +117,8 @@ def test_a_wrong_param_is_refused_before_anything_is_drawn():
 
 def test_test_jacobian_fills_every_leaf_of_a_table():
     class Product(nn.Module):
+        takes_table = True
+
         def update_output(self, input):
             return input[0] * input[1]
 

@@ -26,6 +26,8 @@ Z = RNG.uniform(-2, 2, (3,))
 class Sum(nn.Module):
     """y = x₀ + x₁ (a CAddTable): ∂y/∂x₀ = ∂y/∂x₁ = I."""
 
+    takes_table = True
+
     def update_output(self, input):
         self.output = input[0] + input[1]
         return self.output
@@ -59,6 +61,8 @@ class Fork(nn.Module):
 
 class Mix(nn.Module):
     """[x, [y, z]] ↦ [x ⊙ y, z]: a nested table in, a table out (z of shape (n,))."""
+
+    takes_table = True
 
     def update_output(self, input):
         x, (y, z) = input
@@ -222,6 +226,8 @@ def test_building_blocks_take_and_give_tables():
 
 class PairLoss(nn.Criterion):
     """A table input [a, [b]]: L = Σ a ⊙ b − Σ a t; ∂L/∂a = b − t, ∂L/∂b = a."""
+
+    takes_table = True
 
     def update_output(self, input, target):
         a, (b,) = input

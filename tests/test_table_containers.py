@@ -114,15 +114,22 @@ def test_every_container_rethrows_with_the_childs_place(net, input, message):
 def test_checks_name_the_leaf_path_through_containers():
     net = nn.Sequential(nn.FlattenTable(), nn.JoinTable(0))
     bad = [np.ones(2), [np.ones(3, dtype=np.float16), np.ones(4)]]
-    with pytest.raises(TypeError, match=r"nn.Sequential: input\[1\]\[0\] has dtype float16"):
+    # The module that computes on the leaf checks it, and the containers give its place.
+    message = r"^In module \(0\) of nn.Sequential: nn.FlattenTable: input\[1\]\[0\] has dtype f"
+    with pytest.raises(TypeError, match=message):
         net.forward(bad)
     pair = nn.ParallelTable(nn.Identity(), nn.ParallelTable(nn.Identity(), nn.Identity()))
     x = [np.ones(2), [np.ones(3), np.ones(4)]]
     pair.forward(x)
     wrong = [np.ones(2), [np.ones(3), np.ones(5)]]
-    with pytest.raises(ValueError, match=r"nn.ParallelTable: expected grad_output\[1\]\[1\] of"):
+    inner = r"^In module \(1\) of nn.ParallelTable: In module \(1\) of nn.ParallelTable: "
+    with pytest.raises(
+        ValueError, match=inner + r"nn.Identity: expected grad_output of the output's shape \(4,\)"
+    ):
         pair.backward(x, wrong)
-    with pytest.raises(TypeError, match=r"grad_output\[0\] has dtype float32"):
+    with pytest.raises(ValueError, match=r"^nn.ParallelTable: expected grad_output to be a table"):
+        pair.backward(x, [np.ones(2)])
+    with pytest.raises(TypeError, match=r"In module \(0\) .*: grad_output has dtype float32"):
         pair.backward(x, [np.ones(2, np.float32), [np.ones(3), np.ones(4)]])
 
 

@@ -82,49 +82,92 @@ def check_leaves(
                 f"{who}: expected {where} to be a numpy.ndarray (a tensor) or a list of them "
                 f"(a table), got {type(leaf).__name__}"
             )
-        char = leaf.dtype.char
-        if char in SUPPORTED_FLOAT_CHARS:
-            if dtype is not None and leaf.dtype != dtype:
-                if not leaf.dtype.isnative:  # the module cannot be converted to it
-                    raise TypeError(
-                        f"{who}: {where} has the non-native byte order {leaf.dtype.str!r} (a "
-                        f"big-endian file?), which modules do not compute in; convert the input "
-                        f"with .astype(np.{dtype.name})"
-                    )
-                fix = ".float()" if leaf.dtype == np.float32 else ".double()"
+        check_leaf_dtype(who, leaf, where, dtype, integer_ok)
+
+
+def check_leaf_dtype(
+    who: str, leaf: np.ndarray, where: str, dtype: np.dtype | None, integer_ok: bool = False
+) -> None:
+    """Raise a TypeError unless the array ``leaf`` is float32/float64 (of ``dtype`` if given).
+
+    With ``integer_ok``, integer arrays (indices) pass too. The message says which conversion
+    to call.
+    """
+    char = leaf.dtype.char
+    if char in SUPPORTED_FLOAT_CHARS:
+        if dtype is not None and leaf.dtype != dtype:
+            if not leaf.dtype.isnative:  # the module cannot be converted to it
                 raise TypeError(
-                    f"{who}: {where} has dtype {leaf.dtype} but the module's parameters are "
-                    f"{dtype}; convert the module with {fix} (or the input with "
-                    f".astype(np.{dtype.name}))"
+                    f"{who}: {where} has the non-native byte order {leaf.dtype.str!r} (a "
+                    f"big-endian file?), which modules do not compute in; convert the input "
+                    f"with .astype(np.{dtype.name})"
                 )
-            continue
-        if integer_ok and leaf.dtype.kind in "iu":
-            continue
-        if leaf.dtype.kind == "f" and not leaf.dtype.isnative:
-            problem = (
-                f"{where} has the non-native byte order {leaf.dtype.str!r} (a big-endian file?), "
-                f"which modules do not compute in; convert it with .astype(np.float64)"
+            fix = ".float()" if leaf.dtype == np.float32 else ".double()"
+            raise TypeError(
+                f"{who}: {where} has dtype {leaf.dtype} but the module's parameters are "
+                f"{dtype}; convert the module with {fix} (or the input with "
+                f".astype(np.{dtype.name}))"
             )
-        elif leaf.dtype.kind == "f":
-            problem = (
-                f"{where} has dtype {leaf.dtype}, which is not supported: modules compute in "
-                f"float32 or float64 only (Torch 7's Float and Double); convert it with "
-                f".astype(np.float64) or .astype(np.float32)"
-            )
-        else:
-            kinds = "integer indices or float32/float64" if integer_ok else "float32 or float64"
-            problem = (
-                f"expected {where} of a floating dtype ({kinds}), got {leaf.dtype}; convert it "
-                f"with .astype(np.float64)"
-            )
-        raise TypeError(f"{who}: {problem}")
+        return
+    if integer_ok and leaf.dtype.kind in "iu":
+        return
+    if leaf.dtype.kind == "f" and not leaf.dtype.isnative:
+        problem = (
+            f"{where} has the non-native byte order {leaf.dtype.str!r} (a big-endian file?), "
+            f"which modules do not compute in; convert it with .astype(np.float64)"
+        )
+    elif leaf.dtype.kind == "f":
+        problem = (
+            f"{where} has dtype {leaf.dtype}, which is not supported: modules compute in "
+            f"float32 or float64 only (Torch 7's Float and Double); convert it with "
+            f".astype(np.float64) or .astype(np.float32)"
+        )
+    else:
+        kinds = "integer indices or float32/float64" if integer_ok else "float32 or float64"
+        problem = (
+            f"expected {where} of a floating dtype ({kinds}), got {leaf.dtype}; convert it "
+            f"with .astype(np.float64)"
+        )
+    raise TypeError(f"{who}: {problem}")
 
 
-def check_like(who: str, value: object, template: object, path: str, template_name: str) -> None:
+def holds_tensors(value: list) -> bool:
+    """True for a table of tensors (or tables), or an empty one; False for a list of numbers."""
+    return not value or any(isinstance(item, np.ndarray | list) for item in value)
+
+
+def table_refused(who: str, value: list, custom: bool = False) -> TypeError:
+    """The TypeError for a table given to a module or criterion that takes one tensor.
+
+    A table of one gets the hint to pass its tensor (``input[0]``, ``nn.SelectTable``);
+    ``custom`` (a class defined outside the package) adds how to declare a table input.
+    """
+    if len(value) == 1:
+        hint = (
+            "pass the tensor itself (input[0]); in a network, nn.SelectTable(0) (or -1, the "
+            "last) takes one tensor out of a table"
+        )
+    else:
+        hint = (
+            "give it one tensor: pick one entry (input[i], nn.SelectTable(i)) or combine them "
+            "first (nn.JoinTable, nn.CAddTable)"
+        )
+    declare = "; a module whose input is a table sets takes_table = True" if custom else ""
+    return TypeError(
+        f"{who} takes a tensor (a numpy.ndarray), not a table: got a list of {len(value)} "
+        f"({describe(value)}); {hint}{declare}"
+    )
+
+
+def check_like(
+    who: str, value: object, template: object, path: str, template_name: str, deep: bool = True
+) -> None:
     """Raise unless ``value`` has ``template``'s structure, shapes and dtypes, naming the leaf.
 
     Used for ``grad_output`` against ``output``: a ValueError for a structure or shape
-    mismatch, a TypeError for a dtype mismatch (no broadcasting, no reshaping).
+    mismatch, a TypeError for a dtype mismatch (no broadcasting, no reshaping). With
+    ``deep=False`` a table is compared by its length only (a container's check: each child
+    checks the entries it receives).
     """
     if is_table(template):
         if not is_table(value) or len(value) != len(template):
@@ -132,6 +175,8 @@ def check_like(who: str, value: object, template: object, path: str, template_na
                 f"{who}: expected {path} to be a table of {len(template)} elements like "
                 f"{template_name} ({describe(template)}), got {describe(value)}"
             )
+        if not deep:
+            return
         for index, (item, like) in enumerate(zip(value, template)):
             check_like(who, item, like, f"{path}[{index}]", f"{template_name}[{index}]")
         return

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._tables import as_table, check_leaves, check_like
+from ._tables import as_table, check_like
 from .module import Module, duplicate_message, with_place
 
 # Bumped by every add/insert/remove anywhere: a container re-checks its tree for a module used
@@ -38,6 +38,7 @@ class Container(Module):
     """
 
     per_call_attributes = ("_checked_version",)
+    takes_table = True
 
     def __init__(self, *modules: Module) -> None:
         super().__init__()
@@ -200,8 +201,9 @@ class Container(Module):
     def forward(self, input: np.ndarray | list) -> np.ndarray | list:
         """Check the tree (:meth:`check_tree`), then ``update_output``; returns ``output``.
 
-        The container checks only that ``input`` is a tensor or a table of them: each child
-        checks what it receives (a ``LookupTable`` first in a ``Sequential`` takes integers).
+        The container does not walk ``input``: each child checks what it receives (a
+        ``LookupTable`` first in a ``Sequential`` takes integers), so every leaf is checked
+        once, by the module that computes on it, and an error names the child's place.
 
         Parameters
         ----------
@@ -217,16 +219,32 @@ class Container(Module):
             self.check_tree()
         if type(input) is not np.ndarray:
             input = as_table(input)
-            check_leaves(self._who(), input, "input", integer_ok=True)
         result = self.update_output(input)
         if result is not None:
             self.output = result
         return self.output
 
     def check_backward(self, input: object, grad_output: object, scale: object = 1.0) -> tuple:
-        """``grad_output`` against ``output`` and ``scale``; the children check their own inputs.
+        """``grad_output``'s top level against ``output``, and ``scale``; returns both as lists.
 
-        Returns ``(input, grad_output)`` with tuples read as lists.
+        A tensor ``grad_output`` is compared with the output tensor (shape, dtype); a table only
+        by its length: each child checks the entries it receives against its own output, so
+        every leaf is walked once, by the module that computes on it. A container that computes
+        on ``grad_output`` itself before handing it on checks what it reads.
+
+        Parameters
+        ----------
+        input : object
+            The input given to ``backward``; the children check it.
+        grad_output : object
+            ∂L/∂output given to ``backward``.
+        scale : object
+            The ``scale`` given to ``backward``.
+
+        Returns
+        -------
+        tuple
+            ``(input, grad_output)`` with tuples read as lists.
         """
         output = self.output
         if (  # the hot path: attribute tests only
@@ -247,7 +265,7 @@ class Container(Module):
                 f"dropped the output backward reads); call forward(input) first"
             )
         grad_output = as_table(grad_output)
-        check_like(who, grad_output, output, "grad_output", "the output")
+        check_like(who, grad_output, output, "grad_output", "the output", deep=False)
         return as_table(input), grad_output
 
     def rethrow(self, error: Exception, index: int) -> Exception:

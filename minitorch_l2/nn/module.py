@@ -45,11 +45,21 @@ from ._parameters import (
 )
 from ._settings import boolean
 from ._state_checks import check_no_overlap, check_parameter_pairs, parameter_arrays
-from ._tables import as_table, check_leaves, check_like, copy_table, describe
+from ._tables import (
+    as_table,
+    check_leaves,
+    check_like,
+    copy_table,
+    describe,
+    holds_tensors,
+    table_refused,
+)
 
 #: State rebuilt on use, never saved, copied by ``type`` or taken from a file: the last output
-#: and grad_input, and the named internal buffers. A class adds its own in ``per_call_attributes``.
-TRANSIENT_ATTRIBUTES: tuple[str, ...] = ("output", "grad_input", "_buffers")
+#: and grad_input, the named internal buffers, and the last table input ``forward`` checked (so
+#: that ``backward`` at that input does not walk it again). A class adds its own in
+#: ``per_call_attributes``.
+TRANSIENT_ATTRIBUTES: tuple[str, ...] = ("output", "grad_input", "_buffers", "_checked_input")
 
 #: Modules that ``share`` tied together (weakly): ``get_parameters`` re-points them too.
 _SHARE_PARTNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -199,6 +209,15 @@ class Module:
     #: whenever the input does not require grad. Default True: Torch's contract.
     compute_grad_input: bool = True
 
+    #: Whether the module's input may be a table (a list), as for Lua's table modules,
+    #: containers and ``nn.Identity``. A module that takes one tensor (the default) given a
+    #: table is refused by ``forward``/``backward`` with a TypeError naming it; the test runs
+    #: only when the input is not an ndarray, off the hot path.
+    takes_table: bool = False
+
+    # The last table input forward checked (see TRANSIENT_ATTRIBUTES).
+    _checked_input: list | None = None
+
     # Set per class by __init_subclass__: does the class override check_input / parameters?
     _own_input_check = False
     _lua_parameters = False
@@ -347,7 +366,13 @@ class Module:
             or self._own_input_check
         ):
             input = as_table(input)
-            self.check_input(input)
+            if type(input) is list:
+                if not self.takes_table and holds_tensors(input):
+                    raise self._table_refused(input)
+                self.check_input(input)
+                self._checked_input = input  # backward at this very table need not walk it
+            else:
+                self.check_input(input)
         else:
             dtype = self._parameter_dtype()
             if dtype is not None and input.dtype != dtype:
@@ -452,7 +477,10 @@ class Module:
 
         A ValueError before any forward or for a ``grad_output`` whose structure or shapes are
         not the output's; a TypeError for a bad leaf dtype or a ``scale`` that is not a real
-        number. ``backward`` calls it off its hot path; a container may call it too.
+        number. ``backward`` calls it off its hot path; a container may call it too. The input
+        is checked as ``forward`` checks it (:meth:`check_input`), unless it is the very table
+        the last ``forward`` checked: backward at the forward's input walks only
+        ``grad_output``.
 
         Parameters
         ----------
@@ -478,13 +506,22 @@ class Module:
                 f"{describe(input)}"
             )
         input, grad_output = as_table(input), as_table(grad_output)
-        self.check_input(input)
+        if type(input) is not list:
+            self.check_input(input)
+        elif not self.takes_table and holds_tensors(input):
+            raise self._table_refused(input)
+        elif input is not self._checked_input:  # else forward checked this very table
+            self.check_input(input)
         check_like(who, grad_output, self.output, "grad_output", "the output")
         if isinstance(grad_output, np.ndarray) and grad_output.dtype.kind != "f":
             raise TypeError(
                 f"{who}: grad_output must be float32 or float64, got {grad_output.dtype}"
             )
         return input, grad_output
+
+    def _table_refused(self, input: list) -> TypeError:
+        custom = not type(self).__module__.startswith("minitorch_l2.")
+        return table_refused(self._who(), input, custom)
 
     # ------------------------------------------------------------------ parameters
     def _parameter_dtype(self) -> np.dtype | None:

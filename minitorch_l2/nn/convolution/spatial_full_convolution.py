@@ -52,6 +52,8 @@ class SpatialFullConvolution(SpatialConvolution):
     bias, grad_bias : numpy.ndarray, shape (n_output_plane,), or None after :meth:`no_bias`
     """
 
+    takes_table = True
+
     def __init__(
         self,
         n_input_plane: int,

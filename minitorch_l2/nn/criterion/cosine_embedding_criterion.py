@@ -39,6 +39,8 @@ class CosineEmbeddingCriterion(Criterion):
         Average over the n pairs (True) or sum.
     """
 
+    takes_table = True
+
     per_call_attributes = ("_stats", "_scratch", "_scaled")  # reused work buffers
 
     def __init__(self, margin: float = 0.0, size_average: bool = True) -> None:

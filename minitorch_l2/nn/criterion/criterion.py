@@ -13,7 +13,7 @@ import numpy as np
 
 from .._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
 from .._settings import boolean
-from .._tables import as_table, check_leaves, leaves
+from .._tables import as_table, check_leaves, holds_tensors, leaves, table_refused
 from ..module import Module, as_module_dtype
 from ._non_finite import check_loss
 
@@ -38,6 +38,10 @@ class Criterion:
     #: Buffers a criterion keeps between calls (``self._diff``): like ``output`` and
     #: ``grad_input``, never saved, loaded or converted (see :meth:`transient_attributes`).
     per_call_attributes: tuple[str, ...] = ()
+    #: Whether the input may be a table (a list): criteria of pairs (``[x1, x2]``) and of
+    #: several criteria. A criterion of one tensor given a table is refused by ``forward`` and
+    #: ``backward`` with a TypeError naming it (tested only when the input is not an ndarray).
+    takes_table: bool = False
 
     def __init__(self, size_average: bool = True) -> None:
         self.size_average = boolean(self._who(), "size_average", size_average)
@@ -170,6 +174,9 @@ class Criterion:
         if type(input) is np.ndarray and input.dtype.char in "fd":
             return input, as_table(target) if type(target) is tuple else target
         input = as_table(input)
+        if type(input) is list and not self.takes_table and holds_tensors(input):
+            custom = not type(self).__module__.startswith("minitorch_l2.")
+            raise table_refused(self._who(), input, custom)
         check_leaves(self._who(), input, "input")
         return input, as_table(target)
 

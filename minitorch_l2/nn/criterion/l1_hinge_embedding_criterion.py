@@ -36,6 +36,8 @@ class L1HingeEmbeddingCriterion(Criterion):
         For a batch, average ℓ over the pairs (True) or sum it; one pair is its own average.
     """
 
+    takes_table = True
+
     def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
         super().__init__()
         self.margin = margin

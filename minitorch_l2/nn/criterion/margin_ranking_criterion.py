@@ -33,6 +33,8 @@ class MarginRankingCriterion(Criterion):
         Average over the n pairs (True) or sum (Lua's ``sizeAverage``).
     """
 
+    takes_table = True
+
     per_call_attributes = ("_hinge",)  # a reused work buffer
 
     def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:

@@ -22,6 +22,8 @@ class MultiCriterion(Criterion):
     ``In criterion (i) of nn.MultiCriterion: ...``.
     """
 
+    takes_table = True
+
     def __init__(self) -> None:
         super().__init__()
         self.criterions: list[Criterion] = []

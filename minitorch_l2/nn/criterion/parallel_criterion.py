@@ -29,6 +29,8 @@ class ParallelCriterion(Criterion):
         Give every criterion the whole target (Lua's ``repeatTarget``) instead of target[i].
     """
 
+    takes_table = True
+
     def __init__(self, repeat_target: bool = False) -> None:
         super().__init__()
         self.repeat_target = repeat_target

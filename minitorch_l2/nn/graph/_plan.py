@@ -16,9 +16,23 @@ class Step:
 
 
 class Plan:
-    """The steps, and per node: its output, its module's input, its gradient, its sum buffers."""
+    """The steps, and per node: its output, its module's input, its gradient, its sum buffers.
 
-    __slots__ = ("modules", "steps", "values", "node_inputs", "totals", "sums", "stage")
+    ``summed_outputs``: the places of the outputs whose gradient no module receives unchanged
+    (the node also feeds other nodes, is listed twice, or selects from a split), which
+    ``backward`` checks itself.
+    """
+
+    __slots__ = (
+        "modules",
+        "steps",
+        "values",
+        "node_inputs",
+        "totals",
+        "sums",
+        "stage",
+        "summed_outputs",
+    )
 
 
 def label(nodes: list[dict], modules: list, index: int) -> str:
@@ -35,7 +49,9 @@ def label(nodes: list[dict], modules: list, index: int) -> str:
     return f"node {index}{named} {module} (declared at {node['declared_at']})"
 
 
-def build_plan(who: str, modules: list, nodes: list[dict], inputs: list[int]) -> Plan:
+def build_plan(
+    who: str, modules: list, nodes: list[dict], inputs: list[int], outputs: list[int]
+) -> Plan:
     """A fresh plan for the graph data."""
     plan = Plan()
     plan.modules = list(modules)
@@ -55,4 +71,13 @@ def build_plan(who: str, modules: list, nodes: list[dict], inputs: list[int]) ->
     plan.values, plan.node_inputs = [None] * count, [None] * count
     plan.totals, plan.sums = [None] * count, [None] * count
     plan.stage = NONE
+    readers = [0] * count
+    for node in nodes:
+        for source in node["inputs"]:
+            readers[source] += 1
+    plan.summed_outputs = tuple(
+        place
+        for place, index in enumerate(outputs)
+        if readers[index] or outputs.count(index) > 1 or nodes[index]["select"] is not None
+    )
     return plan

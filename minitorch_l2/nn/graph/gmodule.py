@@ -20,7 +20,7 @@ import os
 
 import numpy as np
 
-from .._tables import describe, reuse_list
+from .._tables import check_like, describe, reuse_list
 from ..container import Container
 from ..module import Module, with_place
 from . import _build, _data, _dot, _sums
@@ -123,7 +123,9 @@ class gModule(Container):  # noqa: N801 (Lua's class name)
     def _runtime(self) -> Plan:
         plan = self._plan
         if plan is None or plan.modules != self.modules:  # new, or modules replaced
-            plan = self._plan = build_plan(WHO, self.modules, self.nodes, self.input_nodes)
+            plan = self._plan = build_plan(
+                WHO, self.modules, self.nodes, self.input_nodes, self.output_nodes
+            )
         return plan
 
     # ------------------------------------------------------------------ forward
@@ -230,6 +232,42 @@ class gModule(Container):  # noqa: N801 (Lua's class name)
                 f"nodes before it need it; only a module of an input node may skip it"
             )
         return grad_input
+
+    def check_backward(self, input: object, grad_output: object, scale: object = 1.0) -> tuple:
+        """Check ``grad_output`` against ``output``; returns both with tuples read as lists.
+
+        The part of ``grad_output`` an output node's module receives unchanged is left to that
+        module's own check; the parts that are summed first (an output node that also feeds
+        other nodes, is listed twice, or selects from a split) are checked here, leaf by leaf.
+
+        Parameters
+        ----------
+        input : object
+            The input given to ``backward``; the input nodes' modules check it.
+        grad_output : object
+            ∂L/∂output given to ``backward``.
+        scale : object
+            The ``scale`` given to ``backward``.
+
+        Returns
+        -------
+        tuple
+            ``(input, grad_output)`` with tuples read as lists.
+        """
+        input, grad_output = super().check_backward(input, grad_output, scale)
+        summed = self._runtime().summed_outputs
+        if summed and len(self.output_nodes) == 1:
+            check_like(WHO, grad_output, self.output, "grad_output", "the output")
+        elif summed:
+            for place in summed:
+                check_like(
+                    WHO,
+                    grad_output[place],
+                    self.output[place],
+                    f"grad_output[{place}]",
+                    f"the output[{place}]",
+                )
+        return input, grad_output
 
     def update_grad_input(self, input: np.ndarray | list, grad_output: np.ndarray | list) -> object:
         def run(module: Module, x: object, grad: object) -> object:

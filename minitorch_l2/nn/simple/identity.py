@@ -14,6 +14,8 @@ class Identity(Module):
     ``self.output = input``.
     """
 
+    takes_table = True
+
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = input
         return self.output

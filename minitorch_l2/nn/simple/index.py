@@ -28,6 +28,8 @@ class Index(Module):
         The dimension indexed (0-based; negative counts from the end).
     """
 
+    takes_table = True
+
     def __init__(self, dim: int) -> None:
         super().__init__()
         self.dim = dim

@@ -10,11 +10,10 @@ import numpy as np
 
 from .._checks import reuse
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import same_shapes, tensors
+from ._inputs import TensorTable, same_shapes
 
 
-class Extremum(Module):
+class Extremum(TensorTable):
     """y = the element-wise winner of the table's tensors: ``beats`` compares, ``pick`` keeps.
 
     The winner is tracked by arithmetic (index · mask, then a maximum), not by masked writes,
@@ -26,7 +25,7 @@ class Extremum(Module):
     pick = staticmethod(np.maximum)
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
-        first = tensors(self._who(), input)[0]
+        first = input[0]
         shape = same_shapes(self._who(), input)
         self.output = reuse(self.output, shape, first.dtype)
         np.copyto(self.output, first)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._inputs import same_shapes, tensors
+from ._inputs import same_shapes
 
 
 def pair_rows(who: str, input: object) -> tuple[np.ndarray, np.ndarray]:
     """The two (n, d) row views of a pair [x1, x2] of one shape, (d,) or (n, d)."""
-    x1, x2 = tensors(who, input, 2)
+    x1, x2 = input
     same_shapes(who, input)
     if x1.ndim not in (1, 2) or x1.shape[-1] < 1:
         raise ValueError(

@@ -16,11 +16,10 @@ from ..._random import generator
 from .._checks import reuse
 from .._settings import array, boolean, integer, real
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import tensors
+from ._inputs import TensorTable
 
 
-class Bilinear(Module):
+class Bilinear(TensorTable):
     """Bilinear layer on a pair [x1, x2] of (n, in1) and (n, in2) batches: yₖ = x1ᵀ Wₖ x2 + bₖ.
 
     ∂L/∂x1 = Σₖ gₖ Wₖ x2, ∂L/∂x2 = Σₖ gₖ Wₖᵀ x1, ∂L/∂Wₖ += scale Σₙ gₙₖ x1ₙ x2ₙᵀ,
@@ -44,6 +43,8 @@ class Bilinear(Module):
     bias, grad_bias : numpy.ndarray, shape (output_size,), or None without bias
         Drawn from U(−1/√input_size1, 1/√input_size1) by :meth:`reset`, as Lua.
     """
+
+    table_size = 2
 
     def __init__(
         self, input_size1: int, input_size2: int, output_size: int, bias: bool = True
@@ -100,7 +101,7 @@ class Bilinear(Module):
         return self
 
     def _pair(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        x1, x2 = tensors(self._who(), input, 2)
+        x1, x2 = input
         if (
             x1.ndim != 2
             or x2.ndim != 2

@@ -9,11 +9,10 @@ import numpy as np
 
 from .._settings import boolean
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import same_shapes, tensors
+from ._inputs import TensorTable, same_shapes
 
 
-class CAddTable(Module):
+class CAddTable(TensorTable):
     """Element-wise sum of the tensors of a table: y = x₀ + x₁ + …; ∂L/∂xᵢ = ∂L/∂y.
 
     Parameters
@@ -34,7 +33,7 @@ class CAddTable(Module):
         super().validate()
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
-        first = tensors(self._who(), input)[0]
+        first = input[0]
         shape = same_shapes(self._who(), input)
         if self.inplace:
             out = first

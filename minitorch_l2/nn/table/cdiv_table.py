@@ -9,19 +9,20 @@ import numpy as np
 
 from .._checks import reuse
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import same_shapes, tensors
+from ._inputs import TensorTable, same_shapes
 
 
-class CDivTable(Module):
+class CDivTable(TensorTable):
     """Element-wise quotient of a pair: y = x₀ / x₁.
 
     ∂L/∂x₀ = ∂L/∂y / x₁ and ∂L/∂x₁ = −∂L/∂x₀ / x₁ · x₀. A zero in x₁ gives ±inf or NaN, with
     NumPy's divide-by-zero warning, as IEEE arithmetic (and Lua) does.
     """
 
+    table_size = 2
+
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
-        a, b = tensors(self._who(), input, 2)
+        a, b = input
         self.output = reuse(self.output, same_shapes(self._who(), input), a.dtype)
         np.divide(a, b, out=self.output)
         return self.output

@@ -10,18 +10,17 @@ import numpy as np
 
 from .._checks import reuse
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import same_shapes, tensors
+from ._inputs import TensorTable, same_shapes
 
 
-class CMulTable(Module):
+class CMulTable(TensorTable):
     """Element-wise product of the tensors of a table: y = x₀ ⊙ x₁ ⊙ …
 
     ∂L/∂xᵢ = ∂L/∂y ⊙ Π_{j≠i} xⱼ, multiplied in Lua's order (j = 0, 1, …).
     """
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
-        first = tensors(self._who(), input)[0]
+        first = input[0]
         self.output = reuse(self.output, same_shapes(self._who(), input), first.dtype)
         np.copyto(self.output, first)
         for item in input[1:]:

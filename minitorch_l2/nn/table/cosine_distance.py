@@ -11,18 +11,20 @@ import numpy as np
 
 from .._checks import reuse
 from .._tables import reuse_list
-from ..module import Module
+from ._inputs import TensorTable
 from ._rows import pair_rows
 
 EPSILON = 1e-12  # added to each squared norm, as Lua's CosineDistance does
 
 
-class CosineDistance(Module):
+class CosineDistance(TensorTable):
     """Row-wise cosine similarity of a pair [x1, x2]: yₙ = ⟨x1ₙ, x2ₙ⟩ / √(s1ₙ s2ₙ).
 
     sᵢ = |xᵢ|² + 1e-12. ∂L/∂x1 = g w (x2 − (y/w) x1 / s1) and symmetrically, w = 1/√(s1 s2).
     Vectors (d,) are one row: y has shape (1,).
     """
+
+    table_size = 2
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
         rows1, rows2 = pair_rows(self._who(), input)

@@ -9,15 +9,16 @@ import numpy as np
 
 from .._checks import reuse
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import same_shapes, tensors
+from ._inputs import TensorTable, same_shapes
 
 
-class CSubTable(Module):
+class CSubTable(TensorTable):
     """Element-wise difference of a pair: y = x₀ − x₁; ∂L/∂x₀ = ∂L/∂y, ∂L/∂x₁ = −∂L/∂y."""
 
+    table_size = 2
+
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
-        a, b = tensors(self._who(), input, 2)
+        a, b = input
         self.output = reuse(self.output, same_shapes(self._who(), input), a.dtype)
         np.subtract(a, b, out=self.output)
         return self.output

@@ -10,16 +10,18 @@ import numpy as np
 
 from .._checks import reuse
 from .._tables import reuse_list
-from ..module import Module
+from ._inputs import TensorTable
 from ._rows import pair_rows
 
 
-class DotProduct(Module):
+class DotProduct(TensorTable):
     """Row-wise dot product of a pair [x1, x2] of (n, d) batches: yₙ = ⟨x1ₙ, x2ₙ⟩.
 
     ∂L/∂x1 = g ⊙ x2 and ∂L/∂x2 = g ⊙ x1 (g broadcast along each row). Vectors (d,) are one row:
     y has shape (1,).
     """
+
+    table_size = 2
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
         rows1, rows2 = pair_rows(self._who(), input)

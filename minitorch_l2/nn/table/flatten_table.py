@@ -18,6 +18,8 @@ class FlattenTable(Module):
     ∂L/∂x = ∂L/∂y re-nested in x's layout: ``[g0, [g1, [g2]], g3]`` (the arrays themselves).
     """
 
+    takes_table = True
+
     def update_output(self, input: list) -> list:
         if type(input) is not list:
             raise TypeError(f"{self._who()}: expected a table (a list), got {describe(input)}")

@@ -13,11 +13,10 @@ from .._checks import reuse
 from .._dims import index_along, resolve_dim
 from .._settings import integer
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import tensors
+from ._inputs import TensorTable
 
 
-class JoinTable(Module):
+class JoinTable(TensorTable):
     """Join a table of tensors along ``dim``: y = concatenate(x, axis=dim).
 
     ∂L/∂xᵢ = the slice of ∂L/∂y at xᵢ's place. Every tensor must have the others' sizes in
@@ -50,7 +49,7 @@ class JoinTable(Module):
         return resolve_dim(self._who(), self.dimension, input[0].ndim, self.n_input_dims)
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
-        first = tensors(self._who(), input)[0]
+        first = input[0]
         axis = self._axis(input)
         others = first.shape[:axis] + first.shape[axis + 1 :]
         size = 0

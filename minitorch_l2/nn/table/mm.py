@@ -12,15 +12,14 @@ import numpy as np
 from .._checks import reuse
 from .._settings import boolean
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import tensors
+from ._inputs import TensorTable
 
 
 def _t(matrix: np.ndarray) -> np.ndarray:
     return np.swapaxes(matrix, -1, -2)
 
 
-class MM(Module):
+class MM(TensorTable):
     """Matrix product of a pair [A, B]: C = op(A) op(B), batched over a leading dimension.
 
     With G = ∂L/∂C: ∂L/∂A = G op(B)ᵀ (or op(B) Gᵀ when ``trans_a``), ∂L/∂B = op(A)ᵀ G (or
@@ -33,6 +32,8 @@ class MM(Module):
     trans_b : bool, default False
         Use Bᵀ.
     """
+
+    table_size = 2
 
     def __init__(self, trans_a: bool = False, trans_b: bool = False) -> None:
         super().__init__()
@@ -47,7 +48,7 @@ class MM(Module):
         super().validate()
 
     def _operands(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        a, b = tensors(self._who(), input, 2)
+        a, b = input
         if a.ndim not in (2, 3) or b.ndim != a.ndim:
             raise ValueError(
                 f"{self._who()}: expected two matrices (2-D) or two batches of matrices (3-D), "

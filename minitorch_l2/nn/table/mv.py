@@ -11,11 +11,10 @@ import numpy as np
 from .._checks import reuse
 from .._settings import boolean
 from .._tables import reuse_list
-from ..module import Module
-from ._inputs import tensors
+from ._inputs import TensorTable
 
 
-class MV(Module):
+class MV(TensorTable):
     """Matrix-vector product of a pair [M, v]: y = op(M) v, batched over a leading dimension.
 
     With g = ∂L/∂y: ∂L/∂M = g vᵀ (v gᵀ when ``trans``) and ∂L/∂v = op(M)ᵀ g.
@@ -25,6 +24,8 @@ class MV(Module):
     trans : bool, default False
         Use Mᵀ (each matrix of a batch transposed).
     """
+
+    table_size = 2
 
     def __init__(self, trans: bool = False) -> None:
         super().__init__()
@@ -37,7 +38,7 @@ class MV(Module):
         super().validate()
 
     def _matrix(self, input: list[np.ndarray]) -> np.ndarray:
-        m, v = tensors(self._who(), input, 2)
+        m, v = input
         if m.ndim not in (2, 3) or v.ndim != m.ndim - 1:
             raise ValueError(
                 f"{self._who()}: expected a matrix (m, n) with a vector (n,), or a batch "

@@ -25,6 +25,8 @@ class NarrowTable(Module):
         How many entries, at least 1.
     """
 
+    takes_table = True
+
     #: The zero gradients of the entries outside the narrow, kept apart from the grad_output
     #: arrays passed through, so that reusing them never writes into a caller's array.
     per_call_attributes = ("_zero_grads",)

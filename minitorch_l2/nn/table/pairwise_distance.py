@@ -12,13 +12,13 @@ import numpy as np
 from .._checks import reuse
 from .._settings import real
 from .._tables import reuse_list
-from ..module import Module
+from ._inputs import TensorTable
 from ._rows import pair_rows
 
 GUARD = 1e-6  # added to y before dividing, as Lua's PairwiseDistance does
 
 
-class PairwiseDistance(Module):
+class PairwiseDistance(TensorTable):
     """Row-wise p-norm distance of a pair [x1, x2]: yₙ = ‖x1ₙ − x2ₙ‖ₚ.
 
     ∂L/∂x1 = g sign(d) |d|ᵖ⁻¹ / (y + 1e-6)ᵖ⁻¹ with d = x1 − x2, and ∂L/∂x2 = −∂L/∂x1. Vectors
@@ -31,6 +31,8 @@ class PairwiseDistance(Module):
     p : float, default 2
         The norm, a finite number >= 1.
     """
+
+    table_size = 2
 
     def __init__(self, p: float = 2) -> None:
         super().__init__()

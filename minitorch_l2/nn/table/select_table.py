@@ -25,6 +25,8 @@ class SelectTable(Module):
         The 0-based entry; negative counts from the end.
     """
 
+    takes_table = True
+
     def __init__(self, index: int) -> None:
         super().__init__()
         self.index = index
