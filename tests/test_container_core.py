@@ -146,6 +146,37 @@ def test_a_module_added_twice_later_is_caught_before_the_forward():
         net.forward(np.ones((1, 2)))
 
 
+def test_a_direct_edit_of_modules_after_a_forward_is_caught_before_the_next():
+    x = np.ones((1, 2))
+    tanh = nn.Tanh()
+    net = nn.Sequential(tanh)
+    net.forward(x)
+    net.modules.append(tanh)  # Lua code edits the list itself too
+    with pytest.raises(ValueError, match=r"nn\.Tanh appears twice"):
+        net.forward(x)
+    net.modules[1] = nn.Tanh()  # fixed: runs again
+    assert net.forward(x).shape == (1, 2)
+    net.modules[1] = tanh  # an item set to a module already there
+    with pytest.raises(ValueError, match=r"nn\.Tanh appears twice"):
+        net.forward(x)
+
+
+@pytest.mark.parametrize("edit", ["append", "setitem", "reassign"])
+def test_a_direct_edit_deep_in_the_tree_is_caught_by_the_outer_forward(edit):
+    x = np.ones((1, 2))
+    first, inner = nn.Tanh(), nn.Sequential(nn.Sigmoid())
+    net = nn.Sequential(first, nn.Sequential(inner))
+    net.forward(x)
+    if edit == "append":
+        inner.modules.append(first)
+    elif edit == "setitem":
+        inner.modules[0] = first
+    else:
+        inner.modules = [first]
+    with pytest.raises(ValueError, match=r"nn\.Tanh appears twice"):
+        net.forward(x)
+
+
 def test_a_container_holding_itself_is_refused():
     net = nn.Sequential(nn.Tanh())
     with pytest.raises(ValueError, match="appears twice"):

@@ -18,9 +18,13 @@ import numpy as np
 from ._tables import as_table, check_like
 from .module import Module, duplicate_message, with_place
 
-# Bumped by every add/insert/remove anywhere: a container re-checks its tree for a module used
-# twice before the first forward after a change (a change inside a child is a change too).
-_STRUCTURE_VERSION = [0]
+
+def _unchanged_below(below: list) -> bool:
+    # Each container below still holds the same ``modules`` list with the same children.
+    for owner, modules, children in below:
+        if owner.__dict__.get("modules") is not modules or modules != children:
+            return False
+    return True
 
 
 class Container(Module):
@@ -37,13 +41,13 @@ class Container(Module):
         Initial children, in order; more with :meth:`add`.
     """
 
-    per_call_attributes = ("_checked_version",)
+    per_call_attributes = ("_tree_snapshot",)
     takes_table = True
 
     def __init__(self, *modules: Module) -> None:
         super().__init__()
         self.modules: list[Module] = []
-        self._checked_version = None
+        self._tree_snapshot = None
         for module in modules:
             self.add(module)
 
@@ -102,7 +106,6 @@ class Container(Module):
         if index is None:
             index = len(self.modules) - 1
         del self.modules[self._checked_index(index, "remove")]
-        _STRUCTURE_VERSION[0] += 1
         return self
 
     def get(self, index: int) -> Module:
@@ -179,7 +182,6 @@ class Container(Module):
 
     def _check_tree_after_change(self, position: int) -> None:
         # The change is undone when it would put one module object in two places.
-        _STRUCTURE_VERSION[0] += 1
         try:
             self.list_modules()
         except ValueError:
@@ -191,12 +193,29 @@ class Container(Module):
     def check_tree(self) -> None:
         """Raise a ValueError if one module object sits in two places of this tree.
 
-        Run before the first forward after any change to a tree (cheap afterwards: one
-        comparison), so a module reused by mistake cannot silently give wrong gradients.
+        Run by every ``forward``: a snapshot of each ``modules`` list of the tree (the list and
+        its children's identities) is compared, and the tree walked again when one differs, so
+        that a module reused by mistake — through ``add`` or a direct edit such as
+        ``net.modules.append(m)`` or ``net.modules[i] = m``, at any depth — is refused before
+        it can silently give wrong gradients.
         """
-        if self.__dict__.get("_checked_version") != _STRUCTURE_VERSION[0]:
-            self.list_modules()
-            self._checked_version = _STRUCTURE_VERSION[0]
+        # The snapshot: this container's modules list, a copy of it, and the same pair (with
+        # the owner) for each container below. A change anywhere — add, insert, remove, or a
+        # direct edit — shows as a list that is another object or holds other children.
+        snapshot = self.__dict__.get("_tree_snapshot")
+        if (
+            snapshot is None
+            or self.__dict__.get("modules") is not snapshot[0]
+            or snapshot[0] != snapshot[1]
+            or (snapshot[2] and not _unchanged_below(snapshot[2]))
+        ):
+            found = self.list_modules()
+            below = [
+                (module, children, list(children))
+                for module in found[1:]
+                if type(children := module.__dict__.get("modules")) is list
+            ]
+            self._tree_snapshot = (self.modules, list(self.modules), below)
 
     def forward(self, input: np.ndarray | list) -> np.ndarray | list:
         """Check the tree (:meth:`check_tree`), then ``update_output``; returns ``output``.
@@ -215,7 +234,13 @@ class Container(Module):
         numpy.ndarray or list
             ``self.output``.
         """
-        if self.__dict__.get("_checked_version") != _STRUCTURE_VERSION[0]:
+        snapshot = self.__dict__.get("_tree_snapshot")  # see check_tree: the same test inline
+        if (
+            snapshot is None
+            or self.__dict__.get("modules") is not snapshot[0]
+            or snapshot[0] != snapshot[1]
+            or (snapshot[2] and not _unchanged_below(snapshot[2]))
+        ):
             self.check_tree()
         if type(input) is not np.ndarray:
             input = as_table(input)
