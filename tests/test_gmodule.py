@@ -381,6 +381,46 @@ def test_an_in_place_module_on_a_shared_output_is_refused():
     assert graph.forward(batch(2, 3)) is graph.modules[1].output
 
 
+def test_an_in_place_write_through_a_module_that_hands_its_input_on_is_refused():
+    x = nn.Identity()()
+    passed = nn.Identity()(x)
+    with pytest.raises(
+        ValueError, match=r"nn\.ReLU.* works in place.*nn\.Linear\(3 -> 3\).*the same memory"
+    ):
+        nn.gModule([x], [nn.CAddTable()([nn.ReLU(True)(passed), nn.Linear(3, 3)(x)])])
+    h = nn.Linear(3, 6)(x)
+    viewed = nn.View(2, 3)(h)  # a view of h's memory
+    with pytest.raises(ValueError, match=r"nn\.Threshold.* works in place.*nn\.Tanh"):
+        nn.gModule([x], [nn.Threshold(0, 0, True)(viewed), nn.Tanh()(h)])
+    with pytest.raises(ValueError, match=r"works in place.*outputs\[0\], which reads"):
+        nn.gModule([x], [x, nn.ReLU(True)(nn.Identity()(x))])  # the caller's own input
+    pair = nn.Identity()([x, h])
+    first = pair.split(2)[0]  # x again, through a table
+    with pytest.raises(ValueError, match=r"nn\.ReLU.* works in place"):
+        nn.gModule([x], [nn.ReLU(True)(first), nn.Linear(3, 2)(x)])
+
+
+def test_in_place_graphs_that_are_safe_build_and_match_their_copying_twins():
+    def graph(inplace):
+        x = nn.Identity()()
+        h = nn.Linear(4, 6)(x)
+        left, right = nn.SplitTable(1)(nn.View(2, 3)(h)).split(2)  # disjoint halves of h
+        a = nn.ReLU(inplace)(nn.ReLU(inplace)(left))  # a chain of in-place writes
+        return nn.gModule([x], [a, nn.Tanh()(right), nn.Linear(3, 2)(a)])
+
+    safe, copying = graph(True), graph(False)
+    copying.get_parameters()[0][...] = safe.get_parameters()[0]
+    x = batch(5, 4)
+    grads = [batch(5, 3), batch(5, 3), batch(5, 2)]
+    for net in (safe, copying):
+        net.zero_grad_parameters()
+        net.forward(x)
+    for out, twin in zip(safe.output, copying.output):
+        np.testing.assert_array_equal(out, twin)
+    np.testing.assert_array_equal(safe.backward(x, grads), copying.backward(x, grads))
+    np.testing.assert_array_equal(safe.get_parameters()[1], copying.get_parameters()[1])
+
+
 def test_a_wrong_number_of_inputs_at_forward():
     a, b = nn.Identity()(), nn.Identity()()
     graph = nn.gModule([a, b], [nn.CAddTable()([a, b])])

@@ -161,6 +161,11 @@ class Container(Module):
             raise ValueError(f"{who}: modules: {error}") from None
         super().validate()
 
+    @property
+    def aliases_input(self) -> bool:
+        """True when a child's output may be (a view of) the input: a branch hands it on."""
+        return any(module.aliases_input for module in self.modules)
+
     # ------------------------------------------------------------------ checks
     def _checked_module(self, module: object) -> Module:
         if not isinstance(module, Module):

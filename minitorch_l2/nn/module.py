@@ -215,6 +215,11 @@ class Module:
     #: only when the input is not an ndarray, off the hot path.
     takes_table: bool = False
 
+    #: True when the output is the input itself, a view of it, or a table of its arrays
+    #: (``nn.Identity``, ``nn.View``, ``nn.SelectTable``, ...): a module working in place after
+    #: this one writes into this one's input, which ``nn.gModule``'s build check follows.
+    aliases_input: bool = False
+
     # The last table input forward checked (see TRANSIENT_ATTRIBUTES).
     _checked_input: list | None = None
 

@@ -35,6 +35,8 @@ class Concat(Container):
         The branches, in order; more with :meth:`add`.
     """
 
+    aliases_input = False  # the outputs are joined into a new array
+
     def __init__(self, dim: int, *modules: Module) -> None:
         super().__init__(*modules)
         self.dimension = dim

@@ -36,6 +36,8 @@ class Parallel(Container):
         The branches, in order; more with :meth:`add`.
     """
 
+    aliases_input = False  # the outputs are joined into a new array
+
     def __init__(self, input_dim: int, output_dim: int, *modules: Module) -> None:
         super().__init__(*modules)
         self.input_dimension = input_dim

@@ -27,6 +27,11 @@ class Sequential(Container):
         The chain, first module first; more can be added with :meth:`add` and :meth:`insert`.
     """
 
+    @property
+    def aliases_input(self) -> bool:
+        """True when every child's output is (a view of) its input: the chain hands x on."""
+        return all(module.aliases_input for module in self.modules)
+
     def __getitem__(self, index: int | slice) -> Module:
         # A slice is a new Sequential over the *same* module objects (as torch.nn.Sequential
         # does): net[:2] runs the first two layers, sharing their weights with net.

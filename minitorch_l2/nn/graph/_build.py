@@ -159,17 +159,83 @@ def _check_reachable(who: str, order: list[Node], inputs: list[Node], outputs: l
 
 def _check_in_place(who: str, order: list[Node], outputs: list[Node]) -> None:
     # A module with Lua's inplace flag writes its result into its input: wrong when another
-    # node (or the caller, as an output) also reads that input.
-    readers: dict[int, int] = {}
-    for node in [*order, None]:
-        for source in node.inputs if node is not None else outputs:
-            readers[id(source)] = readers.get(id(source), 0) + 1
+    # node (or the caller, as an output) also reads that memory, directly or through nodes
+    # that hand it on (Identity, View, SelectTable, a split: see _aliases).
+    aliases = _aliases(order)
     for node in order:
-        if getattr(node.module, "inplace", False) is True:
-            source = node.inputs[0]
-            if readers[id(source)] > 1:
-                raise ValueError(
-                    f"{who}: {describe_node(node)} works in place: it overwrites the output of "
-                    f"{describe_node(source)}, which {readers[id(source)] - 1} other node(s) or "
-                    f"outputs also read; use inplace=False there"
-                )
+        if getattr(node.module, "inplace", False) is not True:
+            continue
+        written = _written(node, aliases)
+        source = node.inputs[0]
+        readers = [
+            _reader(describe_node(reader), read, source)
+            for reader in order
+            if reader is not node and not _passes_on(reader)  # one handing it on: see its readers
+            for read in reader.inputs
+            if _overlap(aliases[id(read)], written)
+        ]
+        readers += [
+            _reader(f"outputs[{place}]", read, source)
+            for place, read in enumerate(outputs)
+            if _overlap(aliases[id(read)], written)
+        ]
+        if readers:
+            raise ValueError(
+                f"{who}: {describe_node(node)} works in place: it overwrites the output of "
+                f"{describe_node(source)}, which {len(readers)} other node(s) or outputs also "
+                f"read: {'; '.join(readers[:3])}{'; ...' if len(readers) > 3 else ''}; use "
+                f"inplace=False there"
+            )
+
+
+def _reader(what: str, read: Node, source: Node) -> str:
+    if read is source:
+        return what
+    return f"{what}, which reads {describe_node(read)}, the same memory"
+
+
+def _passes_on(node: Node) -> bool:
+    # A node whose output is (part of, or a view of) its input: a split, or such a module.
+    return node.select_index is not None or getattr(node.module, "aliases_input", False) is True
+
+
+def _aliases(order: list[Node]) -> dict[int, object]:
+    # The memory each node's output is: a key (the node whose output owns it, then the
+    # element path of a split), or for a node handing on several inputs, a list of theirs.
+    aliases: dict[int, object] = {}
+    for node in order:
+        if node.select_index is not None:
+            alias = _element(aliases[id(node.inputs[0])], node.select_index)
+        elif _passes_on(node) and node.inputs:
+            inputs = [aliases[id(n)] for n in node.inputs]
+            alias = inputs[0] if len(inputs) == 1 else inputs
+        else:
+            alias = (id(node),)  # new memory (an in-place module's output is new here: its
+            # writing over its input is checked for that node itself)
+        aliases[id(node)] = alias
+    return aliases
+
+
+def _element(alias: object, index: int) -> object:
+    # Element ``index`` of a table output: exact for a table of handed-on inputs or a key.
+    if type(alias) is list:
+        return alias[index] if -len(alias) <= index < len(alias) else alias
+    return (*alias, index)
+
+
+def _written(node: Node, aliases: dict[int, object]) -> object:
+    # What an in-place node overwrites: its input, or the first tensor of a table input.
+    given = [aliases[id(n)] for n in node.inputs]
+    alias = given[0] if len(given) == 1 else given
+    return _element(alias, 0) if getattr(node.module, "takes_table", False) else alias
+
+
+def _keys(alias: object) -> list[tuple]:
+    if type(alias) is list:
+        return [key for item in alias for key in _keys(item)]
+    return [alias]
+
+
+def _overlap(a: object, b: object) -> bool:
+    # Two memories overlap when one key is the other or an element of it.
+    return any(x[: len(y)] == y or y[: len(x)] == x for x in _keys(a) for y in _keys(b))

@@ -15,6 +15,8 @@ from ..module import Module
 class Contiguous(Module):
     """y = x in C order: x itself when contiguous, else a copy in a reused buffer; ∂L/∂x = g."""
 
+    aliases_input = True
+
     def _contiguous(self, array: np.ndarray, name: str) -> np.ndarray:
         if array.flags.c_contiguous:
             return array

@@ -30,6 +30,8 @@ class Copy(Module):
         Keep both types through ``float()``/``double()``/``type()`` (default False).
     """
 
+    aliases_input = True
+
     def __init__(
         self,
         in_type: object = None,

@@ -15,6 +15,7 @@ class Identity(Module):
     """
 
     takes_table = True
+    aliases_input = True
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = input

@@ -33,6 +33,8 @@ class Replicate(Module):
         place right (Lua's ``ndim``).
     """
 
+    aliases_input = True
+
     def __init__(self, n_features: int, dim: int = 0, n_dim: int | None = None) -> None:
         super().__init__()
         self.n_features = n_features

@@ -30,6 +30,8 @@ class Reshape(Module):
         the input holds exactly one sample's elements and its first dim is not 1.
     """
 
+    aliases_input = True
+
     def __init__(self, *sizes: int, batch_mode: bool | None = None) -> None:
         super().__init__()
         if sizes and isinstance(sizes[-1], bool) and batch_mode is None:

@@ -28,6 +28,8 @@ class Squeeze(Module):
         Dimensions of one sample (Lua's ``numInputDims``).
     """
 
+    aliases_input = True
+
     def __init__(self, dim: int | None = None, num_input_dims: int | None = None) -> None:
         super().__init__()
         self.dim = dim

@@ -29,6 +29,8 @@ class Unsqueeze(Module):
         Dimensions of one sample (Lua's ``numInputDims``).
     """
 
+    aliases_input = True
+
     def __init__(self, pos: int, num_input_dims: int | None = None) -> None:
         super().__init__()
         self.pos = pos

@@ -32,6 +32,8 @@ class View(Module):
         ``LongStorage``).
     """
 
+    aliases_input = True
+
     def __init__(self, *sizes: int) -> None:
         super().__init__()
         self.num_input_dims: int | None = None

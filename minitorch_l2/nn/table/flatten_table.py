@@ -19,6 +19,7 @@ class FlattenTable(Module):
     """
 
     takes_table = True
+    aliases_input = True
 
     def update_output(self, input: list) -> list:
         if type(input) is not list:

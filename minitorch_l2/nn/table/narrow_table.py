@@ -26,6 +26,7 @@ class NarrowTable(Module):
     """
 
     takes_table = True
+    aliases_input = True
 
     #: The zero gradients of the entries outside the narrow, kept apart from the grad_output
     #: arrays passed through, so that reusing them never writes into a caller's array.

@@ -26,6 +26,7 @@ class SelectTable(Module):
     """
 
     takes_table = True
+    aliases_input = True
 
     def __init__(self, index: int) -> None:
         super().__init__()
