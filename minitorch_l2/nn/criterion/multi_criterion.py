@@ -5,54 +5,22 @@ L = Σᵢ wᵢ Lᵢ(x, t);  ∂L/∂x = Σᵢ wᵢ ∂Lᵢ/∂x (tensors, or tab
 
 from __future__ import annotations
 
-import numbers
-
-from .._settings import real
 from .._table_sums import add_into, scaled_into
-from .._tables import describe
 from ..module import with_place
-from ._criteria_list import checked_criteria
-from .criterion import Criterion
+from ._weighted_criteria import WeightedCriteria
 
 
-class MultiCriterion(Criterion):
+class MultiCriterion(WeightedCriteria):
     """Weighted sum of criteria on one input and target: L = Σᵢ wᵢ Lᵢ(x, t).
 
-    ∂L/∂x = Σᵢ wᵢ ∂Lᵢ/∂x, summed into a reused buffer. An error in criterion i is re-raised as
+    ∂L/∂x = Σᵢ wᵢ ∂Lᵢ/∂x, summed into a reused buffer; ``add(criterion, weight)`` appends a
+    criterion applied to the whole input and target. An error in criterion i is re-raised as
     ``In criterion (i) of nn.MultiCriterion: ...``.
     """
 
-    takes_table = True
-
     def __init__(self) -> None:
         super().__init__()
-        self.criterions: list[Criterion] = []
-        self.weights: list[float] = []
         self.validate()
-
-    def validate(self) -> None:
-        """Check the criteria and their weights (finite reals)."""
-        checked_criteria(self._who(), self.criterions, self.weights)
-        self.weights = [real(self._who(), "weights[i]", weight) for weight in self.weights]
-        super().validate()
-
-    def add(self, criterion: Criterion, weight: float = 1.0) -> MultiCriterion:
-        """Append ``criterion`` with ``weight``; returns self, so calls chain.
-
-        Parameters
-        ----------
-        criterion : Criterion
-            Applied to the whole input and target.
-        weight : float, default 1
-            Its factor in the sum.
-        """
-        if not isinstance(criterion, Criterion):
-            raise TypeError(f"{self._who()}: expected an nn.Criterion, got {describe(criterion)}")
-        if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
-            raise TypeError(f"{self._who()}: weight must be a real number, got {weight!r}")
-        self.criterions.append(criterion)
-        self.weights.append(real(self._who(), "weight", weight))
-        return self
 
     def _check(self) -> None:
         if not self.criterions:

@@ -6,21 +6,19 @@ L = Σᵢ wᵢ Lᵢ(xᵢ, tᵢ), with tᵢ = target[i] (or the whole target for 
 
 from __future__ import annotations
 
-import numbers
-
-from .._settings import boolean, real
+from .._settings import boolean
 from .._table_sums import scaled_into
 from .._tables import describe, reuse_list, zeros_like_table
 from ..module import with_place
-from ._criteria_list import checked_criteria
-from .criterion import Criterion
+from ._weighted_criteria import WeightedCriteria
 
 
-class ParallelCriterion(Criterion):
+class ParallelCriterion(WeightedCriteria):
     """Weighted sum of criteria, criterion i applied to entry i: L = Σᵢ wᵢ Lᵢ(xᵢ, tᵢ).
 
-    ``backward`` returns a table of the input's layout: wᵢ ∂Lᵢ/∂xᵢ at entry i, zeros at any
-    entry beyond the criteria (as Lua). An error in criterion i is re-raised as ``In criterion
+    ``add(criterion, weight)`` appends the criterion of the next entry. ``backward`` returns a
+    table of the input's layout: wᵢ ∂Lᵢ/∂xᵢ at entry i, zeros at any entry beyond the criteria
+    (as Lua). An error in criterion i is re-raised as ``In criterion
     (i) of nn.ParallelCriterion: ...``.
 
     Parameters
@@ -29,39 +27,15 @@ class ParallelCriterion(Criterion):
         Give every criterion the whole target (Lua's ``repeatTarget``) instead of target[i].
     """
 
-    takes_table = True
-
     def __init__(self, repeat_target: bool = False) -> None:
         super().__init__()
         self.repeat_target = repeat_target
-        self.criterions: list[Criterion] = []
-        self.weights: list[float] = []
         self.validate()
 
     def validate(self) -> None:
-        """Check ``repeat_target`` (a bool), the criteria and their weights (finite reals)."""
+        """Check ``repeat_target`` (a bool), then the criteria and their weights."""
         self.repeat_target = boolean(self._who(), "repeat_target", self.repeat_target)
-        checked_criteria(self._who(), self.criterions, self.weights)
-        self.weights = [real(self._who(), "weights[i]", weight) for weight in self.weights]
         super().validate()
-
-    def add(self, criterion: Criterion, weight: float = 1.0) -> ParallelCriterion:
-        """Append ``criterion`` with ``weight``; returns self, so calls chain.
-
-        Parameters
-        ----------
-        criterion : Criterion
-            Applied to the next entry of the input (and of the target).
-        weight : float, default 1
-            Its factor in the sum.
-        """
-        if not isinstance(criterion, Criterion):
-            raise TypeError(f"{self._who()}: expected an nn.Criterion, got {describe(criterion)}")
-        if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
-            raise TypeError(f"{self._who()}: weight must be a real number, got {weight!r}")
-        self.criterions.append(criterion)
-        self.weights.append(real(self._who(), "weight", weight))
-        return self
 
     def _targets(self, input: object, target: object) -> list:
         who = self._who()

@@ -1,0 +1,63 @@
+"""The base of ``MultiCriterion`` and ``ParallelCriterion``: a list of criteria with weights.
+
+Both keep ``criterions`` and ``weights`` (Lua's field names), grow them with ``add(criterion,
+weight)`` and check them in ``validate`` (which ``load`` runs too); they differ in what each
+criterion is applied to.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Self
+
+from .._settings import real
+from .._tables import describe
+from .criterion import Criterion
+
+
+class WeightedCriteria(Criterion):
+    """Criteria Lᵢ with weights wᵢ, summed by the subclass: L = Σᵢ wᵢ Lᵢ."""
+
+    takes_table = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.criterions: list[Criterion] = []
+        self.weights: list[float] = []
+
+    def validate(self) -> None:
+        """Check the criteria (a list of nn.Criterion) and their weights (as many finite reals)."""
+        who = self._who()
+        criteria, weights = vars(self).get("criterions"), vars(self).get("weights")
+        if type(criteria) is not list or type(weights) is not list:
+            raise TypeError(f"{who}: criterions and weights must be lists, got {criteria!r:.60}")
+        for index, criterion in enumerate(criteria):
+            if not isinstance(criterion, Criterion):
+                raise TypeError(
+                    f"{who}: criterions[{index}] is a {type(criterion).__name__}, not an "
+                    f"nn.Criterion"
+                )
+        if len(weights) != len(criteria):
+            raise ValueError(
+                f"{who}: has {len(criteria)} criterions but {len(weights)} weights (one each)"
+            )
+        self.weights = [real(who, "weights[i]", weight) for weight in weights]
+        super().validate()
+
+    def add(self, criterion: Criterion, weight: float = 1.0) -> Self:
+        """Append ``criterion`` with ``weight``; returns self, so calls chain.
+
+        Parameters
+        ----------
+        criterion : Criterion
+            The next criterion (what it is applied to is the subclass's rule).
+        weight : float, default 1
+            Its factor in the sum.
+        """
+        if not isinstance(criterion, Criterion):
+            raise TypeError(f"{self._who()}: expected an nn.Criterion, got {describe(criterion)}")
+        if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
+            raise TypeError(f"{self._who()}: weight must be a real number, got {weight!r}")
+        self.criterions.append(criterion)
+        self.weights.append(real(self._who(), "weight", weight))
+        return self
