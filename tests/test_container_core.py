@@ -8,6 +8,8 @@ import pytest
 import minitorch_l2
 from minitorch_l2 import nn
 
+from .gain_layers import LuaGain
+
 
 class Twice(nn.Container):
     """y = m1(x) + m2(x), written the way a user writes a container: children in self.modules."""
@@ -232,31 +234,8 @@ def test_type_converts_every_floating_array_attribute_and_keeps_views():
     assert again.dtype == np.float32 and np.shares_memory(layer.weight, again)
 
 
-class ScaleByLua(nn.Module):
-    """A layer declaring its parameter the Lua way: parameters() returns the arrays."""
-
-    def __init__(self):
-        super().__init__()
-        self.gain = np.full(2, 2.0)
-        self.grad_gain = np.zeros(2)
-
-    def parameters(self):
-        return [self.gain], [self.grad_gain]
-
-    def update_output(self, input):
-        self.output = input * self.gain
-        return self.output
-
-    def update_grad_input(self, input, grad_output):
-        self.grad_input = grad_output * self.gain
-        return self.grad_input
-
-    def acc_grad_parameters(self, input, grad_output, scale=1.0):
-        self.grad_gain += scale * (grad_output * input).reshape(-1, 2).sum(0)
-
-
 def test_a_lua_way_layer_is_flattened_converted_and_zeroed():
-    layer = ScaleByLua()
+    layer = LuaGain(2)
     net = nn.Sequential(nn.Linear(2, 2), layer)
     params, grads = net.get_parameters()
     assert params.size == 6 + 2 and np.shares_memory(layer.gain, params)

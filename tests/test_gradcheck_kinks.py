@@ -9,6 +9,8 @@ import pytest
 from minitorch_l2 import nn
 from minitorch_l2.gradcheck import check_module
 
+from .gain_layers import Gain
+
 
 class PReLU(nn.Module):
     """y = x for x > 0, a·x otherwise, one slope a per column (Lua's nn.PReLU, 0 < a < 1).
@@ -160,36 +162,20 @@ def test_zero_where_numeric_is_not_is_the_converse():
 
 
 # ---------------------------------------------------------------- undeclared parameters
-class UndeclaredGain(nn.Module):
-    """Keeps a gain and its gradient but declares neither (parameter_names is Linear's)."""
+def undeclared_gain(size):
+    """A Gain whose gradient is wrong (7 times too large), unseen: g is not declared."""
+    return Gain(size, factor=7.0)
 
+
+class LuaSpelling(Gain):
     def __init__(self, size):
-        super().__init__()
-        self.gain = np.linspace(0.5, 1.5, size)
-        self.grad_gain = np.zeros(size)
-        self.running_mean = np.zeros(size)  # state without a gradient: not weight-like
-
-    def update_output(self, input):
-        self.output = input * self.gain
-        return self.output
-
-    def update_grad_input(self, input, grad_output):
-        self.grad_input = grad_output * self.gain
-        return self.grad_input
-
-    def acc_grad_parameters(self, input, grad_output, scale=1.0):
-        self.grad_gain += 7.0 * scale * np.sum(grad_output * input, axis=0)  # wrong, unseen
-
-
-class LuaSpelling(UndeclaredGain):
-    def __init__(self, size):
-        super().__init__(size)
+        super().__init__(size, factor=7.0)
         del self.grad_gain
         self.gradGain = np.zeros(size)
 
 
 def test_an_undeclared_weight_like_attribute_is_named_as_unchecked():
-    report = check_module(UndeclaredGain(3), X)
+    report = check_module(undeclared_gain(3), X)
     assert list(report.entries) == ["input"]
     assert len(report.unchecked) == 1, report.unchecked
     assert report.unchecked[0].startswith(

@@ -17,6 +17,8 @@ from minitorch_l2.gradcheck import (
     numerical_jacobian,
 )
 
+from .gain_layers import LuaGain
+
 RNG = np.random.default_rng(11)
 X = RNG.uniform(-2, 2, (3, 2))
 Y = RNG.uniform(-2, 2, (3, 2))
@@ -245,40 +247,16 @@ def test_a_criterion_of_a_nested_table():
 
 
 # ---------------------------------------------------------------- parameters, the Lua way
-class LuaScale(nn.Module):
-    """y = x ⊙ g with g declared by overriding parameters(), as a Lua port does."""
-
-    def __init__(self, size, factor=1.0):
-        super().__init__()
-        self.gain = np.linspace(0.5, 1.5, size)
-        self.grad_gain = np.zeros(size)
-        self.factor = factor  # a planted bug when not 1
-
-    def parameters(self):
-        return [self.gain], [self.grad_gain]
-
-    def update_output(self, input):
-        self.output = input * self.gain
-        return self.output
-
-    def update_grad_input(self, input, grad_output):
-        self.grad_input = grad_output * self.gain
-        return self.grad_input
-
-    def acc_grad_parameters(self, input, grad_output, scale=1.0):
-        self.grad_gain += self.factor * scale * np.sum(grad_output * input, axis=0)
-
-
 def test_parameters_declared_the_lua_way_are_checked():
-    assert check_module(LuaScale(2), X).ok
-    report = check_module(LuaScale(2, factor=3.0), X)
+    assert check_module(LuaGain(2), X).ok
+    report = check_module(LuaGain(2, factor=3.0), X)
     assert [entry.name for entry in report.failures] == ["gain"], str(report)
     assert report["gain"].diagnosis.startswith("off by a constant factor 3 ")
     assert not report.unchecked  # declared: it is checked, not "weight-like"
 
 
 def test_a_lua_way_child_in_a_container_is_checked_under_its_path():
-    net = nn.Sequential(nn.Linear(2, 2), LuaScale(2, factor=0.5))
+    net = nn.Sequential(nn.Linear(2, 2), LuaGain(2, factor=0.5))
     report = check_module(net, X)
     assert [entry.name for entry in report.failures] == ["1.gain"], str(report)
     gain = net.get(1).grad_gain
