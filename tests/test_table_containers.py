@@ -148,7 +148,7 @@ def test_container_input_must_fit_its_children():
         nn.ParallelTable(nn.Tanh(), nn.Tanh()).forward([np.ones(2)] * 3)
     with pytest.raises(ValueError, match=r"nn.Parallel: expected input of size 2 .* along"):
         nn.Parallel(1, 0, nn.Tanh(), nn.Tanh()).forward(np.ones((2, 3)))
-    with pytest.raises(ValueError, match=r"nn.Concat: module \(1\) gave ndarray \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"nn.Concat: module \(1\)'s output is ndarray \(4, 3\)"):
         nn.Concat(0, nn.Identity(), nn.Linear(2, 3)).forward(np.ones((4, 2)))
     with pytest.raises(ValueError, match=r"nn.ConcatTable has no modules"):
         nn.ConcatTable().forward(np.ones(2))

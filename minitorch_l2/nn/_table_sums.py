@@ -43,6 +43,21 @@ def scaled_into(old: object, value: object, weight: float) -> object:
     return old
 
 
+def add_branch(who: str, index: int, total: object, grad: object, buffer: object) -> object:
+    """The running sum of branches' grad_inputs (``Concat``, ``ConcatTable``), returned.
+
+    Branch ``index``'s ``grad`` is copied into ``buffer`` (the container's last grad_input,
+    reused where it fits) when it is the first, else added into ``total``; None (a branch with
+    ``compute_grad_input`` False) adds nothing.
+    """
+    if grad is None:
+        return total
+    if total is None:
+        return copy_into(buffer, grad)
+    add_into(f"{who}: module ({index})'s grad_input", total, grad)
+    return total
+
+
 def add_into(who: str, total: object, value: object, weight: float = 1.0, path: str = "") -> None:
     """``total += weight · value`` leaf by leaf, in place; another layout is a ValueError."""
     if is_table(total) or is_table(value):

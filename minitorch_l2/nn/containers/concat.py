@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._branch_printing import branches
-from .._checks import reuse
 from .._dims import index_along, resolve_dim
+from .._join import join
 from .._settings import integer
-from .._table_sums import add_into, copy_into
+from .._table_sums import add_branch
 from .._tables import describe
 from ..container import Container
 from ..module import Module
@@ -56,25 +56,9 @@ class Concat(Container):
                 outputs.append(module.forward(input))
             except Exception as error:
                 raise self.rethrow(error, index) from None
-        first = outputs[0]
-        axis = self._axis(first)
-        others = first.shape[:axis] + first.shape[axis + 1 :]
-        size = 0
-        for index, out in enumerate(outputs):
-            if (
-                type(out) is not np.ndarray
-                or out.ndim != first.ndim
-                or out.shape[:axis] + out.shape[axis + 1 :] != others
-                or out.dtype != first.dtype
-            ):
-                raise ValueError(
-                    f"{self._who()}: module ({index}) gave {describe(out)}, which cannot be "
-                    f"joined along dim {self.dimension} to module (0)'s {describe(first)}"
-                )
-            size += out.shape[axis]
-        shape = first.shape[:axis] + (size,) + first.shape[axis + 1 :]
-        self.output = reuse(self.output, shape, first.dtype)
-        np.concatenate(outputs, axis=axis, out=self.output)
+        axis = self._axis(outputs[0])
+        along = f"dim {self.dimension}"
+        self.output = join(self._who(), outputs, axis, self.output, "module ({})'s output", along)
         return self.output
 
     def _axis(self, output: object) -> int:
@@ -83,7 +67,7 @@ class Concat(Container):
                 f"{self._who()}: module (0) gave {describe(output)}; nn.Concat joins tensors "
                 f"(nn.ConcatTable keeps a table of outputs)"
             )
-        return resolve_dim(self._who(), self.dimension, output.ndim)
+        return resolve_dim(self._who(), self.dimension, output.shape)
 
     def _slices(self, grad_output: np.ndarray) -> list[np.ndarray]:
         # gᵢ: the part of ∂L/∂y that child i's output filled in the last forward.
@@ -95,14 +79,6 @@ class Concat(Container):
             offset += size
         return slices
 
-    def _sum(self, index: int, total: object, grad: object) -> object:
-        if grad is None:
-            return total
-        if total is None:
-            return copy_into(self.grad_input, grad)
-        add_into(f"{self._who()}: module ({index})'s grad_input", total, grad)
-        return total
-
     def update_grad_input(self, input: np.ndarray | list, grad_output: np.ndarray) -> object:
         total = None
         for index, (module, grad) in enumerate(zip(self.modules, self._slices(grad_output))):
@@ -113,7 +89,7 @@ class Concat(Container):
                 grad = module.update_grad_input(input, grad)
             except Exception as error:
                 raise self.rethrow(error, index) from None
-            total = self._sum(index, total, grad)
+            total = add_branch(self._who(), index, total, grad, self.grad_input)
         self.grad_input = total
         return total
 
@@ -156,7 +132,7 @@ class Concat(Container):
                 grad = module.backward(input, grad, scale)
             except Exception as error:
                 raise self.rethrow(error, index) from None
-            total = self._sum(index, total, grad)
+            total = add_branch(self._who(), index, total, grad, self.grad_input)
         self.grad_input = total
         return total
 

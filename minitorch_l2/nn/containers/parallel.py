@@ -13,6 +13,7 @@ import numpy as np
 from .._branch_printing import branches
 from .._checks import reuse
 from .._dims import index_along, resolve_dim
+from .._join import join
 from .._settings import integer
 from .._tables import describe
 from ..container import Container
@@ -53,7 +54,7 @@ class Parallel(Container):
     def _input_axis(self, input: object) -> int:
         if type(input) is not np.ndarray:
             raise TypeError(f"{self._who()}: expected a tensor, got {describe(input)}")
-        axis = resolve_dim(self._who(), self.input_dimension, input.ndim, name="input_dim")
+        axis = resolve_dim(self._who(), self.input_dimension, input.shape, name="input_dim")
         if input.shape[axis] != len(self.modules):
             raise ValueError(
                 f"{self._who()}: expected input of size {len(self.modules)} (one slice per "
@@ -62,7 +63,7 @@ class Parallel(Container):
         return axis
 
     def _output_axis(self, output: np.ndarray) -> int:
-        return resolve_dim(self._who(), self.output_dimension, output.ndim, name="output_dim")
+        return resolve_dim(self._who(), self.output_dimension, output.shape, name="output_dim")
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         axis = self._input_axis(input)
@@ -73,25 +74,11 @@ class Parallel(Container):
             except Exception as error:
                 raise self.rethrow(error, index) from None
         first = outputs[0]
-        out_axis = self._output_axis(first)
-        others = first.shape[:out_axis] + first.shape[out_axis + 1 :]
-        size = 0
-        for index, out in enumerate(outputs):
-            if (
-                type(out) is not np.ndarray
-                or out.ndim != first.ndim
-                or out.shape[:out_axis] + out.shape[out_axis + 1 :] != others
-                or out.dtype != first.dtype
-            ):
-                raise ValueError(
-                    f"{self._who()}: module ({index}) gave {describe(out)}, which cannot be "
-                    f"joined along output_dim {self.output_dimension} to module (0)'s "
-                    f"{describe(first)}"
-                )
-            size += out.shape[out_axis]
-        shape = first.shape[:out_axis] + (size,) + first.shape[out_axis + 1 :]
-        self.output = reuse(self.output, shape, first.dtype)
-        np.concatenate(outputs, axis=out_axis, out=self.output)
+        if type(first) is not np.ndarray:
+            raise TypeError(f"{self._who()}: module (0) gave {describe(first)}; expected a tensor")
+        along = f"output_dim {self.output_dimension}"
+        axis = self._output_axis(first)
+        self.output = join(self._who(), outputs, axis, self.output, "module ({})'s output", along)
         return self.output
 
     def _pieces(self, input: np.ndarray, grad_output: np.ndarray) -> list[tuple]:

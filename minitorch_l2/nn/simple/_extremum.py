@@ -12,9 +12,9 @@ from collections.abc import Callable
 import numpy as np
 
 from .._checks import reuse
+from .._dims import optional_count, resolve_dim
 from .._settings import integer
 from ..module import Module
-from ._dims import batch_axis, optional_count
 
 
 class Extremum(Module):
@@ -55,7 +55,7 @@ class Extremum(Module):
         return last
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        dim = batch_axis(self._who(), self.dim, input.shape, self.n_input_dims)
+        dim = resolve_dim(self._who(), self.dim, input.shape, self.n_input_dims)
         last = self._reduced_last(input, dim)
         places = self._buffer("places", last.shape[:-1] + (1,), np.dtype(np.intp))
         self._place(last, axis=-1, out=places, keepdims=True)
@@ -66,7 +66,7 @@ class Extremum(Module):
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        dim = batch_axis(self._who(), self.dim, input.shape, self.n_input_dims)
+        dim = resolve_dim(self._who(), self.dim, input.shape, self.n_input_dims)
         kept = input.shape[:dim] + (1,) + input.shape[dim + 1 :]
         moved = input.shape[:dim] + input.shape[dim + 1 :] + (1,)
         places = np.moveaxis(self._buffer("places", moved, np.dtype(np.intp)), -1, dim)

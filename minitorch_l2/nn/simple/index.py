@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import SUPPORTED_FLOAT_CHARS, reuse
+from .._dims import resolve_dim
 from .._settings import integer
 from .._tables import describe, reuse_list
 from ..module import Module
-from ._dims import axis
 
 
 class Index(Module):
@@ -68,7 +68,7 @@ class Index(Module):
             raise ValueError(
                 f"{who}: expected input[1] to be a 1-d array of indices, got shape {indices.shape}"
             )
-        dim = axis(who, self.dim, tensor.shape)
+        dim = resolve_dim(who, self.dim, tensor.shape)
         size = tensor.shape[dim]
         if indices.size and (indices.min() < 0 or indices.max() >= size):
             bad = int(indices[np.argmax((indices < 0) | (indices >= size))])
@@ -79,7 +79,7 @@ class Index(Module):
 
     def update_output(self, input: list) -> np.ndarray:
         tensor, indices = input
-        dim = axis(self._who(), self.dim, tensor.shape)
+        dim = resolve_dim(self._who(), self.dim, tensor.shape)
         shape = tensor.shape[:dim] + indices.shape + tensor.shape[dim + 1 :]
         self.output = reuse(self.output, shape, tensor.dtype)
         np.take(tensor, indices, axis=dim, out=self.output)
@@ -87,7 +87,7 @@ class Index(Module):
 
     def update_grad_input(self, input: list, grad_output: np.ndarray) -> list:
         tensor, indices = input
-        dim = axis(self._who(), self.dim, tensor.shape)
+        dim = resolve_dim(self._who(), self.dim, tensor.shape)
         self.grad_input = pair = reuse_list(self.grad_input, 2)
         pair[0] = reuse(pair[0], tensor.shape, tensor.dtype)
         pair[0].fill(0)

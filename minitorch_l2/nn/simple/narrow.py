@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from .._dims import resolve_dim
 from .._settings import integer
 from ..module import Module
-from ._dims import axis
 
 
 class Narrow(Module):
@@ -51,7 +51,7 @@ class Narrow(Module):
 
     def _slice(self, shape: tuple[int, ...]) -> tuple[slice, ...]:
         # Lua's arithmetic on its 1-based index, written for our 0-based offset.
-        dim = axis(self._who(), self.dim, shape)
+        dim = resolve_dim(self._who(), self.dim, shape)
         size, start, length = shape[dim], self.offset, self.length
         if length < 0:
             length += size - start + (1 if start >= 0 else 2)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from .._dims import optional_count, resolve_dim
 from .._settings import integer, real
 from ..module import Module
-from ._dims import axis, optional_count
 
 
 class Padding(Module):
@@ -65,7 +65,7 @@ class Padding(Module):
         dim = self.dim
         if dim >= 0 and self.n_input_dim is not None and len(shape) != self.n_input_dim:
             dim += 1
-        dim = axis(self._who(), dim, shape)
+        dim = resolve_dim(self._who(), dim, shape)
         size = shape[dim]
         before = self.index if self.pad <= 0 else size - self.index
         if not 0 <= before <= size:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from .._dims import optional_count
 from .._settings import integer
 from ..module import Module
-from ._dims import optional_count
 
 
 class Replicate(Module):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from .._dims import resolve_dim
 from .._settings import integer
 from ..module import Module
-from ._dims import axis
 
 
 class Select(Module):
@@ -45,7 +45,7 @@ class Select(Module):
                 f"{self._who()}: expected an input of 2 or more dims (Lua cannot select on a "
                 f"vector), got shape {shape}"
             )
-        dim = axis(self._who(), self.dim, shape)
+        dim = resolve_dim(self._who(), self.dim, shape)
         size = shape[dim]
         index = self.index + size if self.index < 0 else self.index
         if not 0 <= index < size:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._dims import optional_count, resolve_dim
 from .._settings import integer
 from ..module import Module
-from ._dims import axis, optional_count
 
 
 class Squeeze(Module):
@@ -60,7 +60,7 @@ class Squeeze(Module):
     def _squeezed_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         batch = self.num_input_dims is not None and len(shape) == self.num_input_dims + 1
         if self.dim is not None:
-            dim = axis(self._who(), self.dim + batch if self.dim >= 0 else self.dim, shape)
+            dim = resolve_dim(self._who(), self.dim, shape, self.num_input_dims)
             if shape[dim] != 1 or len(shape) == 1:
                 return shape
             return shape[:dim] + shape[dim + 1 :]

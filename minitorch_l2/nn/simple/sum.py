@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from .._dims import optional_count, resolve_dim
 from .._settings import boolean, integer
 from ..module import Module
-from ._dims import batch_axis, optional_count
 
 
 class Sum(Module):
@@ -55,7 +55,7 @@ class Sum(Module):
         super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        dim = batch_axis(self._who(), self.dim, input.shape, self.n_input_dims)
+        dim = resolve_dim(self._who(), self.dim, input.shape, self.n_input_dims)
         keep = not self.squeeze or input.ndim == 1
         shape = input.shape[:dim] + (1,) * keep + input.shape[dim + 1 :]
         self.output = reuse(self.output, shape, input.dtype)
@@ -65,7 +65,7 @@ class Sum(Module):
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        dim = batch_axis(self._who(), self.dim, input.shape, self.n_input_dims)
+        dim = resolve_dim(self._who(), self.dim, input.shape, self.n_input_dims)
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         # g with the summed dim as size 1 (kept or not by forward), broadcast along it.
         np.copyto(

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from .._dims import optional_count, resolve_dim
 from .._settings import int_tuple
 from ..module import Module
-from ._dims import axis, optional_count
 
 
 class Transpose(Module):
@@ -63,7 +63,7 @@ class Transpose(Module):
     def _swapped(self, array: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
         shift = 0 if self.num_input_dims is None else array.ndim - self.num_input_dims
         for pair in pairs:
-            a, b = (axis(self._who(), d + shift if d >= 0 else d, array.shape) for d in pair)
+            a, b = (resolve_dim(self._who(), d + shift if d >= 0 else d, array.shape) for d in pair)
             array = array.swapaxes(a, b)
         return array
 

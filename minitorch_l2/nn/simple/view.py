@@ -11,9 +11,9 @@ import math
 
 import numpy as np
 
+from .._dims import optional_count
 from .._settings import int_tuple
 from ..module import Module
-from ._dims import optional_count
 
 
 class View(Module):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._branch_printing import branches
-from .._table_sums import add_into, copy_into
+from .._table_sums import add_branch
 from .._tables import reuse_list
 from ..container import Container
 
@@ -38,15 +38,6 @@ class ConcatTable(Container):
                 raise self.rethrow(error, index) from None
         return outputs
 
-    def _sum(self, index: int, total: object, grad: object) -> object:
-        # The running sum of the children's grad_inputs: the first one copied, the others added.
-        if grad is None:
-            return total
-        if total is None:
-            return copy_into(self.grad_input, grad)
-        add_into(f"{self._who()}: module ({index})'s grad_input", total, grad)
-        return total
-
     def update_grad_input(self, input: np.ndarray | list, grad_output: list) -> object:
         total = None
         for index, module in enumerate(self.modules):
@@ -57,7 +48,7 @@ class ConcatTable(Container):
                 grad = module.update_grad_input(input, grad_output[index])
             except Exception as error:
                 raise self.rethrow(error, index) from None
-            total = self._sum(index, total, grad)
+            total = add_branch(self._who(), index, total, grad, self.grad_input)
         self.grad_input = total
         return total
 
@@ -98,7 +89,7 @@ class ConcatTable(Container):
                 grad = module.backward(input, grad_output[index], scale)
             except Exception as error:
                 raise self.rethrow(error, index) from None
-            total = self._sum(index, total, grad)
+            total = add_branch(self._who(), index, total, grad, self.grad_input)
         self.grad_input = total
         return total
 

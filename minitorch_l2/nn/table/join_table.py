@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._dims import index_along, resolve_dim
-from .._settings import integer
+from .._dims import dim_settings, index_along, resolve_dim
+from .._join import join
 from .._tables import reuse_list
 from ._inputs import TensorTable
 
@@ -40,29 +40,17 @@ class JoinTable(TensorTable):
 
     def validate(self) -> None:
         """Check ``dimension`` (an int) and ``n_input_dims`` (None or an int >= 1)."""
-        self.dimension = integer(self._who(), "dimension", self.dimension)
-        if self.n_input_dims is not None:
-            self.n_input_dims = integer(self._who(), "n_input_dims", self.n_input_dims, 1)
+        self.dimension, self.n_input_dims = dim_settings(
+            self._who(), self.dimension, self.n_input_dims
+        )
         super().validate()
 
     def _axis(self, input: list[np.ndarray]) -> int:
-        return resolve_dim(self._who(), self.dimension, input[0].ndim, self.n_input_dims)
+        return resolve_dim(self._who(), self.dimension, input[0].shape, self.n_input_dims)
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
-        first = input[0]
-        axis = self._axis(input)
-        others = first.shape[:axis] + first.shape[axis + 1 :]
-        size = 0
-        for index, item in enumerate(input):
-            if item.ndim != first.ndim or item.shape[:axis] + item.shape[axis + 1 :] != others:
-                raise ValueError(
-                    f"{self._who()}: expected input[{index}] of input[0]'s shape {first.shape} "
-                    f"in every dimension but {axis}, got {item.shape}"
-                )
-            size += item.shape[axis]
-        shape = first.shape[:axis] + (size,) + first.shape[axis + 1 :]
-        self.output = reuse(self.output, shape, first.dtype)
-        np.concatenate(input, axis=axis, out=self.output)
+        along = f"dim {self.dimension}"
+        self.output = join(self._who(), input, self._axis(input), self.output, "input[{}]", along)
         return self.output
 
     def update_grad_input(self, input: list[np.ndarray], grad_output: np.ndarray) -> list:

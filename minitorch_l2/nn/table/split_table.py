@@ -10,8 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._dims import resolve_dim
-from .._settings import integer
+from .._dims import dim_settings, resolve_dim
 from .._tables import describe, reuse_list
 from ..module import Module
 
@@ -40,15 +39,15 @@ class SplitTable(Module):
 
     def validate(self) -> None:
         """Check ``dimension`` (an int) and ``n_input_dims`` (None or an int >= 1)."""
-        self.dimension = integer(self._who(), "dimension", self.dimension)
-        if self.n_input_dims is not None:
-            self.n_input_dims = integer(self._who(), "n_input_dims", self.n_input_dims, 1)
+        self.dimension, self.n_input_dims = dim_settings(
+            self._who(), self.dimension, self.n_input_dims
+        )
         super().validate()
 
     def _axis(self, input: np.ndarray) -> int:
         if type(input) is not np.ndarray:
             raise TypeError(f"{self._who()}: expected a tensor, got {describe(input)}")
-        return resolve_dim(self._who(), self.dimension, input.ndim, self.n_input_dims)
+        return resolve_dim(self._who(), self.dimension, input.shape, self.n_input_dims)
 
     def update_output(self, input: np.ndarray) -> list[np.ndarray]:
         axis = self._axis(input)
