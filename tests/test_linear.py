@@ -74,9 +74,9 @@ def test_vector_path_accumulates_with_scale_in_a_reused_buffer():
     # By hand: ∂L/∂W = scale · g xᵀ, ∂L/∂b = scale · g.
     np.testing.assert_allclose(lin.grad_weight, 0.5 * np.outer(g, x))
     np.testing.assert_allclose(lin.grad_bias, 0.5 * g)
-    step = lin._buffers["weight_step"]
+    step = lin._existing_buffer("weight_step")
     lin.backward(x, g, scale=-2.0)
-    assert lin._buffers["weight_step"] is step
+    assert lin._existing_buffer("weight_step") is step
     np.testing.assert_allclose(lin.grad_weight, (0.5 - 2.0) * np.outer(g, x))
     np.testing.assert_allclose(lin.grad_bias, (0.5 - 2.0) * g)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -336,6 +337,28 @@ def test_clear_state_drops_buffers():
     assert net.clear_state() is net
     for m in net.list_modules():
         assert m.output is None and m.grad_input is None and "_buffers" not in m.__dict__
+
+
+def test_a_layer_reads_its_buffers_through_one_accessor():
+    layer = nn.Dropout(0.5)
+    assert layer._existing_buffer("mask") is None  # none yet
+    x = np.ones((3, 4))
+    layer.forward(x)
+    mask = layer._existing_buffer("mask")
+    assert mask is not None and layer._buffer("mask", mask.shape, mask.dtype) is mask
+    layer.evaluate().forward(x)  # the evaluation forward drops the training mask
+    assert layer._existing_buffer("mask") is None
+    layer.training().forward(x)
+    layer.clear_state()
+    assert layer._existing_buffer("mask") is None
+    # The buffers' storage is spelled in nn/module.py only: every layer uses the accessors.
+    package = Path(minitorch_l2.__file__).parent
+    spelled = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if "_buffers" in path.read_text(encoding="utf-8") and path.name != "module.py"
+    )
+    assert spelled == [], spelled
 
 
 def test_buffers_are_reused_when_shape_and_dtype_match():

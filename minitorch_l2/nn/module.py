@@ -1004,6 +1004,27 @@ class Module:
         buffer = buffers[name] = reuse(buffers.get(name), shape, dtype)
         return buffer
 
+    def _existing_buffer(self, name: str) -> np.ndarray | None:
+        """The named buffer as the last call left it, or None (none yet, or after clear_state)."""
+        return self.__dict__.get("_buffers", {}).get(name)
+
+    def _drop_buffer(self, name: str) -> None:
+        """Forget the named buffer (a later ``_existing_buffer`` gives None)."""
+        self.__dict__.get("_buffers", {}).pop(name, None)
+
+    @classmethod
+    def transient_defaults(cls) -> dict[str, object]:
+        """The per-call state of a fresh instance, as a loader sets it (buffers come on use).
+
+        Returns
+        -------
+        dict
+            Each transient attribute but the buffers, with the class's default (None).
+        """
+        return {
+            name: getattr(cls, name, None) for name in cls.transient_attributes() - {"_buffers"}
+        }
+
     # ------------------------------------------------------------------ Lua attribute names
     gradInput = attribute_alias("grad_input")
     gradWeight = attribute_alias("grad_weight")

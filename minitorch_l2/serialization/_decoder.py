@@ -107,7 +107,7 @@ class Decoder:
         # Registered before its attributes, so a reference back to it (a cycle) resolves.
         self._modules[node_id] = module
         transient = cls.transient_attributes()
-        state = {name: getattr(cls, name, None) for name in transient - {"_buffers"}}
+        state = cls.transient_defaults()
         for name, value in attributes.items():
             if name in transient:
                 raise FormatError(

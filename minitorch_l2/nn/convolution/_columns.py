@@ -107,7 +107,7 @@ def zero_bordered(module, name: str, shape: tuple[int, ...], dtype, fill: float 
     The callers only ever write the interior (or the valid columns), so the border (the garbage
     columns) keeps ``fill`` from call to call without being written again.
     """
-    old = module.__dict__.get("_buffers", {}).get(name)
+    old = module._existing_buffer(name)
     buffer = module._buffer(name, shape, dtype)
     if buffer is not old:
         buffer.fill(fill)
@@ -223,7 +223,9 @@ def _fold_stacked(module, columns: np.ndarray, grid: Grid, channels: int) -> np.
     ]
     stacked = module._buffer("fold_padded", (channels, n * image + reach), columns.dtype)
     stacked.fill(0)
-    source = module._buffers["fold_columns"].reshape((channels,) + grid.kernel + (n * image,))
+    source = module._existing_buffer("fold_columns").reshape(
+        (channels,) + grid.kernel + (n * image,)
+    )
     for i, j in itertools.product(range(grid.kernel[0]), range(grid.kernel[1])):
         start = i * grid.dilation[0] * width + j * grid.dilation[1]
         target = stacked[:, start : start + n * image]

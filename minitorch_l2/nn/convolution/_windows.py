@@ -87,7 +87,7 @@ def source(module, input: np.ndarray, windows: Windows, fill: float) -> np.ndarr
     if not windows.needs_padding:
         return input
     shape = input.shape[:2] + windows.extent
-    old = module.__dict__.get("_buffers", {}).get("pool_padded")
+    old = module._existing_buffer("pool_padded")
     padded = module._buffer("pool_padded", shape, input.dtype)
     if padded is not old:
         padded.fill(fill)  # only the interior is written from now on

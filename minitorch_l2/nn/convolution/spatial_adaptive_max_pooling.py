@@ -73,7 +73,7 @@ class SpatialAdaptiveMaxPooling(Module):
         x = as_batch(self._who(), input, 2)
         n, planes, height, width = x.shape
         rows, cols = _taps(height, self.h), _taps(width, self.w)
-        index = self.__dict__.get("_buffers", {}).get("index")
+        index = self._existing_buffer("index")
         if index is None or index.shape != (n, planes, self.h, self.w):
             raise ValueError(
                 f"{self._who()}: backward needs the maxima of a forward on an input of shape "

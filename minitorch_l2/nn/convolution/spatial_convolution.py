@@ -223,7 +223,7 @@ class SpatialConvolution(Module):
         n, planes = x.shape[0], self.n_output_plane
         g = widen(self, grad_output.reshape((n, planes) + grid.out), grid)
         rows = self.n_input_plane * grid.taps + (self.bias is not None)
-        columns = self.__dict__.get("_buffers", {}).get("columns")
+        columns = self._existing_buffer("columns")
         if columns is None or columns.shape != (n, rows, grid.length):
             raise ValueError(
                 f"{self._who()}: acc_grad_parameters needs the columns of a forward on an input "

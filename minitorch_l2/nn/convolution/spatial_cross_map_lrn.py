@@ -88,7 +88,7 @@ class SpatialCrossMapLRN(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2)
-        scale = self.__dict__.get("_buffers", {}).get("scale")
+        scale = self._existing_buffer("scale")
         if scale is None or scale.shape != x.shape:
             raise ValueError(
                 f"{self._who()}: backward needs the scale of a forward on an input of shape "

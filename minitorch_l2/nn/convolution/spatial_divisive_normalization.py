@@ -100,14 +100,14 @@ class SpatialDivisiveNormalization(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2, self.n_input_plane)
-        buffers = self.__dict__.get("_buffers", {})
-        if buffers.get("divisor") is None or buffers["divisor"].shape[0] != x.shape[0]:
+        divisor = self._existing_buffer("divisor")
+        if divisor is None or divisor.shape[0] != x.shape[0]:
             raise ValueError(
                 f"{self._who()}: backward needs a forward on an input of shape {input.shape}; "
                 f"call forward first"
             )
         g = grad_output.reshape(x.shape)
-        divisor, std, kept = buffers["divisor"], buffers["std"], buffers["kept"]
+        std, kept = self._existing_buffer("std"), self._existing_buffer("kept")
         pixel = divisor.shape
         r = self._buffer("r", pixel, x.dtype)
         np.sum(g * x, axis=1, keepdims=True, out=r)

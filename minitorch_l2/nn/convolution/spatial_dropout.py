@@ -88,7 +88,7 @@ class SpatialDropout(Module):
         if not masked:
             np.multiply(grad_output, 1 - self.p, out=self.grad_input)
             return self.grad_input
-        mask = self.__dict__.get("_buffers", {}).get("mask")
+        mask = self._existing_buffer("mask")
         if mask is None or mask.shape != input.shape[:-2] + (1, 1):
             raise ValueError(
                 f"{self._who()}: backward needs the mask of a training forward on an input of "

@@ -149,7 +149,7 @@ class SpatialFractionalMaxPooling(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2)
         out = self._out(x)
-        index = self.__dict__.get("_buffers", {}).get("index")
+        index = self._existing_buffer("index")
         if self.random_samples is None or index is None or index.shape != x.shape[:2] + out:
             raise ValueError(
                 f"{self._who()}: backward needs the windows of a forward on an input of shape "

@@ -105,7 +105,7 @@ class SpatialMaxPooling(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, windows = self._windows(input)
         shape = x.shape[:2] + windows.out
-        index = self.__dict__.get("_buffers", {}).get("index")
+        index = self._existing_buffer("index")
         if index is None or index.shape != shape:
             raise ValueError(
                 f"{self._who()}: backward needs the maxima of a forward on an input of shape "

@@ -145,7 +145,7 @@ class TemporalConvolution(Module):
     ) -> None:
         x, length = self._windows(input)
         n = x.shape[0]
-        rows = self.__dict__.get("_buffers", {}).get("columns")
+        rows = self._existing_buffer("columns")
         if rows is None or rows.shape != (n, length, self.k_w, x.shape[2]):
             raise ValueError(
                 f"{self._who()}: acc_grad_parameters needs the windows of a forward on an "

@@ -66,7 +66,7 @@ class TemporalMaxPooling(Module):
         x, windows = self._windows(input)
         n, features = x.shape[:2]
         shape = (n, features) + windows.out
-        index = self.__dict__.get("_buffers", {}).get("index")
+        index = self._existing_buffer("index")
         if index is None or index.shape != shape:
             raise ValueError(
                 f"{self._who()}: backward needs the maxima of a forward on an input of shape "

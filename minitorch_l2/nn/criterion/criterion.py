@@ -74,6 +74,11 @@ class Criterion:
         """Names of per-call state: ``output``, ``grad_input`` and ``per_call_attributes``."""
         return frozenset(("output", "grad_input", *cls.per_call_attributes))
 
+    @classmethod
+    def transient_defaults(cls) -> dict[str, object]:
+        """The per-call state of a fresh instance, as a loader sets it (class defaults)."""
+        return {name: getattr(cls, name, None) for name in cls.transient_attributes()}
+
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         """Compute the loss, store it in ``self.output`` and return it.
 

@@ -132,7 +132,7 @@ class BatchNormalization(Module):
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         x, g = self._features(input), self._features(grad_output)
-        centred, invstd = self._buffers["centred"], self._buffers["invstd"]
+        centred, invstd = self._existing_buffer("centred"), self._existing_buffer("invstd")
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         grad = self.grad_input.reshape(x.shape)
         scale = invstd if self.weight is None else invstd * self.weight
@@ -153,8 +153,8 @@ class BatchNormalization(Module):
     ) -> None:
         if self.weight is None:
             return
-        g_sum, dot = self._sums(self._buffers["centred"], self._features(grad_output))
-        self.grad_weight += scale * dot * self._buffers["invstd"]  # s Σ x̂ g
+        g_sum, dot = self._sums(self._existing_buffer("centred"), self._features(grad_output))
+        self.grad_weight += scale * dot * self._existing_buffer("invstd")  # s Σ x̂ g
         self.grad_bias += scale * g_sum  # s Σ g
 
     def _sums(self, centred: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

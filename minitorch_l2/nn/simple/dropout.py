@@ -52,7 +52,7 @@ class Dropout(Module):
         self.output = reuse(self.output, input.shape, input.dtype)
         if not self.train:
             # The mask belongs to an older forward: drop it so no backward can reuse it.
-            self.__dict__.get("_buffers", {}).pop("mask", None)
+            self._drop_buffer("mask")
             self._trained_forward = False
             np.copyto(self.output, input)
             return self.output
@@ -71,7 +71,7 @@ class Dropout(Module):
         if trained is False or (trained is None and not self.train):
             np.copyto(self.grad_input, grad_output)  # the last forward was the identity
             return self.grad_input
-        mask = self.__dict__.get("_buffers", {}).get("mask")
+        mask = self._existing_buffer("mask")
         if mask is None or mask.shape != input.shape or mask.dtype != input.dtype:
             raise ValueError(
                 f"{self._who()}: backward needs the mask of a training forward on an input of "

@@ -390,8 +390,7 @@ def _fill(shell: object, attributes: dict, train: object, who: str) -> None:
         if not isinstance(train, bool):
             raise MappingError(f"{who}: field 'train' must be a boolean, got {train!r}")
         state["train"] = train
-    for name in cls.transient_attributes() - {"_buffers"}:
-        state[name] = getattr(cls, name, None)
+    state.update(cls.transient_defaults())
     state.update(attributes)
     shell.__dict__.update(state)
 
