@@ -264,6 +264,16 @@ def test_criteria_convert_and_clone():
         criterion.type("int64")
 
 
+def test_a_criterion_answers_its_type_as_a_module_does():
+    criterion = nn.ClassNLLCriterion(weights=np.array([1.0, 2.0]))
+    assert criterion.type() == "torch.DoubleTensor"
+    assert criterion.float().type() == "torch.FloatTensor"
+    assert nn.MSECriterion().type() == "torch.DoubleTensor"  # no arrays: the default
+    both = nn.ParallelCriterion().add(criterion).add(nn.MSECriterion())
+    assert both.type() == "torch.FloatTensor"  # the type of the criteria it combines
+    assert both.type("torch.DoubleTensor") is both and criterion.weights.dtype == np.float64
+
+
 def test_a_criterion_takes_a_table_input():
     criterion = nn.CosineEmbeddingCriterion()
     x = np.eye(2)

@@ -631,3 +631,27 @@ def test_replace_swaps_a_nodes_module():
     expected = 1 / (1 + np.exp(-(input @ linear.weight.T + linear.bias)))
     np.testing.assert_allclose(graph.forward(input), expected)
     assert "nn.Sigmoid <- [1]" in repr(graph)
+
+
+# ---------------------------------------------------------------------- porting slips
+def test_calling_a_module_on_a_module_says_the_second_call_is_missing():
+    with pytest.raises(TypeError, match=r"^nn\.Tanh was called on a module, nn\.Linear\(3 -> 3\)"):
+        nn.Tanh()(nn.Linear(3, 3))  # Lua port with the node's () forgotten
+    with pytest.raises(TypeError, match=r"did you forget the second call that makes a node"):
+        nn.Sigmoid()(nn.Sequential(nn.Tanh()))
+
+
+def test_annotate_takes_luas_table_as_a_dict():
+    x = nn.Identity()()
+    node = nn.Linear(3, 3)(x).annotate({"name": "i2h", "graphAttributes": {"color": "red"}})
+    assert node.annotations == {"name": "i2h", "graph_attributes": {"color": "red"}}
+    graph = nn.gModule([x], [nn.Tanh()(node).annotate({"description": "squash"}, name="out")])
+    assert [n.annotations.get("name") for n in graph.forwardnodes][-2:] == ["i2h", "out"]
+    with pytest.raises(TypeError, match=r"unknown annotation 'nmae'; the annotations are name"):
+        node.annotate({"nmae": "typo"})
+    with pytest.raises(TypeError, match=r"name given twice"):
+        node.annotate({"name": "a"}, name="b")
+    with pytest.raises(TypeError, match=r"expected a dict of annotations"):
+        node.annotate("i2h")
+    with pytest.raises(TypeError, match=r"name must be a str"):
+        node.annotate({"name": 3})

@@ -146,6 +146,7 @@ class Node:
 
     def annotate(
         self,
+        annotations: dict | None = None,
         *,
         name: str | None = None,
         description: str | None = None,
@@ -154,10 +155,14 @@ class Node:
         """Set annotations (Lua's ``node:annotate{name = ..., ...}``); returns the node itself.
 
         The name appears in error messages, ``repr`` and pictures; the graph attributes (Lua's
-        ``graphAttributes``) are Graphviz node attributes, e.g. ``{"color": "red"}``.
+        ``graphAttributes``) are Graphviz node attributes, e.g. ``{"color": "red"}``. Lua's
+        table may be passed as it is, a dict: ``annotate({"name": "i2h"})``.
 
         Parameters
         ----------
+        annotations : dict, optional
+            Lua's table: the keys ``name``, ``description`` and ``graph_attributes`` (or Lua's
+            ``graphAttributes``), instead of or beside the keywords.
         name : str, optional
             A short name: ``"i2h_1"``.
         description : str, optional
@@ -166,6 +171,19 @@ class Node:
             Graphviz attributes of the node: names (str) to str or number values.
         """
         who = f"Node.annotate ({describe_node(self)})"
+        if annotations is not None:
+            given = _annotation_table(who, annotations)
+            keywords = {
+                "name": name,
+                "description": description,
+                "graph_attributes": graph_attributes,
+            }
+            for key, value in keywords.items():
+                if value is not None and key in given:
+                    raise TypeError(f"{who}: {key} given twice, in the dict and as a keyword")
+            name = given.get("name", name)
+            description = given.get("description", description)
+            graph_attributes = given.get("graph_attributes", graph_attributes)
         for key, value in (("name", name), ("description", description)):
             if value is not None:
                 if not isinstance(value, str):
@@ -190,6 +208,27 @@ class Node:
 
     def __repr__(self) -> str:
         return f"Node({describe_node(self)})"
+
+
+def _annotation_table(who: str, annotations: object) -> dict:
+    # Lua's {name = ..., description = ..., graphAttributes = ...} as a dict, keys checked.
+    if not isinstance(annotations, dict):
+        raise TypeError(
+            f"{who}: expected a dict of annotations (Lua's table {{name = ...}}) or keywords "
+            f"(name=..., description=..., graph_attributes=...), got {annotations!r:.60}"
+        )
+    table = {}
+    for key, value in annotations.items():
+        field = "graph_attributes" if key == "graphAttributes" else key
+        if field not in ("name", "description", "graph_attributes"):
+            raise TypeError(
+                f"{who}: unknown annotation {key!r}; the annotations are name, description "
+                f"and graph_attributes (Lua's graphAttributes)"
+            )
+        if field in table:
+            raise TypeError(f"{who}: graph_attributes given twice (also as graphAttributes)")
+        table[field] = value
+    return table
 
 
 def _not_a_node(value: object, index: int, node: Node | None = None) -> str:

@@ -396,8 +396,11 @@ class Module:
         """
         if len(args) == 1:
             argument = args[0]
-            if type(argument) is not np.ndarray and wants_node(argument):
-                return call_node(self, argument)
+            if type(argument) is not np.ndarray:
+                if wants_node(argument):
+                    return call_node(self, argument)
+                if isinstance(argument, Module):
+                    raise TypeError(_called_on_a_module(self, argument))
             return self.forward(argument)
         if not args:
             return call_node(self)
@@ -1040,6 +1043,17 @@ class Module:
 
     def __repr__(self) -> str:
         return self.__tostring__()
+
+
+def _called_on_a_module(module: Module, argument: Module) -> str:
+    # nngraph's second call forgotten: nn.Tanh()(nn.Linear(3, 3)) for nn.Tanh()(nn.Linear(3, 3)(x)).
+    name = f"nn.{type(argument).__name__}"
+    return (
+        f"{module._who()} was called on a module, {argument!r}, not on a graph node or a "
+        f"tensor: did you forget the second call that makes a node? In a graph write "
+        f"{name}(...)(x), with x a node (nn.Identity()() for an input), as Lua's nngraph; "
+        f"to chain modules without a graph, use nn.Sequential(...)"
+    )
 
 
 def _field_name(module: Module, name: str) -> str:

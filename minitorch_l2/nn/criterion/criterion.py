@@ -14,7 +14,7 @@ import numpy as np
 from .._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
 from .._settings import boolean
 from .._tables import as_table, check_leaves, holds_tensors, leaves, table_refused
-from ..module import Module, as_module_dtype
+from ..module import _NO_ARGUMENT, Module, as_module_dtype, lua_type_name
 from ._non_finite import check_loss
 
 
@@ -190,19 +190,28 @@ class Criterion:
         return [*leaves(input, "input"), *leaves(target, "target")]
 
     # ------------------------------------------------------------------ type and copies
-    def type(self, dtype: object) -> Criterion:
+    def type(self, dtype: object = _NO_ARGUMENT, tensor_cache: object = None) -> Criterion | str:
         """Convert every floating array attribute (class weights, buffers) to ``dtype``.
+
+        With no argument, returns the type as ``Module.type()`` does: ``'torch.FloatTensor'``
+        or ``'torch.DoubleTensor'``, the dtype of the criterion's own arrays (class weights,
+        those of the criteria it combines), ``'torch.DoubleTensor'`` when it holds none. (Lua's
+        ``Criterion:type()`` without a type is an error.)
 
         Parameters
         ----------
         dtype : numpy.dtype, type or str
             float32 or float64, as for ``Module.type`` (``'torch.FloatTensor'`` too).
+        tensor_cache : object, optional
+            Accepted for Lua's signature and ignored.
 
         Returns
         -------
-        Criterion
-            ``self``, with ``grad_input`` dropped.
+        Criterion or str
+            ``self``, with ``grad_input`` dropped; or, without ``dtype``, the type name.
         """
+        if dtype is _NO_ARGUMENT:
+            return lua_type_name(self._array_dtype() or np.dtype(np.float64))
         dtype = as_module_dtype(dtype, self._who())
         for name, value in list(vars(self).items()):
             if isinstance(value, np.ndarray) and value.dtype.kind == "f":
@@ -215,6 +224,22 @@ class Criterion:
                         item.type(dtype)
         self.grad_input = None
         return self
+
+    def _array_dtype(self) -> np.dtype | None:
+        """The dtype of the first floating array the criterion holds (itself or its parts)."""
+        skip = type(self).transient_attributes()
+        for name, value in vars(self).items():
+            if name in skip:
+                continue
+            for item in value if type(value) is list else [value]:
+                if isinstance(item, np.ndarray) and item.dtype.kind == "f":
+                    return item.dtype
+                found = item._array_dtype() if isinstance(item, Criterion) else None
+                if found is not None:
+                    return found
+                if isinstance(item, Module) and item.parameters()[0]:
+                    return item.parameters()[0][0].dtype
+        return None
 
     def float(self) -> Criterion:
         """Convert to float32 (Torch's ``:float()``)."""
