@@ -264,6 +264,39 @@ def test_criteria_convert_and_clone():
         criterion.type("int64")
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.MSECriterion(),
+        lambda: nn.ClassNLLCriterion(weights=np.array([1.0, 2.0, 0.5])),
+        lambda: nn.CrossEntropyCriterion(),
+        lambda: nn.ParallelCriterion(True).add(nn.MSECriterion()).add(nn.AbsCriterion(), 0.5),
+    ],
+    ids=["MSE", "ClassNLL", "CrossEntropy", "Parallel"],
+)
+def test_a_criterion_clone_has_no_per_call_state(make):
+    criterion = make()
+    x = np.linspace(-1.0, 1.0, 12).reshape(4, 3)
+    classes = isinstance(criterion, nn.ClassNLLCriterion | nn.CrossEntropyCriterion)
+    target = np.array([0, 2, 1, 1]) if classes else np.ones((4, 3))
+    if isinstance(criterion, nn.ParallelCriterion):
+        x = [x, x.copy()]
+    loss = criterion.forward(x, target)
+    criterion.backward(x, target)
+    twin = criterion.clone()
+    parts = [twin, *getattr(twin, "criterions", [])]
+    parts += [value for value in vars(twin).values() if isinstance(value, nn.Module)]
+    for part in parts:  # itself, the criteria it combines, a module it holds (LogSoftMax)
+        for name in type(part).transient_attributes() - {"output"}:
+            assert vars(part).get(name) is None, (part, name)
+        assert part.output is None if isinstance(part, nn.Module) else part.output == 0.0
+    assert len(parts) > 1 or not isinstance(twin, nn.ParallelCriterion | nn.CrossEntropyCriterion)
+    assert twin.forward(x, target) == loss  # the settings and weights came along
+    assert criterion.grad_input is not None  # the original keeps its state
+    if isinstance(criterion, nn.ClassNLLCriterion):
+        assert twin.weights is not criterion.weights
+
+
 def test_a_criterion_answers_its_type_as_a_module_does():
     criterion = nn.ClassNLLCriterion(weights=np.array([1.0, 2.0]))
     assert criterion.type() == "torch.DoubleTensor"

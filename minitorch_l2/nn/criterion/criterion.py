@@ -12,6 +12,7 @@ import copy
 import numpy as np
 
 from .._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
+from .._parameters import held_items
 from .._settings import boolean
 from .._tables import as_table, check_leaves, holds_tensors, leaves, table_refused
 from ..module import _NO_ARGUMENT, Module, as_module_dtype, lua_type_name
@@ -250,8 +251,51 @@ class Criterion:
         return self.type(np.float64)
 
     def clone(self) -> Criterion:
-        """A deep copy (Lua's ``clone``)."""
-        return copy.deepcopy(self)
+        """A deep copy with no per-call state (Lua's ``clone``), as ``Module.clone`` gives.
+
+        Settings and arrays (class weights) are copied; ``output``, ``grad_input`` and the work
+        buffers (``per_call_attributes``), here and in the criteria and modules it holds, are
+        not: the copy starts as a fresh criterion does.
+        """
+        parts = self._parts()
+        kept = {
+            id(item)
+            for part in parts
+            for name, value in vars(part).items()
+            if name not in type(part).transient_attributes()
+            for item in [value, *held_items(value)]
+        }
+        memo: dict[int, object] = {}  # transient values map to None: deepcopy skips them
+        for part in parts:
+            for name in type(part).transient_attributes():
+                value = part.__dict__.get(name)
+                if value is not None and id(value) not in kept:
+                    memo[id(value)] = None
+        twin = copy.deepcopy(self, memo)
+        for part in twin._parts():
+            if isinstance(part, Module):
+                part.clear_state()
+            else:
+                part.__dict__.update(type(part).transient_defaults())
+        return twin
+
+    def _parts(self) -> list[Criterion | Module]:
+        """This criterion and every criterion and module it holds (in attributes or lists)."""
+        found: dict[int, Criterion | Module] = {}
+        stack: list[Criterion | Module] = [self]
+        while stack:
+            part = stack.pop()
+            if id(part) in found:
+                continue
+            found[id(part)] = part
+            if isinstance(part, Module):
+                stack.extend(part._reachable_modules())
+                continue
+            skip = type(part).transient_attributes()
+            for name, value in vars(part).items():
+                if name not in skip:
+                    stack.extend(i for i in held_items(value) if isinstance(i, Criterion | Module))
+        return list(found.values())
 
     gradInput = attribute_alias("grad_input")
     sizeAverage = attribute_alias("size_average")
