@@ -108,6 +108,10 @@ def test_find_modules_and_replace_as_lua():
     assert containers == [net, net.get(2)]
     assert net.find_modules(nn.Tanh)[0] == [net.get(1), net.get(2).get(1)]
     assert net.findModules("Tanh") == net.find_modules("Tanh")
+    # Lua's findModules (code and docs): the module without a parent is its own container.
+    assert net.find_modules(nn.Sequential) == ([net, net.get(2)], [net, net])
+    holder = nn.Sequential()  # empty, so falsy: still the container given
+    assert nn.Tanh().find_modules(nn.Tanh, holder)[1][0] is holder
     swapped = net.replace(lambda m: nn.ReLU() if isinstance(m, nn.Tanh) else m)
     assert swapped is net
     assert [type(m).__name__ for m in net.list_modules()].count("ReLU") == 2

@@ -810,14 +810,17 @@ class Module:
         """Every module of the given class below (and including) this one, and its container.
 
         Lua's ``findModules(typename)``: the class must match exactly (``nn.Linear``, or the
-        names ``'nn.Linear'``/``'Linear'``), not a subclass.
+        names ``'nn.Linear'``/``'Linear'``), not a subclass. As in Lua (its code and its
+        documentation), a module found without a parent container — this module itself —
+        has itself as its container (not nil): ``seq.find_modules(nn.Sequential)`` gives
+        ``([seq], [seq])``.
 
         Parameters
         ----------
         type_or_name : type or str
             The class, or its name with or without ``nn.``.
         container : Module, optional
-            The container reported for this module itself (default: itself).
+            The container reported for this module itself (default: itself, as Lua).
 
         Returns
         -------
@@ -834,7 +837,8 @@ class Module:
                 f"{self._who()}: find_modules expects a class or a class name such as "
                 f"'nn.Linear', got {type_or_name!r}"
             )
-        found, containers = ([self], [container or self]) if matches else ([], [])
+        holder = self if container is None else container  # an empty container is falsy
+        found, containers = ([self], [holder]) if matches else ([], [])
         for child in self._children():
             more, their = child.find_modules(type_or_name, self)
             found += more
