@@ -309,6 +309,56 @@ def test_siamese_clones_share_weights_and_get_parameters_gives_them_one_place():
         assert mine is theirs and np.shares_memory(mine, grad_flat)
 
 
+def lua_siamese() -> nn.Sequential:
+    """The manifest's Lua build code of models/siamese, line by line (no dimension to shift)."""
+    encoder = nn.Sequential()  # local encoder = nn.Sequential()
+    encoder.add(nn.Linear(6, 5))  # encoder:add(nn.Linear(6, 5))
+    encoder.add(nn.Tanh())  # encoder:add(nn.Tanh())
+    encoder.add(nn.Linear(5, 4))  # encoder:add(nn.Linear(5, 4))
+    twin = encoder.clone("weight", "bias", "gradWeight", "gradBias")  # encoder:clone(...)
+    model = nn.Sequential()  # local model = nn.Sequential()
+    model.add(nn.ParallelTable().add(encoder).add(twin))  # model:add(nn.ParallelTable()...)
+    model.add(nn.CosineDistance())  # model:add(nn.CosineDistance())
+    return model
+
+
+def test_the_lua_saved_siamese_rebuilt_from_its_code_computes_luas_numbers():
+    entry = ref.case("models", "siamese")
+    assert "encoder:clone('weight', 'bias', 'gradWeight', 'gradBias')" in entry["lua"]
+    flat = ref.arrays("models", "siamese")
+    model = lua_siamese()
+    # Lua's parameters() lists each shared tensor once per branch (8 entries, the last 4 the
+    # same storages as the first 4); ours lists each array once.
+    lua_own = [p for p in entry["parameters"] if "shares_storage_with" not in p]
+    shared = [p for p in entry["parameters"] if "shares_storage_with" in p]
+    params, grads = model.parameters()
+    assert len(params) == len(lua_own) == 4 and len(shared) == 4
+    modules = model.list_modules()
+    for index, parameter in enumerate(lua_own):
+        module = modules[parameter["module_index"] - 1]  # Lua's listModules(), 1-based
+        assert getattr(module, parameter["field"]) is params[index]
+        params[index][...] = flat[parameter["key"]]
+    for parameter in shared:  # the twin's fields: the very arrays of the encoder
+        module = modules[parameter["module_index"] - 1]
+        assert getattr(module, parameter["field"]) is params[parameter["shares_storage_with"] - 1]
+        np.testing.assert_array_equal(
+            flat[parameter["key"]], flat[f"param/{parameter['shares_storage_with']}"]
+        )
+    model.training()
+    input = ref.table(flat, "input")
+    ref.assert_close(model.forward(input), flat["output"], "siamese: output")
+    model.zero_grad_parameters()
+    grad_input = model.backward(input, flat["gradOutput"], 1.0)
+    ref.assert_close(grad_input, ref.table(flat, "gradInput"), "siamese: grad_input")
+    for index, parameter in enumerate(lua_own):  # both branches' gradients, summed in one place
+        what = f"siamese: gradient of parameters()[{index}] ({parameter['field']})"
+        ref.assert_close(grads[index], flat[parameter["grad_key"]], what)
+    for parameter in shared:
+        ref.assert_close(
+            grads[parameter["shares_storage_with"] - 1], flat[parameter["grad_key"]], "shared"
+        )
+
+
 def test_siamese_gradient_is_the_sum_of_both_branches():
     net, branch, _ = siamese()
     _, grad_flat = net.get_parameters()
