@@ -184,6 +184,31 @@ def test_reseeding_leaves_the_callers_generator_alone():
     assert np.array_equal(minitorch_l2.generator().uniform(size=3), expected)
 
 
+def test_the_seeded_block_draws_its_seed_and_restores_the_generator_even_on_error():
+    from minitorch_l2._random import seeded
+
+    minitorch_l2.manual_seed(11)
+    expected = minitorch_l2.generator().uniform(size=3)
+    minitorch_l2.manual_seed(11)
+    with seeded(4) as inside:
+        assert inside is minitorch_l2.generator()
+        assert np.array_equal(inside.uniform(size=2), np.random.default_rng(4).uniform(size=2))
+    with pytest.raises(KeyError), seeded(5):
+        raise KeyError("inside")
+    assert np.array_equal(minitorch_l2.generator().uniform(size=3), expected)
+
+
+def test_the_spatial_dropout_recipe_uses_one_mask_per_plane_every_forward():
+    layer = RECIPES["SpatialDropout, training, fixed mask"].make()
+    assert layer.train
+    x = np.random.default_rng(0).uniform(0.5, 2, (2, 4, 2, 2))
+    first = layer.forward(x).copy()
+    assert np.array_equal(layer.forward(x), first)
+    kept = (first != 0).reshape(2, 4, -1)
+    assert np.all(kept.all(axis=2) | ~kept.any(axis=2))  # whole planes dropped
+    assert kept.any() and not kept.all()
+
+
 # ---------------------------------------------------------------- the table in the docs
 def table_rows(text: str) -> list[tuple[str, str, str]]:
     """(module, tensors checked, result) of each row of a CLI table; the errors are left out."""
