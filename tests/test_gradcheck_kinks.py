@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from minitorch_l2 import nn
-from minitorch_l2.gradcheck import check_module
+from minitorch_l2.gradcheck import GradcheckError, check_module
 
 
 class PReLU(nn.Module):
@@ -84,9 +84,20 @@ def test_a_correct_prelu_at_zero_is_a_kink_not_a_constant_factor():
     assert kink.analytic == 0.25  # Lua's choice, the left derivative
 
 
-def test_the_all_zero_input_of_luas_test_is_all_kink():
+def test_the_all_zero_input_of_luas_test_is_all_kink_and_no_clean_pass():
     report = check_module(PReLU(3), np.zeros((4, 3)))
-    assert report.ok and report.kinks == {"input": (12, 12)}, str(report)
+    assert report.kinks == {"input": (12, 12)} and not report.failures, str(report)
+    assert report.status == "inconclusive" and report.inconclusive and not report.ok
+    assert report.kinked_tensors == {"input": 12}
+    header = " ".join(str(report).split("  pass when")[0].split())
+    assert header.startswith(
+        f"gradcheck {report.subject}: inconclusive: 12 of 12 input elements sit on a kink "
+        "(left and right derivatives differ); move the input off it"
+    ), header
+    rows = [line.split() for line in str(report).splitlines()]
+    assert ["input", "(4,", "3)", "0", "0/144", "inconclusive"] in rows  # the input's row
+    with pytest.raises(GradcheckError):
+        check_module(PReLU(3), np.zeros((4, 3)), raise_on_failure=True)
 
 
 def test_within_eps_of_the_kink_is_a_kink_too():
@@ -121,7 +132,7 @@ def test_a_value_outside_both_one_sided_derivatives_still_fails():
 
 def test_relu_at_zero_is_a_kink():
     report = check_module(nn.ReLU(), np.zeros((2, 3)))
-    assert report.ok and report.kinks == {"input": (6, 6)}, str(report)
+    assert report.inconclusive and report.kinks == {"input": (6, 6)}, str(report)
 
 
 # ---------------------------------------------------------------- where the failures are
@@ -213,16 +224,16 @@ def test_declared_parameters_are_not_reported():
 
 
 @pytest.mark.parametrize(
-    "make, x, count",
+    "make, x, count, status",
     [
-        (lambda: nn.PReLU(3), on_kinks(), 12),
-        (nn.Abs, np.zeros((2, 3)), 6),
-        (nn.LeakyReLU, np.zeros((2, 3)), 6),
-        (nn.HardTanh, np.array([-1.0, 1.0, 0.5]), 2),
+        (lambda: nn.PReLU(3), on_kinks(), 12, "ok"),
+        (nn.Abs, np.zeros((2, 3)), 6, "inconclusive"),
+        (nn.LeakyReLU, np.zeros((2, 3)), 6, "inconclusive"),
+        (nn.HardTanh, np.array([-1.0, 1.0, 0.5]), 2, "ok"),
     ],
     ids=["PReLU", "Abs", "LeakyReLU", "HardTanh"],
 )
-def test_the_librarys_own_kinks_are_set_apart(make, x, count):
+def test_the_librarys_own_kinks_are_set_apart(make, x, count, status):
     report = check_module(make(), x)
-    assert report.ok, str(report)
+    assert report.status == status and not report.failures, str(report)
     assert report.kinks == {"input": (count, x.size)}

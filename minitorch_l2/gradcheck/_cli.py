@@ -20,7 +20,7 @@ import numpy as np
 
 from .._random import manual_seed
 from ._recipes import RECIPES, Recipe
-from ._report import format_number, format_table
+from ._text import format_number, format_table
 
 Draw = Callable[[np.random.Generator], object]
 
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None, recipes: dict[str, Recipe] | None = None
                 name,
                 ", ".join(tensors),
                 format_number(report.max_abs_error),
-                "pass" if report.ok else "FAIL",
+                "pass" if report.ok else ("inconclusive" if report.inconclusive else "FAIL"),
             ]
         )
         if args.verbose or not report.ok or ":" in name:

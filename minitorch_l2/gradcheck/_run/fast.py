@@ -15,25 +15,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..._jacobian import Calls, Layout
+from ..._jacobian import Layout
 from .._report import TensorCheck
-from .settings import Settings
+from .run import Run
 
 #: Random vectors v (one backward each) and directions u per tensor (two forwards each).
 PROJECTIONS = 2
 
 
 def fast_check(
-    calls: Calls,
-    output: Layout,
-    tensors: list[tuple[str, np.ndarray]],
-    settings: Settings,
+    run: Run, output: Layout, tensors: list[tuple[str, np.ndarray]]
 ) -> tuple[dict[str, TensorCheck], list[str]]:
     """Project every tensor's Jacobian; returns the passing tensors' checks and the failing names.
 
     A backward that raises, or returns None or a wrong shape for a tensor, fails that tensor
     here (the full check then reports it properly).
     """
+    calls, settings = run.calls, run.settings
     rng = np.random.default_rng(settings.seed)
     vs = [rng.standard_normal(output.size) for _ in range(PROJECTIONS)]
     try:
