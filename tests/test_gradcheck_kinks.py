@@ -127,7 +127,85 @@ def test_a_value_outside_both_one_sided_derivatives_still_fails():
 
     report = check_module(Wild(3), on_kinks())
     entry = report["input"]
-    assert entry.failing == 12 and entry.kinks == 0, str(report)
+    assert entry.failing == 12 and not report.ok, str(report)
+    assert entry.kinks == 12  # failing, and still named as on a kink: move the input
+    assert {w.tensor_index for w in entry.worst} <= {k.tensor_index for k in entry.kink_elements}
+
+
+# ---------------------------------------------------------------- kinks that pass
+class BadReLU(nn.ReLU):
+    """0.5·g for x <= 0 (the mean of the one-sided derivatives at 0), wrong for every x < 0."""
+
+    def update_grad_input(self, input, grad_output):
+        return np.where(input > 0, grad_output, 0.5 * grad_output)
+
+
+class MyAbs(nn.Module):
+    """|x| with sign(x)·g: 0 at x = 0, the central difference there too."""
+
+    def update_output(self, input):
+        self.output = np.abs(input)
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        self.grad_input = np.sign(input) * grad_output
+        return self.grad_input
+
+
+class AbsAndDouble(nn.Module):
+    """x ↦ [|x|, 2x]: a table output with a kink in one block only."""
+
+    def update_output(self, input):
+        self.output = [np.abs(input), 2 * input]
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        self.grad_input = np.sign(input) * grad_output[0] + 2 * grad_output[1]
+        return self.grad_input
+
+
+def test_a_wrong_backward_that_passes_at_the_kink_is_not_a_clean_pass():
+    # At x = 0 the central difference of ReLU is 0.5, which BadReLU gives: every element passes.
+    report = check_module(BadReLU(), np.zeros((3, 4)))
+    assert not report.failures and report.kinks == {"input": (12, 12)}, str(report)
+    assert not report.ok and report.status == "inconclusive"
+    assert "12 of 12 input elements sit on a kink" in " ".join(str(report).split()[:14])
+    # Off the kink the bug shows at once.
+    x = np.random.default_rng(0).uniform(-2, 2, (3, 4))
+    assert report["input"].kink_elements[0].analytic == 0.5
+    assert check_module(BadReLU(), x)["input"].failing == int(np.sum(x < 0))
+
+
+def test_a_users_abs_has_the_kinks_the_librarys_has():
+    zeros = np.zeros((2, 3))
+    mine, theirs = check_module(MyAbs(), zeros), check_module(nn.Abs(), zeros)
+    assert mine.kinks == theirs.kinks == {"input": (6, 6)}, str(mine)
+    assert mine.status == theirs.status == "inconclusive"
+    kink = mine["input"].kink_elements[0]
+    assert (kink.left, kink.right, kink.analytic) == (-1.0, 1.0, 0.0)
+    x = X[:2].copy()
+    x[0, 0] = 0.0
+    partly = check_module(MyAbs(), x)
+    assert partly.ok and partly.kinks == {"input": (1, x.size)}, str(partly)
+
+
+def test_kinks_of_a_table_output_are_found_in_their_block():
+    x = X[:3].copy()
+    x[1] = 0.0
+    report = check_module(AbsAndDouble(), x)
+    assert report.ok, str(report)
+    assert report["input → output[0]"].kinks == 3 and report["input → output[1]"].kinks == 0
+    assert report.kinks == {"input": (3, x.size)}
+    on_kinks_only = check_module(AbsAndDouble(), np.zeros((2, 3)))
+    assert on_kinks_only.inconclusive and on_kinks_only.kinks == {"input": (6, 6)}
+
+
+def test_fast_mode_notices_a_kink_and_looks_closer():
+    report = check_module(MyAbs(), np.zeros((2, 3)), mode="fast")
+    assert report.inconclusive and report["input"].method == "full", str(report)
+    assert report.kinks == {"input": (6, 6)}
+    smooth = check_module(MyAbs(), X[:2], mode="fast")
+    assert smooth.ok and smooth["input"].method == "fast"
 
 
 def test_relu_at_zero_is_a_kink():

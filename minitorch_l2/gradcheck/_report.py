@@ -67,8 +67,8 @@ class KinkElement:
     left, right : float
         (f(x) − f(x − h)) / h and (f(x + h) − f(x)) / h.
     analytic : float
-        What backward gave: between ``left`` and ``right`` (a subgradient), or the element
-        would have failed.
+        What backward gave: between ``left`` and ``right`` (a subgradient: set apart, not
+        failed), or outside both (the element fails too).
     """
 
     tensor_index: tuple[int, ...]
@@ -90,8 +90,9 @@ class TensorCheck:
 
     An element fails when |analytic − numeric| > atol + rtol·|numeric| (or either is NaN),
     unless the tensor sits on a kink there and the analytic value lies between the one-sided
-    derivatives: those elements are counted in :attr:`kinks` instead. The checker builds
-    these; the fields are also its attributes.
+    derivatives (a subgradient): that element is set apart. Every element on a kink, passing
+    or failing, is counted in :attr:`kinks`. The checker builds these; the fields are also its
+    attributes.
 
     Parameters
     ----------
@@ -127,7 +128,8 @@ class TensorCheck:
         Where the failing elements are, when that says something: "every failing element has
         input > 0 (the elements at input <= 0 pass)".
     kinks : int
-        Elements set apart because the tensor sits on a kink there.
+        Elements where the tensor sits on a kink (the one-sided derivatives differ), whether
+        they pass or not; those with a subgradient are set apart.
     kink_elements : list of KinkElement
         A few of them.
     kink_indices : numpy.ndarray or None

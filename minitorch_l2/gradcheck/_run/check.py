@@ -193,8 +193,8 @@ def _jacobians(run: Run, output: Layout) -> dict[str, TensorCheck]:
         if not failed:
             return passed
         run.note(
-            f"fast mode: the projections v'Ju disagree for {', '.join(failed)}; checked "
-            f"element by element to say where"
+            f"fast mode: the projections v'Ju disagree, or show a kink, for "
+            f"{', '.join(failed)}; checked element by element to say where"
         )
     full = [t for t in tensors if t[0] not in passed]
     try:
