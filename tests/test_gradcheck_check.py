@@ -273,7 +273,8 @@ def test_compute_grad_input_false_is_switched_on_for_the_check_and_restored():
     # The input is really checked: its planted 1% error is found, with the usual diagnosis.
     assert [entry.name for entry in report.failures] == ["input"], str(report)
     assert report["input"].diagnosis.startswith("off by a constant factor 1.01 ")
-    assert any("compute_grad_input was False on nn.Linear(3 -> 2)" in n for n in report.notes)
+    assert report.subject.endswith(":ScaledGradInputLinear [nn.Linear(3 -> 2)]")
+    assert any(f"compute_grad_input was False on {report.subject}" in n for n in report.notes)
     assert "compute_grad_input was False" in str(report)
     assert vars(layer)["compute_grad_input"] is False
     assert layer.backward(X, np.ones((4, 2))) is None  # still skipping after the check

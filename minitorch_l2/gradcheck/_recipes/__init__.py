@@ -58,11 +58,6 @@ NO_RECIPE: dict[str, str] = {
     "Module": "abstract base class of the layers",
     "Criterion": "abstract base class of the losses",
     "Container": "base class of the containers, checked through each of them (Sequential, ...)",
-    "Index": "its indices are integers, which no finite difference moves: see FixedIndex",
-    "LookupTable": (
-        "its input is integer indices, which the checker cannot perturb (it refuses non-float "
-        "input); tests/test_lookup_table.py checks the weight gradient by finite differences"
-    ),
 }
 
 

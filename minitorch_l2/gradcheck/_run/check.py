@@ -61,7 +61,9 @@ def check_module(module: object, input: Input, **options: object) -> GradcheckRe
         gradients restored exactly, ``output`` recomputed at ``input``.
     input : numpy.ndarray or list
         Where to check: a tensor, or a table (a list, nested as deep as needed; tuples read
-        as lists) of tensors. Never modified (the module only sees copies).
+        as lists) of tensors. Never modified (the module only sees copies). An integer leaf
+        (LookupTable's or Index's indices) is held fixed: never perturbed, its grad_input
+        not compared; the floating leaves and the parameters are checked.
     eps : float
         Finite-difference step: ∂outputⱼ/∂tᵢ ≈ (f(tᵢ + eps) − f(tᵢ − eps)) / (2·eps).
     atol, rtol : float
@@ -117,7 +119,9 @@ def check_module(module: object, input: Input, **options: object) -> GradcheckRe
     module.forward(inputs.copy(input))  # the module must accept the input as it is given
     run = Run(settings, subject_name(module))
     param_dtypes = {p.dtype for _, p, _ in module.named_parameters()}
-    _dtype_notes(run, param_dtypes, set(inputs.dtypes))
+    nothing = len(inputs.fixed) == len(inputs.paths) and not (settings.params and param_dtypes)
+    _fixed_note(run, inputs, nothing)
+    _dtype_notes(run, param_dtypes, _floating_dtypes(inputs))
     checked = module if param_dtypes <= {settings.dtype} else module.clone().type(settings.dtype)
     calls = run.calls = ModuleCalls(checked, inputs.copy(input, settings.dtype), settings.params)
     with _own_memory(run), grad_input_enabled(checked) as switched:
@@ -148,7 +152,8 @@ def check_criterion(
     criterion : nn.Criterion
         ``forward(input, target)`` returns the loss; ``backward(input, target)`` its gradient.
     input : numpy.ndarray or list
-        Where to check: a tensor or a (nested) table of them; never modified.
+        Where to check: a tensor or a (nested) table of them; never modified. Integer leaves
+        are held fixed, as for :func:`check_module`.
     target : object
         Passed unchanged (a copy each call); a float target of the input's dtype follows the
         input into the checking dtype, integer class labels keep theirs.
@@ -166,14 +171,16 @@ def check_criterion(
     inputs = _layout(input, settings)
     criterion.forward(inputs.copy(input), _converted(target, None, None))
     run = Run(settings, subject_name(criterion))
-    given = set(inputs.dtypes)
+    given = _floating_dtypes(inputs)
+    _fixed_note(run, inputs, not given)
     _dtype_notes(run, set(), given)
     checked = criterion
     if not given <= {settings.dtype}:
         checked = criterion.clone() if hasattr(criterion, "clone") else criterion
         if hasattr(checked, "type"):
             checked.type(settings.dtype)
-    work_target = _converted(target, inputs.dtypes[0], settings.dtype)
+    first = next(d for p, d in zip(inputs.paths, inputs.dtypes) if p not in inputs.fixed)
+    work_target = _converted(target, first, settings.dtype)
     calls = run.calls = CriterionCalls(checked, inputs.copy(input, settings.dtype), work_target)
     calls.forwards += 1  # the first forward, of the criterion as given
     with _own_memory(run):
@@ -241,15 +248,36 @@ class _own_memory:  # noqa: N801 (used as a context manager, like contextlib's)
 
 
 def _layout(input: Input, settings: Settings) -> Layout:
-    # The input's layout, read once; every leaf must be a floating array.
+    # The input's layout, read once; every leaf floating, or integer (indices, held fixed).
     inputs = Layout.of(input, "input", settings.who)
     for path, dtype in zip(inputs.paths, inputs.dtypes):
-        if dtype.kind != "f":
+        if dtype.kind not in "fiu":
             raise TypeError(
-                f"{settings.who}: expected {path} of a floating dtype (float32 or float64), got "
-                f"{dtype}; convert it with .astype(np.float64)"
+                f"{settings.who}: expected {path} of a floating dtype (float32 or float64), or "
+                f"an integer one (indices, held fixed), got {dtype}; convert it with "
+                f".astype(np.float64)"
             )
     return inputs
+
+
+def _floating_dtypes(inputs: Layout) -> set[np.dtype]:
+    return {d for p, d in zip(inputs.paths, inputs.dtypes) if p not in inputs.fixed}
+
+
+def _fixed_note(run: Run, inputs: Layout, nothing_else: bool) -> None:
+    # Integer leaves are held fixed; say so, and refuse a check that would check nothing.
+    if not inputs.fixed:
+        return
+    fixed = [f"{p} ({d})" for p, d in zip(inputs.paths, inputs.dtypes) if p in inputs.fixed]
+    if nothing_else:
+        raise ValueError(
+            f"{run.settings.who}({run.subject}): nothing to check: every input leaf is integer "
+            f"({', '.join(fixed)}) and there is no parameter to check"
+        )
+    run.note(
+        f"{', '.join(fixed)} held fixed: integer indices are not perturbed, and their "
+        f"grad_input is not compared"
+    )
 
 
 def _converted(target: object, source: np.dtype | None, dtype: np.dtype | None) -> object:
