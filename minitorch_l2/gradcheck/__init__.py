@@ -6,7 +6,8 @@ block by block (``input[1] → output[0]``) — and returns a :class:`GradcheckR
 names the failing blocks, their worst elements with the input values there, and a diagnosis
 (transposed, sign flipped, off by a constant factor, zero, ignores grad_output, a missing mask,
 wrong shape). Inputs on a kink are set apart, not failed; ``mode="fast"`` projects first.
-``python -m minitorch_l2.gradcheck`` checks every built-in layer, or your own
+``check_float32(module, input)`` compares a float32 module's forward and backward with its
+float64 clone's. ``python -m minitorch_l2.gradcheck`` checks every built-in layer, or your own
 (``mypkg.layers:PReLU --args 3 --input-shape 4,3``).
 
 The package by role: the Jacobians themselves live below it, in ``minitorch_l2._jacobian``
@@ -26,7 +27,7 @@ from ._report import (
     TensorCheck,
     WorstElement,
 )
-from ._run import check_criterion, check_module
+from ._run import check_criterion, check_float32, check_module
 
 __all__ = [
     "GradcheckCostError",
@@ -38,6 +39,7 @@ __all__ = [
     "WorstElement",
     "analytic_jacobian",
     "check_criterion",
+    "check_float32",
     "check_module",
     "numerical_jacobian",
 ]

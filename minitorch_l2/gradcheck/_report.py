@@ -135,7 +135,9 @@ class TensorCheck:
     kink_indices : numpy.ndarray or None
         Flat indices of the tensor's elements on a kink in this block.
     method : str
-        ``"full"`` (every element compared) or ``"fast"`` (random projections vᵀJu only).
+        ``"full"`` (every element compared), ``"fast"`` (random projections vᵀJu only) or
+        ``"float32"`` (the float32 result against the float64 clone's; ``analytic`` and
+        ``numeric`` of each worst element are the float32 and float64 values).
     compared : int or None
         For ``"fast"``: how many projections were compared.
     """
@@ -238,7 +240,8 @@ class GradcheckReport:
         partner) but are not declared: nothing checks their gradients, and optimisers never
         see them. They do not fail the check; the report names them.
     mode : str
-        ``"full"`` or ``"fast"``.
+        ``"full"`` or ``"fast"`` (a gradient check), or ``"float32"`` (:func:`check_float32`:
+        the float32 module against its float64 clone; ``atol`` and ``eps`` are 0 there).
     forward_calls, backward_calls : int
         How many forwards and backwards the check made.
     seconds : float

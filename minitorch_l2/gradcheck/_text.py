@@ -62,10 +62,16 @@ def _header(report: GradcheckReport) -> list[str]:
     if report.unchecked:
         text += f"; {len(report.unchecked)} weight-like attribute(s) unchecked"
     lines = textwrap.wrap(text, 100, subsequent_indent="    ", break_on_hyphens=False)
-    lines.append(
-        f"  pass when |analytic - numeric| <= {report.atol:g} + {report.rtol:g}*|numeric| "
-        f"(central differences, eps {report.eps:g}, {report.dtype})"
-    )
+    if report.mode == "float32":
+        lines += _wrapped(
+            f"pass when |float32 - float64| <= {report.rtol:g}*(|float64| + max |float64|) (the "
+            f"float32 module against its float64 clone: same input, same grad_output)"
+        )
+    else:
+        lines.append(
+            f"  pass when |analytic - numeric| <= {report.atol:g} + {report.rtol:g}*|numeric| "
+            f"(central differences, eps {report.eps:g}, {report.dtype})"
+        )
     return lines
 
 
@@ -118,7 +124,15 @@ def _failure(entry: TensorCheck) -> list[str]:
         lines.append(f"  {entry.diagnosis}")
     if entry.where is not None:
         lines += _wrapped(f"where: {entry.where}")
-    if entry.worst:
+    if entry.worst and entry.method == "float32":
+        rows = [[f"{entry.tensor} index", "float32", "float64", "abs error", "rel error"]]
+        for w in entry.worst[:SHOWN_ELEMENTS]:
+            rows.append(
+                [_index(w.tensor_index), _number(w.analytic), _number(w.numeric)]
+                + [format_number(w.abs_error), format_number(w.rel_error)]
+            )
+        lines += format_table(rows, indent="  ")
+    elif entry.worst:
         with_output = entry.output_shape != ()
         header = [f"{entry.tensor} index"]
         header += [f"{entry.output or 'output'} index"] if with_output else []

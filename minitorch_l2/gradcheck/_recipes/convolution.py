@@ -10,7 +10,7 @@ import numpy as np
 
 from ... import nn
 from .._reseeded import ReseededSpatialDropout
-from . import integers, recipe, uniform
+from . import float32_recipe, integers, recipe, uniform
 
 recipe("SpatialConvolution, valid", lambda: nn.SpatialConvolution(2, 3, 2, 2), uniform(2, 2, 4, 4))
 recipe(
@@ -23,8 +23,8 @@ recipe(
     lambda: nn.SpatialConvolution(2, 2, 3, 3, 1, 1, 1).no_bias(),
     uniform(2, 4, 4),
 )
-recipe(
-    "SpatialConvolution, float32",
+float32_recipe(
+    "SpatialConvolution, float32 = float64 clone",
     lambda: nn.SpatialConvolution(1, 2, 3, 3).float(),
     uniform(2, 1, 5, 5, dtype=np.float32),
 )

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from ... import nn
-from . import recipe, uniform
+from . import float32_recipe, recipe, uniform
 
 
 def _evaluated(module: nn.Module) -> nn.Module:
@@ -65,8 +65,8 @@ recipe(
 for p in (1, 1.5, 2, 3, 4, math.inf):
     recipe(f"Normalize({p})", lambda p=p: nn.Normalize(p), uniform(5, 4))
 recipe("Normalize(2), vector input", lambda: nn.Normalize(2), uniform(4))
-recipe(
-    "Normalize(inf), float32",
+float32_recipe(
+    "Normalize(inf), float32 = float64 clone",
     lambda: nn.Normalize(math.inf).float(),
     uniform(5, 4, dtype=np.float32),
 )
@@ -82,8 +82,8 @@ recipe(
     lambda: nn.BatchNormalization(4, 1e-3, 0.2, False),
     uniform(6, 4),
 )
-recipe(
-    "BatchNormalization, float32",
+float32_recipe(
+    "BatchNormalization, float32 = float64 clone",
     lambda: nn.BatchNormalization(4).float(),
     uniform(6, 4, dtype=np.float32),
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import nn
-from . import recipe, uniform
+from . import float32_recipe, recipe, uniform
 
 positive = uniform(3, 4, low=0.5, high=2.0)
 
@@ -67,4 +67,6 @@ recipe("CAdd, 2-d bias", lambda: nn.CAdd(3, 4), uniform(3, 4))
 recipe("Mul", nn.Mul, uniform(5, 4))
 recipe("Add, batch", lambda: nn.Add(4), uniform(5, 4))
 recipe("Add, scalar", lambda: nn.Add(4, scalar=True), uniform(5, 4))
-recipe("Add, float32", lambda: nn.Add(4).float(), uniform(5, 4, dtype=np.float32))
+float32_recipe(
+    "Add, float32 = float64 clone", lambda: nn.Add(4).float(), uniform(5, 4, dtype=np.float32)
+)
