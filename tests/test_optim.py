@@ -610,7 +610,12 @@ def test_bad_calls_are_clear_errors(name):
         (optim.sgd, {"learningRates": np.ones(4)}, ValueError, r"one entry per parameter \(5\)"),
         (optim.sgd, {"learningRates": -np.ones(5)}, ValueError, r"must be finite and >= 0"),
         (optim.sgd, {"learningRates": [1.0] * 5}, TypeError, r"must be a numpy.ndarray"),
-        (optim.adam, {"epsilon": 0}, ValueError, r"optim\.adam: epsilon must be a finite"),
+        (
+            optim.adam,
+            {"epsilon": 0},
+            ValueError,
+            r"adam: epsilon must be a finite number in \(0, inf\), got 0",
+        ),
         (optim.adam, {"beta2": 1.0}, ValueError, r"beta2 must be a finite number in \[0, 1\)"),
         (optim.adam, {"beta1": float("nan")}, ValueError, r"beta1 must be a finite number"),
         (optim.adamax, {"epsilon": 0.0}, ValueError, r"optim\.adamax: epsilon must be"),
@@ -623,6 +628,7 @@ def test_bad_calls_are_clear_errors(name):
         (optim.rprop, {"etaminus": 1.0}, ValueError, r"etaminus must be a finite number in \(0"),
         (optim.rprop, {"stepsizemin": 60.0}, ValueError, r"stepsizemin must be"),
         (optim.rprop, {"niter": 1.5}, TypeError, r"niter must be an int"),
+        (optim.rprop, {"niter": float("inf")}, TypeError, r"niter must be an int"),
         (optim.cg, {"rho": 0.6, "sig": 0.5}, ValueError, r"sig must be a finite number in \(0.6"),
         (optim.cg, {"maxIter": 0}, ValueError, r"optim\.cg: maxIter must be in \[1"),
         (optim.lbfgs, {"maxIter": 0}, ValueError, r"optim\.lbfgs: maxIter must be in \[1"),
@@ -698,3 +704,37 @@ def test_spiral_covers_every_optimiser():
     assert {method for method, _, _ in SPIRAL.values()} >= {
         getattr(optim, name) for name in optim.__all__ if name[0].islower() and name != "lswolfe"
     }
+
+
+@pytest.mark.parametrize(
+    ("method", "whole", "count"),
+    [
+        (optim.cg, {"maxIter": 20.0}, {"maxIter": 20}),
+        (optim.rprop, {"niter": 2.0}, {"niter": 2}),
+        (optim.lbfgs, {"nCorrection": 10.0, "maxIter": 5.0}, {"nCorrection": 10, "maxIter": 5}),
+        (optim.lbfgs, {"max_iter": np.float64(3)}, {"max_iter": 3}),
+    ],
+    ids=["cg", "rprop", "lbfgs", "numpy"],
+)
+def test_whole_float_counts_are_lua_s_doubles_and_read_as_ints(method, whole, count):
+    x, y = X0.copy(), X0.copy()
+    assert method(quadratic, x, whole)[1] == method(quadratic, y, count)[1]
+    np.testing.assert_array_equal(x, y)
+
+
+def test_the_state_keys_lua_keeps_are_accepted_in_a_config():
+    # Lua's own state fields, present when a state Lua wrote is passed back as the config.
+    n = X0.size
+    masks = {key: np.zeros(n, np.uint8) for key in ("psign", "nsign", "zsign", "dminmax")}
+    optim.rprop(quadratic, X0.copy(), {"stepsize": 0.1, **masks})
+    optim.cg(quadratic, X0.copy(), {"maxIter": 3, "df3": np.zeros(n)})
+    optim.lbfgs(quadratic, X0.copy(), {"maxIter": 3, "stp_bufs": [np.zeros(n)], "dir_bufs": []})
+    lua_u = {"t": 1.0, "m": np.full(n, 0.1), "u": np.full((1, n), 0.5), "max": np.zeros((2, n))}
+    ours = {"t": 1, "m": np.full(n, 0.1), "u": np.full(n, 0.5)}
+    x, y = X0.copy(), X0.copy()
+    optim.adamax(quadratic, x, lua_u)
+    optim.adamax(quadratic, y, ours)
+    np.testing.assert_array_equal(x, y)
+    assert lua_u["u"].shape == (n,)
+    with pytest.raises(ValueError, match=r"state\['u'\] is float64 \(2, 5\)"):
+        optim.adamax(quadratic, X0.copy(), {"u": np.zeros((2, n))})
