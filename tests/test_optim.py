@@ -498,6 +498,59 @@ def test_lswolfe_returns_a_point_satisfying_the_strong_wolfe_conditions():
     assert abs(float(g_new @ d)) <= 0.9 * abs(gtd)  # curvature
 
 
+def rosenbrock(x):
+    """f(x) = Σ 100 (xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)², its gradient (fresh arrays each call)."""
+    a, b = x[1:] - x[:-1] ** 2, 1 - x[:-1]
+    g = np.zeros_like(x)
+    g[:-1] = -400 * x[:-1] * a - 2 * b
+    g[1:] += 200 * a
+    return float(np.sum(100 * a**2 + b**2)), g
+
+
+def test_every_step_of_lbfgs_with_lswolfe_satisfies_the_strong_wolfe_conditions():
+    # No Lua run covers lineSearch = optim.lswolfe: its trajectory is checked against what a
+    # strong Wolfe search must give, at every step lbfgs accepts, rather than against Lua.
+    steps = []
+
+    def recorded(feval, x, t, d, f, g, gtd, options):
+        start = x.copy()
+        f_new, g_new, x, t, evaluations = optim.lswolfe(feval, x, t, d, f, g, gtd, options)
+        steps.append((start, d.copy(), f, gtd, t, f_new, g_new.copy(), x.copy()))
+        return f_new, g_new, x, t, evaluations
+
+    x = np.array([-1.2, 1.0, -0.5, 0.8])
+    config = {"maxIter": 100, "maxEval": 1000, "lineSearch": recorded, "tolFun": 1e-10}
+    optim.lbfgs(rosenbrock, x, config)
+    assert len(steps) >= 15
+    for start, d, f, gtd, t, f_new, g_new, moved in steps:
+        assert gtd < 0 and t > 0  # a descent direction, a forward step
+        np.testing.assert_allclose(moved, start + t * d, rtol=1e-12, atol=1e-15)
+        assert f_new == rosenbrock(moved)[0]
+        assert f_new <= f + 1e-4 * t * gtd  # sufficient decrease (c1 = 1e-4)
+        assert abs(float(g_new @ d)) <= 0.9 * abs(gtd)  # strong curvature (c2 = 0.9)
+    np.testing.assert_allclose(x, np.ones(4), atol=1e-5)
+
+
+@pytest.mark.parametrize("scale", [3.0, 10.0, 50.0])
+def test_lswolfe_agrees_with_scipys_line_search_on_a_quadratic(scale):
+    # Along d, φ(t) = f(x + t d) is a parabola: both searches reject t = 1 (too long) and
+    # interpolate the bracket [0, 1] exactly, landing on its minimum t* = −gᵀd / dᵀAd.
+    from scipy.optimize import line_search
+
+    x = X0.copy()
+    f, g = quadratic(x)
+    d = -scale * g
+    gtd = float(g @ d)
+    exact = -gtd / float(d @ A @ d)
+    theirs = line_search(
+        lambda p: quadratic(p)[0], lambda p: quadratic(p)[1], X0, d, g, f, c1=1e-4, c2=0.9
+    )[0]
+    _, g_new, _, ours, _ = optim.lswolfe(quadratic, x, 1.0, d, f, g, gtd, {})
+    assert exact < 1  # t = 1 overshoots, so neither search stops at its first trial
+    assert ours == pytest.approx(exact, rel=1e-10) and theirs == pytest.approx(exact, rel=1e-10)
+    assert abs(float(g_new @ d)) <= 1e-8 * abs(gtd)  # the minimum along d: φ'(t*) = 0
+
+
 def test_cg_solves_a_quadratic_and_counts_its_evaluations():
     x, seen = X0.copy(), []
     _, history, evaluations = optim.cg(
