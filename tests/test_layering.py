@@ -18,9 +18,10 @@ ALLOWED = {
     "_blas": set(),
     "_jacobian": set(),
     "_progress": set(),
+    "_threads": set(),
     "nn": {"_random", "_blas", "_jacobian", "_progress"},
     "data": {"_random"},
-    "optim": {"_random", "_blas", "_progress", "nn"},
+    "optim": {"_random", "_blas", "_progress", "_threads", "nn"},
     "gradcheck": {"_random", "_blas", "_jacobian", "nn", "serialization"},
     "serialization": {"_random", "nn"},
 }

@@ -18,7 +18,12 @@ import pytest
 import minitorch_l2
 
 ROOT = Path(__file__).resolve().parent.parent
-VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "MINITORCH_L2_NUM_THREADS")
+VARIABLES = (
+    "OPENBLAS_NUM_THREADS",
+    "OMP_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "MINITORCH_L2_NUM_THREADS",
+)
 
 # A few SGD steps of an MNIST-sized MLP (float32) and a float64 one; prints the thread count
 # and a digest of the final weights. 784 inputs: two OpenBLAS threads give other bits there.
