@@ -233,7 +233,7 @@ def check_agreement(torch, cases: dict) -> dict[str, float]:
 def worker(side: str, names: list[str], quick: bool, samples: int) -> None:
     """In a fresh process: time ``side`` on each case; print {case: [seconds per call, ...]}."""
     cases = QUICK_CASES if quick else CASES
-    sample_seconds = 0.002 if quick else 0.02
+    sample_seconds = 0.001 if quick else 0.01
     torch = None
     if side == "torch":
         try:
@@ -267,7 +267,8 @@ def environment_for(threads: str | None, source: Path = ROOT) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in (*THREAD_VARIABLES, OWN_VARIABLE)}
     if threads is not None:
         env.update({name: threads for name in THREAD_VARIABLES})
-    env["PYTHONPATH"] = os.pathsep.join([str(source), str(HERE)])
+    kept = [part for part in os.environ.get("PYTHONPATH", "").split(os.pathsep) if part]
+    env["PYTHONPATH"] = os.pathsep.join([str(source), str(HERE), *kept])
     return env
 
 
@@ -316,8 +317,10 @@ def time_steps(args, cases: dict, sides: list[str]) -> tuple[dict, dict, list[st
     names = list(cases)
     for round_index in range(args.rounds):
         for loaded in (False, True):
-            settings = [s for s, (_, load) in SETTINGS.items() if load == loaded]
+            settings = [s for s in args.settings if SETTINGS[s][1] == loaded]
             jobs = [(side, s) for s in settings for side in sides]
+            if not jobs:
+                continue
             shift = round_index % len(jobs)
             jobs = jobs[shift:] + jobs[:shift]
             context = Load(LOAD_SECONDS) if loaded else _Nothing()
@@ -591,7 +594,7 @@ def time_epochs(args, peers: list[str]) -> dict[tuple[str, str], float]:
             python = sys.executable if library == "ours" else args.peer_python
             for name in cases:
                 command = [python, str(Path(__file__).resolve()), "--epoch-worker", library, name]
-                command += ["--samples", str(max(3, args.samples // 3))]
+                command += ["--samples", str(1 if args.quick else max(3, args.samples // 3))]
                 command += ["--quick"] if args.quick else []
                 done = subprocess.run(
                     command, capture_output=True, text=True, env=environment_for(None)
@@ -634,7 +637,7 @@ def build_report(args, cases, sides, steps, threads_seen, epochs, processes, imp
     rows = []
     for name in cases:
         for side in sides:
-            for setting in SETTINGS:
+            for setting in args.settings:
                 seconds = steps.get((name, side, setting))
                 if seconds is not None:
                     rows.append(
@@ -673,6 +676,7 @@ def build_report(args, cases, sides, steps, threads_seen, epochs, processes, imp
         "benchmark": "bench_suite",
         "environment": _environment(args, threads_seen),
         "rounds": args.rounds,
+        "settings": args.settings,
         "rows": rows,
         "epochs": [{"case": c, "library": lib, "seconds": s} for (c, lib), s in epochs.items()],
         "processes": processes,
@@ -736,14 +740,16 @@ def markdown(report: dict) -> str:
     by_key = {(r["case"], r["side"], r["setting"]): r["seconds"] for r in report["rows"]}
     cases = list(dict.fromkeys(r["case"] for r in report["rows"]))
     sides = list(dict.fromkeys(r["side"] for r in report["rows"]))
-    headers = ["case", "side", *SETTINGS, "default/1 (loaded)"]
+    settings = report["settings"]
+    headers = ["case", "side", *settings, "default/1 (loaded)"]
     lines = []
     for case in cases:
         for side in sides:
-            cells = [by_key.get((case, side, s)) for s in SETTINGS]
+            cells = [by_key.get((case, side, s)) for s in settings]
             if all(c is None for c in cells):
                 continue
-            loaded = ratio(cells[3], cells[2])
+            found = dict(zip(settings, cells))
+            loaded = ratio(found.get("default, loaded"), found.get("1 thread, loaded"))
             lines.append(
                 [
                     case,
@@ -756,10 +762,10 @@ def markdown(report: dict) -> str:
     ratio_lines = []
     for case in cases:
         cells = [
-            ratio(by_key.get((case, "ours", s)), by_key.get((case, "torch", s))) for s in SETTINGS
+            ratio(by_key.get((case, "ours", s)), by_key.get((case, "torch", s))) for s in settings
         ]
         ratio_lines.append([case, *["—" if c is None else f"{c:.2f}" for c in cells]])
-    out += [markdown_table(["ours/PyTorch", *SETTINGS], ratio_lines), ""]
+    out += [markdown_table(["ours/PyTorch", *settings], ratio_lines), ""]
     if report["epochs"]:
         libraries = list(dict.fromkeys(e["library"] for e in report["epochs"]))
         epoch_cases = list(dict.fromkeys(e["case"] for e in report["epochs"]))
@@ -808,7 +814,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one round: a smoke test")
     parser.add_argument("--rounds", type=int, default=3, help="repeats of the whole set (3)")
-    parser.add_argument("--samples", type=int, default=15, help="samples per process and case (15)")
+    parser.add_argument(
+        "--samples", type=int, default=20, help="samples of ~10 ms per process and case (20)"
+    )
     parser.add_argument("--peer-python", help="the Python with scikit-learn, autograd and JAX")
     parser.add_argument("--baseline", help="another source tree of minitorch_l2 to time as a side")
     parser.add_argument("--no-load", action="store_true", help="skip the loaded settings")
@@ -820,6 +828,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.baseline and not (Path(args.baseline) / "minitorch_l2").is_dir():
         parser.error(f"--baseline {args.baseline}: no minitorch_l2 package there")
     args.peer_python = args.peer_python or sys.executable
+    args.settings = [s for s, (_, loaded) in SETTINGS.items() if not (loaded and args.no_load)]
     return args
 
 
@@ -847,10 +856,6 @@ def main(argv: list[str]) -> int:
         cases.pop("LeNet step, batch 64")
         notes.append("no benchmarks/bench_conv.py yet: the LeNet step is not timed")
     sides = ["ours", "torch"] + (["baseline"] if args.baseline else [])
-    settings_backup = dict(SETTINGS)
-    if args.no_load:
-        for name in [s for s, (_, load) in SETTINGS.items() if load]:
-            SETTINGS.pop(name)
     try:
         import torch
 
@@ -865,9 +870,9 @@ def main(argv: list[str]) -> int:
             notes.append(f"{peer} is not installed for {args.peer_python}: skipped")
     epochs = time_epochs(args, peers)
     processes = time_processes(args, peers)
-    repeats = 2 if args.quick else 10
+    repeats = 1 if args.quick else 10
     imports = {"minitorch_l2": import_seconds(sys.executable, "minitorch_l2", repeats)}
-    for module in ["numpy", "torch"] + [PEER_MODULES[p] for p in peers]:
+    for module in [] if args.quick else ["numpy", "torch"] + [PEER_MODULES[p] for p in peers]:
         python = sys.executable if module in ("numpy", "torch") else args.peer_python
         imports[module] = import_seconds(python, module, repeats)
     if agreement:
@@ -878,8 +883,6 @@ def main(argv: list[str]) -> int:
     report = build_report(
         args, cases, sides, steps, threads_seen, epochs, processes, imports, notes
     )
-    SETTINGS.clear()
-    SETTINGS.update(settings_backup)
     if args.json:
         json.dump(report, sys.stdout, indent=2, ensure_ascii=False)
         print()
