@@ -268,3 +268,18 @@ def confusion_batches(draw: st.DrawFn, max_classes: int = 5, max_n: int = 30) ->
     predictions = draw(hnp.arrays(np.int64, (n,), elements=st.integers(0, classes - 1)))
     targets = draw(hnp.arrays(np.int64, (n,), elements=st.integers(-1, classes - 1)))
     return classes, predictions, targets
+
+
+@st.composite
+def window_geometries(draw: st.DrawFn, max_kernel: int = 4, max_stride: int = 3, max_pad: int = 2):
+    """A 2-D kernel with stride and padding, and an (N, C, H, W) input it fits into.
+
+    Returns ``(kernel, stride, pad, shape)``, each pair (height, width); the pad is at most
+    half the kernel (the pooling layers' rule), the input at least the kernel's size.
+    """
+    kernel = (draw(st.integers(1, max_kernel)), draw(st.integers(1, max_kernel)))
+    stride = (draw(st.integers(1, max_stride)), draw(st.integers(1, max_stride)))
+    pad = tuple(draw(st.integers(0, min(max_pad, k // 2))) for k in kernel)
+    size = tuple(draw(st.integers(k, k + 5)) for k in kernel)
+    shape = (draw(st.integers(1, 3)), draw(st.integers(1, 3))) + size
+    return kernel, stride, pad, shape

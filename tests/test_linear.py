@@ -29,7 +29,15 @@ def test_reset_with_stdv_writes_in_place():
     lin = nn.Linear(3, 4)
     w = lin.weight
     assert lin.reset(0.01) is lin
-    assert lin.weight is w and np.abs(w).max() <= 0.01
+    assert lin.weight is w and np.abs(w).max() <= 0.01 * math.sqrt(3)
+
+
+def test_reset_stdv_is_the_standard_deviation_as_in_lua():
+    # Lua's Linear:reset(stdv) draws from U(-stdv·√3, stdv·√3), whose standard deviation is stdv.
+    lin = nn.Linear(400, 500)
+    lin.reset(0.01)
+    assert abs(lin.weight.std() - 0.01) < 0.0002
+    assert 0.01 < np.abs(lin.weight).max() <= 0.01 * math.sqrt(3)
 
 
 @pytest.mark.parametrize("stdv", [-0.1, math.inf, -math.inf, math.nan, "0.1", True])

@@ -9,7 +9,35 @@ from .container import Container
 from .containers.concat import Concat
 from .containers.parallel import Parallel
 from .containers.sequential import Sequential
+from .convolution import tables as tables
+from .convolution.spatial_adaptive_average_pooling import SpatialAdaptiveAveragePooling
+from .convolution.spatial_adaptive_max_pooling import SpatialAdaptiveMaxPooling
+from .convolution.spatial_average_pooling import SpatialAveragePooling
 from .convolution.spatial_batch_normalization import SpatialBatchNormalization
+from .convolution.spatial_contrastive_normalization import SpatialContrastiveNormalization
+from .convolution.spatial_convolution import SpatialConvolution
+from .convolution.spatial_convolution_map import SpatialConvolutionMap
+from .convolution.spatial_convolution_mm import SpatialConvolutionMM
+from .convolution.spatial_cross_map_lrn import SpatialCrossMapLRN
+from .convolution.spatial_dilated_convolution import SpatialDilatedConvolution
+from .convolution.spatial_divisive_normalization import SpatialDivisiveNormalization
+from .convolution.spatial_dropout import SpatialDropout
+from .convolution.spatial_fractional_max_pooling import SpatialFractionalMaxPooling
+from .convolution.spatial_full_convolution import SpatialFullConvolution
+from .convolution.spatial_full_convolution_map import SpatialFullConvolutionMap
+from .convolution.spatial_log_softmax import SpatialLogSoftMax
+from .convolution.spatial_lp_pooling import SpatialLPPooling
+from .convolution.spatial_max_pooling import SpatialMaxPooling
+from .convolution.spatial_reflection_padding import SpatialReflectionPadding
+from .convolution.spatial_replication_padding import SpatialReplicationPadding
+from .convolution.spatial_softmax import SpatialSoftMax
+from .convolution.spatial_subtractive_normalization import SpatialSubtractiveNormalization
+from .convolution.spatial_up_sampling_nearest import SpatialUpSamplingNearest
+from .convolution.spatial_zero_padding import SpatialZeroPadding
+from .convolution.temporal_convolution import TemporalConvolution
+from .convolution.temporal_max_pooling import TemporalMaxPooling
+from .convolution.volumetric_convolution import VolumetricConvolution
+from .convolution.volumetric_max_pooling import VolumetricMaxPooling
 from .criterion.abs_criterion import AbsCriterion
 from .criterion.bce_criterion import BCECriterion
 from .criterion.class_nll_criterion import ClassNLLCriterion
@@ -29,6 +57,7 @@ from .criterion.multi_margin_criterion import MultiMarginCriterion
 from .criterion.parallel_criterion import ParallelCriterion
 from .criterion.smooth_l1_criterion import SmoothL1Criterion
 from .criterion.soft_margin_criterion import SoftMarginCriterion
+from .criterion.spatial_class_nll_criterion import SpatialClassNLLCriterion
 from .criterion.weighted_mse_criterion import WeightedMSECriterion
 from .jacobian import Jacobian
 from .module import Module
@@ -197,7 +226,31 @@ __all__ = [
     "SoftPlus",
     "SoftShrink",
     "SoftSign",
+    "SpatialAdaptiveAveragePooling",
+    "SpatialAdaptiveMaxPooling",
+    "SpatialAveragePooling",
     "SpatialBatchNormalization",
+    "SpatialClassNLLCriterion",
+    "SpatialContrastiveNormalization",
+    "SpatialConvolution",
+    "SpatialConvolutionMM",
+    "SpatialConvolutionMap",
+    "SpatialCrossMapLRN",
+    "SpatialDilatedConvolution",
+    "SpatialDivisiveNormalization",
+    "SpatialDropout",
+    "SpatialFractionalMaxPooling",
+    "SpatialFullConvolution",
+    "SpatialFullConvolutionMap",
+    "SpatialLPPooling",
+    "SpatialLogSoftMax",
+    "SpatialMaxPooling",
+    "SpatialReflectionPadding",
+    "SpatialReplicationPadding",
+    "SpatialSoftMax",
+    "SpatialSubtractiveNormalization",
+    "SpatialUpSamplingNearest",
+    "SpatialZeroPadding",
     "SplitTable",
     "Sqrt",
     "Square",
@@ -206,9 +259,14 @@ __all__ = [
     "Sum",
     "Tanh",
     "TanhShrink",
+    "TemporalConvolution",
+    "TemporalMaxPooling",
     "Threshold",
     "Transpose",
     "Unsqueeze",
     "View",
+    "VolumetricConvolution",
+    "VolumetricMaxPooling",
     "WeightedMSECriterion",
+    "tables",
 ]

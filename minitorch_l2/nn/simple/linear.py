@@ -54,29 +54,34 @@ class Linear(Module):
         self.reset()
 
     def reset(self, stdv: float | None = None) -> Linear:
-        """Draw weight and bias from U(−stdv, stdv), in place; returns self.
+        """Draw weight and bias uniformly, in place, by Lua's rule; returns self.
+
+        Without ``stdv``: U(−1/√input_size, 1/√input_size). With ``stdv``: U(−√3·stdv, √3·stdv),
+        whose standard deviation is ``stdv``: Lua's ``reset(stdv)`` multiplies it by √3.
 
         Parameters
         ----------
         stdv : float, optional
-            Half-width of the uniform distribution; default 1/√input_size (Torch's).
+            Standard deviation of the uniform draws (not their half-width, as in Lua).
         """
         if stdv is None:
-            stdv = 1.0 / math.sqrt(self.input_size)
+            bound = 1.0 / math.sqrt(self.input_size)
         elif (
             isinstance(stdv, bool)
             or not isinstance(stdv, numbers.Real)
             or not 0 <= stdv < math.inf  # also false for NaN
         ):
             raise ValueError(
-                f"{self._who()}: reset's stdv must be a finite number >= 0 (the half-width of "
-                f"U(-stdv, stdv)), got {stdv!r}"
+                f"{self._who()}: reset's stdv must be a finite number >= 0 (the standard deviation "
+                f"of the uniform draws), got {stdv!r}"
             )
+        else:
+            bound = stdv * math.sqrt(3)
         rng = generator()
         # Written in place so views made by get_parameters() stay valid.
-        self.weight[...] = rng.uniform(-stdv, stdv, self.weight.shape)
+        self.weight[...] = rng.uniform(-bound, bound, self.weight.shape)
         if self.bias is not None:
-            self.bias[...] = rng.uniform(-stdv, stdv, self.bias.shape)
+            self.bias[...] = rng.uniform(-bound, bound, self.bias.shape)
         return self
 
     def no_bias(self) -> Linear:

@@ -1,0 +1,143 @@
+"""``nn.SpatialMaxPooling``: the maximum of each kH×kW window of every plane.
+
+For input x (N, C, H, W) padded with −∞ (padH, padW) into x̃:
+
+    y[n, c, i, j] = max_{u < kH, v < kW} x̃[n, c, i·dH + u, j·dW + v],
+
+H_out = ⌊(H + 2·padH − kH)/dH⌋ + 1, or ⌈…⌉ + 1 after ``ceil()``, less a last window that would
+start past the input (THNN keeps one when there is no padding: its maximum is −∞; see
+``_windows.pool_out``). Gradient: each ∂L/∂y[n, c, i, j] goes to the element
+that held the maximum, the first of equal ones in row-major order (Lua's rule); elements of
+overlapping windows add up. A NaN in a window is its maximum here (Lua skips NaN).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import reuse
+from .._lua_names import attribute_alias
+from .._settings import boolean, integer
+from ..module import Module
+from ._windows import (
+    Windows,
+    check_pooling,
+    first_max,
+    grad_image,
+    index_dtype,
+    inside,
+    pooling,
+    source,
+    views,
+)
+
+
+class SpatialMaxPooling(Module):
+    """Max over kH×kW windows, stride (dH, dW): ``y = max over each window of x``.
+
+    ∂L/∂x gets ∂L/∂y at the first maximum of each window (row-major, as Lua). Input (C, H, W)
+    or (N, C, H, W).
+
+    Parameters
+    ----------
+    k_w, k_h : int
+        Window width and height (width first, as in Lua).
+    d_w, d_h : int, optional
+        Strides; default the window's size (non-overlapping windows), as in Lua.
+    pad_w, pad_h : int, default 0
+        −∞ padding on each side, at most half the window (⌊k/2⌋).
+    """
+
+    def __init__(
+        self,
+        k_w: int,
+        k_h: int,
+        d_w: int | None = None,
+        d_h: int | None = None,
+        pad_w: int = 0,
+        pad_h: int = 0,
+    ) -> None:
+        super().__init__()
+        self.k_w, self.k_h = k_w, k_h
+        self.d_w = k_w if d_w is None else d_w
+        self.d_h = k_h if d_h is None else d_h
+        self.pad_w, self.pad_h = pad_w, pad_h
+        self.ceil_mode = False
+        self.validate()
+
+    def validate(self) -> None:
+        """Check every setting (sizes ≥ 1, pads in [0, ⌊k/2⌋], ``ceil_mode`` a bool)."""
+        who = f"nn.{type(self).__name__}"
+        for name, least in (("k_w", 1), ("k_h", 1), ("d_w", 1), ("d_h", 1)):
+            setattr(self, name, integer(who, name, getattr(self, name), least))
+        self.pad_w = integer(who, "pad_w", self.pad_w, 0)
+        self.pad_h = integer(who, "pad_h", self.pad_h, 0)
+        self.ceil_mode = boolean(who, "ceil_mode", self.ceil_mode)
+        check_pooling(who, (self.k_h, self.k_w), (self.pad_h, self.pad_w))
+
+    def ceil(self) -> SpatialMaxPooling:
+        """Round the output size up: a last, partial window covers the input's end."""
+        self.ceil_mode = True
+        return self
+
+    def floor(self) -> SpatialMaxPooling:
+        """Round the output size down (the default): only whole windows."""
+        self.ceil_mode = False
+        return self
+
+    def _windows(self, input: np.ndarray) -> tuple[np.ndarray, Windows]:
+        kernel, stride, pad = (self.k_h, self.k_w), (self.d_h, self.d_w), (self.pad_h, self.pad_w)
+        return pooling(self._who(), input, kernel, stride, pad, self.ceil_mode)
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        x, windows = self._windows(input)
+        taps = views(source(self, x, windows, -np.inf), windows)
+        shape = x.shape[:2] + windows.out
+        self.output = reuse(
+            self.output, input.shape[: input.ndim - len(windows.out)] + windows.out, x.dtype
+        )
+        index = self._buffer("index", shape, index_dtype(len(taps)))
+        scratch = self._buffer("equal", shape, np.bool_), self._buffer("step", shape, index.dtype)
+        first_max(taps, self.output.reshape(shape), index, scratch)
+        return self.output
+
+    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        x, windows = self._windows(input)
+        shape = x.shape[:2] + windows.out
+        index = self.__dict__.get("_buffers", {}).get("index")
+        if index is None or index.shape != shape:
+            raise ValueError(
+                f"{self._who()}: backward needs the maxima of a forward on an input of shape "
+                f"{input.shape}; call forward first"
+            )
+        g = grad_output.reshape(shape)
+        self.grad_input = reuse(self.grad_input, input.shape, x.dtype)
+        image = grad_image(self, self.grad_input.reshape(x.shape), windows)
+        mask = self._buffer("equal", shape, np.bool_)
+        share = self._buffer("share", shape, x.dtype) if windows.overlapping else None
+        for k, target in enumerate(views(image, windows)):
+            np.equal(index, k, out=mask)  # the windows whose maximum is at offset k
+            if share is None:  # disjoint windows: each target element written once
+                np.multiply(g, mask, out=target)
+            else:
+                np.multiply(g, mask, out=share)
+                target += share
+        if windows.needs_padding:
+            np.copyto(self.grad_input.reshape(x.shape), inside(image, windows))
+        return self.grad_input
+
+    def _who(self) -> str:
+        return repr(self)
+
+    def __tostring__(self) -> str:
+        text = f"nn.{type(self).__name__}({self.k_w}x{self.k_h}, {self.d_w},{self.d_h}"
+        if (self.pad_w, self.pad_h) != (0, 0):
+            text += f", {self.pad_w},{self.pad_h}"
+        return text + ")"
+
+    kW = attribute_alias("k_w")
+    kH = attribute_alias("k_h")
+    dW = attribute_alias("d_w")
+    dH = attribute_alias("d_h")
+    padW = attribute_alias("pad_w")
+    padH = attribute_alias("pad_h")

@@ -1,0 +1,99 @@
+"""``nn.SpatialClassNLLCriterion``: ClassNLLCriterion at every pixel (semantic segmentation).
+
+Input: log-probabilities x (N, C, H, W) (``nn.SpatialLogSoftMax``'s output); target t (N, H, W)
+of 0-based classes (Lua's are 1-based). With class weights w (default 1):
+
+    L = −Σ_{n,i,j} w[t] · x[n, t, i, j] / Z,    t = t[n, i, j],
+    Z = Σ_{n,i,j} w[t] with size_average (Torch's default), else 1; L = 0 when Z = 0.
+
+Gradient: ∂L/∂x[n, t, i, j] = −w[t] / Z, zero for the other classes. A single image (C, H, W)
+with a target (H, W) is read as a batch of one (Lua wants the batch).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._checks import reuse
+from .criterion import Criterion
+
+
+class SpatialClassNLLCriterion(Criterion):
+    """Negative log-likelihood of a class per pixel: ``L = −Σ w[t] x[t] / Σ w[t]``.
+
+    ∂L/∂x[n, t, i, j] = −w[t]/Z at each pixel's target class, 0 elsewhere.
+
+    Parameters
+    ----------
+    weights : array_like of shape (C,), optional
+        A weight per class (finite numbers).
+    size_average : bool, default True
+        Divide by the total weight of the targets (Torch's default) or not.
+    """
+
+    def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
+        super().__init__(size_average)
+        if weights is not None:
+            weights = np.array(weights, dtype=np.float64)
+            if weights.ndim != 1 or weights.size == 0 or not np.isfinite(weights).all():
+                raise ValueError(
+                    f"{self._who()}: weights must be a 1-D array of finite numbers, one per "
+                    f"class, got shape {weights.shape}"
+                )
+        self.weights = weights
+
+    def _checked(self, input: np.ndarray, target: object) -> tuple[np.ndarray, np.ndarray]:
+        """``input`` as (N, C, H, W) and ``target`` as (N, H, W) int, after every check."""
+        if input.ndim not in (3, 4):
+            raise ValueError(
+                f"{self._who()}: expected log-probabilities of shape (N, C, H, W) or (C, H, W), "
+                f"got {input.shape}"
+            )
+        x = input[None] if input.ndim == 3 else input
+        expected = (x.shape[0],) + x.shape[2:] if input.ndim == 4 else x.shape[2:]
+        if not isinstance(target, np.ndarray) or target.dtype.kind not in "iu":
+            kind = target.dtype if isinstance(target, np.ndarray) else type(target).__name__
+            raise TypeError(
+                f"{self._who()}: expected integer class targets (an int64 numpy.ndarray of shape "
+                f"{expected}), got {kind}"
+            )
+        if target.shape != expected:
+            raise ValueError(
+                f"{self._who()}: expected targets of shape {expected} for input of shape "
+                f"{input.shape}, got {target.shape}"
+            )
+        if target.size and (target.min() < 0 or target.max() >= x.shape[1]):
+            raise ValueError(
+                f"{self._who()}: class targets must lie in [0, {x.shape[1] - 1}] (0-based), got "
+                f"values in [{target.min()}, {target.max()}]"
+            )
+        if self.weights is not None and self.weights.size != x.shape[1]:
+            raise ValueError(
+                f"{self._who()}: has {self.weights.size} class weights but the input has "
+                f"{x.shape[1]} classes (shape {input.shape})"
+            )
+        return x, target.reshape((x.shape[0], 1) + x.shape[2:])
+
+    def _normaliser(self, target: np.ndarray) -> tuple[np.ndarray | None, float]:
+        if self.weights is None:
+            return None, (target.size if self.size_average else 1.0)
+        weights = self.weights[target]
+        return weights, (float(weights.sum()) if self.size_average else 1.0)
+
+    def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
+        x, t = self._checked(input, target)
+        picked = np.take_along_axis(x, t, axis=1)  # x[n, t[n, i, j], i, j]
+        weights, total = self._normaliser(t)
+        loss = -float(picked.sum() if weights is None else np.vdot(weights, picked))
+        self.output = loss / total if total else 0.0
+        return self.output
+
+    def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
+        x, t = self._checked(input, target)
+        weights, total = self._normaliser(t)
+        self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+        self.grad_input.fill(0)
+        if total:
+            step = np.full(t.shape, -1.0 / total) if weights is None else weights * (-1.0 / total)
+            np.put_along_axis(self.grad_input.reshape(x.shape), t, step, axis=1)
+        return self.grad_input
