@@ -22,13 +22,14 @@ repeat the whole set with the order of the sides rotated, so slow phases of a sh
 hit every side. The MLP steps are those of bench_mlp.py (benchmarks/_mlp.py), the first layer
 skipping its grad_input as PyTorch does; the two sides agree after one step before any timing.
 
-Beside the steps: the time of ``import minitorch_l2`` in a fresh interpreter (byte code cached,
-as after ``pip install``); the whole process of the spiral example (``examples/train_spiral.py``)
-against the same training (40 epochs of Adam, batch 32, 2-32-32-3, 300 points) written for
-scikit-learn, HIPS autograd and JAX; and one epoch of SGD over the spiral (2-100-100-3, 3000
-points, batch 300) and MNIST-sized data (784-256-256-10, 4096 rows, batch 128) on each side.
-The peers run in ``--peer-python`` (a separate virtual environment; default: this Python) and
-are skipped with a note when they are not installed there.
+Beside the steps: the time of ``import minitorch_l2`` in a fresh interpreter; the whole process
+of the spiral example (``examples/train_spiral.py``) against the same training (40 epochs of
+Adam, batch 32, 2-32-32-3, 300 points) written for scikit-learn, HIPS autograd and JAX; and one
+epoch of SGD over the spiral (2-100-100-3, 3000 points, batch 300) and MNIST-sized data
+(784-256-256-10, 4096 rows, batch 128) on each side. Imports and whole processes run with byte
+code cached (as after ``pip install``, which compiles it), whatever ``PYTHONDONTWRITEBYTECODE``
+says. The peers run in ``--peer-python`` (a separate virtual environment; default: this Python)
+and are skipped with a note when they are not installed there.
 """
 
 from __future__ import annotations
@@ -624,13 +625,19 @@ def time_processes(args, peers: list[str]) -> dict[str, float | None]:
     for peer in peers:
         command = [args.peer_python, str(Path(__file__).resolve()), "--peer-spiral", peer]
         commands[peer] = (command + (["--quick"] if args.quick else []), environment_for(None))
-    for _ in range(repeats):  # interleaved: one run of each, then again
-        for name, (command, env) in commands.items():
-            seconds = process_seconds(command, 1, env)
-            if seconds is not None:
-                result[name] = min(result.get(name, float("inf")), seconds)
-            else:
-                result.setdefault(name, None)
+    with tempfile.TemporaryDirectory() as cache:
+        for _, env in commands.values():  # byte code cached, as after pip install, for all
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+            env["PYTHONPYCACHEPREFIX"] = cache
+        for command, env in commands.values():  # the first run writes the cache
+            process_seconds(command, 1, env)
+        for _ in range(repeats):  # interleaved: one run of each, then again
+            for name, (command, env) in commands.items():
+                seconds = process_seconds(command, 1, env)
+                if seconds is not None:
+                    result[name] = min(result.get(name, float("inf")), seconds)
+                else:
+                    result.setdefault(name, None)
     return result
 
 
