@@ -205,7 +205,12 @@ def _lenet_module():
 
 
 def check_agreement(torch, cases: dict) -> dict[str, float]:
-    """One step of each MLP on both sides from the same weights: the largest relative difference."""
+    """One step of each MLP on both sides from the same weights: the largest relative difference.
+
+    In float64 whatever the case's dtype: in float32 a pre-activation within rounding of 0 can
+    fall on the other side of a ReLU's kink on one side (4 of the 262 144 of the MNIST MLP at
+    batch 1024 lie within 1e-5 of it), and its unit's gradient with it.
+    """
     import numpy as np
     from _mlp import check_same_step, our_model, our_step, torch_step
 
@@ -215,7 +220,8 @@ def check_agreement(torch, cases: dict) -> dict[str, float]:
     for name, (kind, parameters) in cases.items():
         if kind != "mlp":
             continue
-        sizes, batch, dtype = parameters
+        sizes, batch, _ = parameters
+        dtype = "float64"
         x, target = mlp_data(sizes, batch, dtype)
         minitorch_l2.manual_seed(0)
         net = our_model(sizes, np.dtype(dtype).type)
@@ -889,12 +895,14 @@ def main(argv: list[str]) -> int:
         cases.pop("LeNet step, batch 64")
         notes.append("no benchmarks/bench_conv.py yet: the LeNet step is not timed")
     sides = ["ours", "torch"] + (["baseline"] if args.baseline else [])
+    if str(ROOT) not in sys.path:  # this process checks the two sides agree: it needs our package
+        sys.path.insert(1, str(ROOT))
     try:
         import torch
-
-        agreement = check_agreement(torch, cases)
     except ImportError:
         agreement = {}
+    else:
+        agreement = check_agreement(torch, cases)
     steps, threads_seen, more = time_steps(args, cases, sides)
     notes += more
     peers = [p for p in PEERS if peer_available(args.peer_python, p)]
@@ -914,7 +922,7 @@ def main(argv: list[str]) -> int:
         imports[module] = import_seconds(python, module, repeats)
     if agreement:
         notes.append(
-            "ours and PyTorch agree after one step: largest relative difference "
+            "ours and PyTorch agree after one step (in float64): largest relative difference "
             + ", ".join(f"{k} {v:.1e}" for k, v in agreement.items())
         )
     report = build_report(
