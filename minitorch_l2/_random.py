@@ -27,6 +27,8 @@ def manual_seed(seed: int) -> np.random.Generator:
     global _generator
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
         raise TypeError(f"manual_seed: expected an int seed, got {type(seed).__name__}")
+    if seed < 0:
+        raise ValueError(f"manual_seed: the seed must be an int >= 0, got {seed}")
     _generator = np.random.default_rng(seed)
     return _generator
 

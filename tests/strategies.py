@@ -201,6 +201,26 @@ def lookup_problems(draw, max_index: int = 6, max_n: int = 4, max_length: int = 
     return n_index, indices, grad_output
 
 
+@st.composite
+def graph_specs(draw, max_nodes: int = 7, max_n: int = 3, max_d: int = 4):
+    """(spec, x): a random DAG over one input and a batch x for it.
+
+    ``spec`` lists the nodes after the input (node 0): ``(op, sources)`` with op one of
+    ``tanh``, ``sigmoid``, ``square``, ``half`` (one source) or ``add``, ``mul`` (two sources,
+    possibly the same node twice); sources are earlier node numbers, so fan-out is common. The
+    last node is the output.
+    """
+    count = draw(st.integers(1, max_nodes))
+    spec = []
+    for index in range(1, count + 1):
+        op = draw(st.sampled_from(["tanh", "sigmoid", "square", "half", "add", "mul"]))
+        arity = 2 if op in ("add", "mul") else 1
+        sources = tuple(draw(st.integers(0, index - 1)) for _ in range(arity))
+        spec.append((op, sources))
+    shape = (draw(st.integers(1, max_n)), draw(st.integers(1, max_d)))
+    return spec, draw(arrays(shape, np.float64, 2.0))
+
+
 def _plain_leaves() -> st.SearchStrategy:
     """Values both save formats give back as they were (a .t7 has no float 3.0: it is int 3)."""
     tensors = st.sampled_from(["f8", "f4", "f2", "i8", "i4", "i2", "i1", "u1"]).flatmap(

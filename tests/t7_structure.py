@@ -27,9 +27,14 @@ def raw_graph(data: bytes) -> tuple[object, Parser]:
     raise ValueError("not a .t7 file")
 
 
-def structure(data: bytes) -> object:
-    """The canonical description of a file's object graph (see the module docstring)."""
+def structure(data: bytes, per_call: dict[str, set[str]] | None = None) -> object:
+    """The canonical description of a file's object graph (see the module docstring).
+
+    ``per_call`` maps a class name to fields left out of its objects' description: per-call
+    state (``output``, buffers), which Lua writes as the last call left it and ``save`` empty.
+    """
     root, parser = raw_graph(data)
+    per_call = per_call or {}
     numbers: dict[int, int] = {}
     seen: dict[int, int] = {}
 
@@ -75,6 +80,10 @@ def structure(data: bytes) -> object:
             if isinstance(value.payload, list):  # tds.Hash pairs or tds.Vec items
                 hashed = value.class_name == "tds.Hash"
                 payload = pairs(value.payload) if hashed else tuple(map(describe, value.payload))
+            elif value.class_name in per_call and isinstance(value.payload, RawTable):
+                skip = {name.encode() for name in per_call[value.class_name]}
+                kept = [(k, v) for k, v in value.payload.pairs if k not in skip]
+                payload = ("table", pairs(kept))
             else:
                 payload = describe(value.payload)
             return ("object", value.class_name, value.version, payload)
@@ -83,3 +92,76 @@ def structure(data: bytes) -> object:
         return value
 
     return describe(root)
+
+
+def gmodule_structure(data: bytes) -> dict:
+    """A gModule file's nngraph web, described by node ids (Lua's hash order aside).
+
+    For each forward node: its id, its data's keys, the class of its module, ``selectindex``,
+    ``nSplitOutputs``, the ids of its inputs (``mapindex`` 1..n) and of its children and
+    readers (``reverseMap``), and the debug label of a node holding a module; the ids of the
+    backward nodes and of both graphs' nodes and edges; innode, outnode, nInputs, the modules'
+    classes. The labels of nngraph's own dummy and split nodes name nngraph's source file.
+    """
+    root, _ = raw_graph(data)
+
+    def fields(obj: RawObject) -> dict:
+        return {(k.decode() if isinstance(k, bytes) else k): v for k, v in obj.payload.pairs}
+
+    def listed(table: RawTable) -> list:
+        items = {int(k): v for k, v in table.pairs if isinstance(k, float)}
+        return [items[i] for i in range(1, len(items) + 1)]
+
+    gmodule = fields(root)
+    node_id = {}  # id(data table) → forwardNodeId
+    forward = [fields(node) for node in listed(gmodule["forwardnodes"])]
+    for node in forward:
+        node_id[id(node["data"])] = fields_of(node["data"])["forwardNodeId"]
+
+    def ids(nodes: list) -> list:
+        return [int(fields(node)["id"]) for node in nodes]
+
+    described = []
+    for node in forward:
+        data = fields_of(node["data"])
+        module = data.get("module")
+        inputs = listed(data["mapindex"]) if isinstance(data.get("mapindex"), RawTable) else []
+        labels = fields_of(data["annotations"]) if "annotations" in data else {}
+        described.append(
+            {
+                "id": int(node["id"]),
+                "keys": sorted(data),
+                "module": module.class_name if isinstance(module, RawObject) else None,
+                "selectindex": data.get("selectindex"),
+                "nSplitOutputs": data.get("nSplitOutputs"),
+                "inputs": [node_id.get(id(d)) for d in inputs],
+                "children": ids(listed(node["children"])),
+                "readers": sorted(int(fields(k)["id"]) for k, _ in data["reverseMap"].pairs),
+                "label": labels.get("_debugLabel") if module is not None else None,
+                "annotations": sorted(k for k in labels if k != "_debugLabel"),
+            }
+        )
+    graphs = {}
+    for name in ("fg", "bg"):
+        graph = fields(gmodule[name])
+        edges = [fields(edge) for edge in listed(graph["edges"])]
+        graphs[name] = {
+            "nodes": ids(listed(graph["nodes"])),
+            "edges": [(int(fields(e["from"])["id"]), int(fields(e["to"])["id"])) for e in edges],
+        }
+    return {
+        "forwardnodes": described,
+        "backwardnodes": ids(listed(gmodule["backwardnodes"])),
+        "graphs": graphs,
+        "innode": int(fields(gmodule["innode"])["id"]),
+        "outnode": int(fields(gmodule["outnode"])["id"]),
+        "nInputs": gmodule["nInputs"],
+        "modules": [m.class_name for m in listed(gmodule["modules"])],
+        "output": "output" in gmodule,
+        "keys": sorted(gmodule),
+    }
+
+
+def fields_of(table: RawTable) -> dict:
+    """A raw table's string-keyed entries as a dict (keys decoded)."""
+    return {k.decode(): v for k, v in table.pairs if isinstance(k, bytes)}

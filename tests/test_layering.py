@@ -24,6 +24,7 @@ ALLOWED = {
     "optim": {"_random", "_blas", "_progress", "_threads", "nn"},
     "gradcheck": {"_random", "_blas", "_jacobian", "nn", "serialization"},
     "serialization": {"_random", "nn"},
+    "nngraph": {"nn"},
 }
 
 

@@ -271,12 +271,16 @@ def test_buffers_are_reused():
     [
         (lambda: nn.View(0), ValueError, r"nn\.View: sizes must be positive"),
         (lambda: nn.View(-1, -1), ValueError, r"nn\.View: sizes must be positive, with at most"),
-        (lambda: nn.View(2.5), TypeError, r"nn\.View: each size must be an int"),
+        (lambda: nn.View(2.5), TypeError, r"nn\.View: size\[0\] must be an int"),
         (lambda: nn.View(), ValueError, r"nn\.View: expected at least one size"),
         (lambda: nn.Reshape(3, batch_mode="yes"), TypeError, r"nn\.Reshape: batch_mode must be"),
         (lambda: nn.Narrow(0, 0, 0), ValueError, r"nn\.Narrow: length must be"),
         (lambda: nn.Select(0, 1.0), TypeError, r"nn\.Select: index must be an int"),
-        (lambda: nn.Transpose((0, 1, 2)), TypeError, r"nn\.Transpose: each pair must be two"),
+        (
+            lambda: nn.Transpose((0, 1, 2)),
+            TypeError,
+            r"nn\.Transpose: each of permutations must be two",
+        ),
         (lambda: nn.Replicate(0), ValueError, r"nn\.Replicate: n_features must be in"),
         (lambda: nn.Squeeze(num_input_dims=0), ValueError, r"nn\.Squeeze: num_input_dims"),
         (lambda: nn.Padding(0, 1, index=-1), ValueError, r"nn\.Padding: index must be in"),

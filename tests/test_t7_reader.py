@@ -79,22 +79,28 @@ def test_an_unknown_class_is_an_error_naming_it_or_a_kept_object():
 
 
 def test_every_unknown_class_of_a_file_is_named_at_once():
+    value = {
+        "a": TorchObject("cudnn.SpatialConvolution", {"kW": 3}),
+        "b": [TorchObject("rnn.LSTM", {}), TorchObject("rnn.LSTM", {}), nn.Linear(2, 2)],
+    }
     with pytest.raises(ValueError) as error:
-        corner("gmodule_with_linear_identity.t7")
+        minitorch_l2.load(io.BytesIO(write_t7(value)))
     message = str(error.value)
-    for name in (
-        "nn.gModule (at byte 0)",
-        "nngraph.Node (18×, the first",
-        "graph.Edge (18×",
-        "nn.CAddTable",
-    ):
-        assert name in message
-    assert "nn.Linear" not in message and "nn.Identity" not in message  # those we map
-    graph = corner("gmodule_with_linear_identity.t7", unknown_classes="keep")
-    assert graph.torch_class == "nn.gModule" and graph["nInputs"] == 2
-    modules = graph["modules"]
-    assert [type(m) for m in modules[:3]] == [nn.Identity, nn.Identity, nn.Linear]
-    assert repr(modules[2]) == "nn.Linear(1 -> 2)" and modules[3].torch_class == "nn.CAddTable"
+    assert "cudnn.SpatialConvolution (at byte" in message
+    assert "rnn.LSTM (2×, the first at byte" in message
+    assert "nn.Linear" not in message  # one we map
+    kept = minitorch_l2.load(io.BytesIO(write_t7(value)), unknown_classes="keep")
+    assert kept["a"]["kW"] == 3 and type(kept["b"][2]) is nn.Linear
+
+
+def test_a_torchfile_gmodule_loads_as_our_gmodule():
+    graph = corner("gmodule_with_linear_identity.t7")  # Lua: c = Linear(1, 2)(a); CAdd{b, c}
+    assert type(graph) is nn.gModule and graph.n_inputs == 2
+    assert [type(m) for m in graph.modules] == [nn.Identity, nn.Identity, nn.Linear, nn.CAddTable]
+    a, b = np.array([[0.5]]), np.array([[1.0, 2.0]])
+    linear = graph.modules[2]
+    expected = b + a @ linear.weight.T + linear.bias
+    np.testing.assert_allclose(graph.forward([a, b]), expected, rtol=1e-15)
 
 
 def test_an_object_and_a_table_that_hold_themselves():

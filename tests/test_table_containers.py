@@ -145,7 +145,7 @@ def test_container_input_must_fit_its_children():
         nn.Concat(0, nn.Identity(), nn.Linear(2, 3)).forward(np.ones((4, 2)))
     with pytest.raises(ValueError, match=r"nn.ConcatTable has no modules"):
         nn.ConcatTable().forward(np.ones(2))
-    with pytest.raises(TypeError, match=r"nn.Concat: dim must be an int"):
+    with pytest.raises(TypeError, match=r"nn.Concat: dimension must be an int"):
         nn.Concat("1")
 
 

@@ -115,15 +115,15 @@ def test_float32_matches_lua_to_float32_precision(name):
 @pytest.mark.parametrize(
     ("make", "error", "message"),
     [
-        (lambda: nn.JoinTable("2"), TypeError, r"nn.JoinTable: dim must be an int"),
+        (lambda: nn.JoinTable("2"), TypeError, r"nn.JoinTable: dimension must be an int"),
         (lambda: nn.JoinTable(1, 0), ValueError, r"nn.JoinTable: n_input_dims must be in \[1"),
-        (lambda: nn.SplitTable(1.0), TypeError, r"nn.SplitTable: dim must be an int"),
+        (lambda: nn.SplitTable(1.0), TypeError, r"nn.SplitTable: dimension must be an int"),
         (lambda: nn.SelectTable(True), TypeError, r"nn.SelectTable: index must be an int"),
         (lambda: nn.NarrowTable(0, 0), ValueError, r"nn.NarrowTable: length must be in \[1"),
         (lambda: nn.CAddTable("yes"), TypeError, r"nn.CAddTable: inplace must be True or False"),
         (lambda: nn.MM(1), TypeError, r"nn.MM: trans_a must be True or False"),
         (lambda: nn.MV(trans=None), TypeError, r"nn.MV: trans must be True or False"),
-        (lambda: nn.PairwiseDistance(0.5), ValueError, r"nn.PairwiseDistance: p must be"),
+        (lambda: nn.PairwiseDistance(0.5), ValueError, r"nn.PairwiseDistance: norm must be"),
         (lambda: nn.Cosine(0, 3), ValueError, r"nn.Cosine: input_size must be in \[1"),
         (lambda: nn.Euclidean(4, 2.5), TypeError, r"nn.Euclidean: output_size must be an int"),
         (lambda: nn.Bilinear(3, 4, 2, "no"), TypeError, r"nn.Bilinear: bias must be True"),

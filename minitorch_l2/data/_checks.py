@@ -14,6 +14,22 @@ def check_count(who: str, name: str, value: object, minimum: int = 1) -> int:
     return int(value)
 
 
+def check_flag(who: str, name: str, value: object) -> bool:
+    """Return ``value`` if it is True or False (no truthy strings), else raise a TypeError."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def finite_points(who: str, settings: str, points: np.ndarray) -> np.ndarray:
+    """``points`` when every coordinate is finite, else a ValueError: ``settings`` are too large."""
+    if not np.isfinite(points).all():
+        raise ValueError(
+            f"{who}: {settings} puts points past the float range (inf or NaN); use smaller values"
+        )
+    return points
+
+
 def check_scale(who: str, name: str, value: object) -> float:
     """Return ``value`` as a float if it is a finite real number ≥ 0, else raise a ValueError."""
     if (

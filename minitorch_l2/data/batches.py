@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ._checks import check_count
+from ._checks import check_count, check_flag
 from ._random import rng_for
 
 
@@ -49,6 +49,7 @@ def batches(
     if len(X) != len(y):
         raise ValueError(f"{who}: X has {len(X)} rows but y has {len(y)}")
     size = check_count(who, "batch_size", batch_size)
+    shuffle = check_flag(who, "shuffle", shuffle)
     # Checked and drawn now, not at the first next(): errors surface where batches() is called.
     order = rng_for(who, seed).permutation(len(X)) if shuffle else None
     return _walk(X, y, size, order)

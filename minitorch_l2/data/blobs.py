@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_count, check_scale
+from ._checks import check_count, check_scale, finite_points
 from ._random import rng_for
 
 
@@ -52,11 +52,12 @@ def make_blobs(
     std = check_scale(who, "std", std)
     rng = rng_for(who, seed)
     centres = np.zeros((classes, features))
-    if features == 1:
-        centres[:, 0] = np.linspace(-radius, radius, classes) if classes > 1 else 0.0
-    else:
-        angle = 2 * np.pi * np.arange(classes) / classes
-        centres[:, 0], centres[:, 1] = radius * np.cos(angle), radius * np.sin(angle)
-    y = np.repeat(np.arange(classes, dtype=np.int64), n)
-    X = centres[y] + rng.normal(0.0, std, (y.size, features))
-    return X, y
+    with np.errstate(over="ignore", invalid="ignore"):  # refused below, not warned about
+        if features == 1:
+            centres[:, 0] = np.linspace(-radius, radius, classes) if classes > 1 else 0.0
+        else:
+            angle = 2 * np.pi * np.arange(classes) / classes
+            centres[:, 0], centres[:, 1] = radius * np.cos(angle), radius * np.sin(angle)
+        y = np.repeat(np.arange(classes, dtype=np.int64), n)
+        X = centres[y] + rng.normal(0.0, std, (y.size, features))
+    return finite_points(who, f"radius={radius!r} with std={std!r}", X), y

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_count, check_scale
+from ._checks import check_count, check_scale, finite_points
 from ._random import rng_for
 
 
@@ -44,6 +44,7 @@ def make_spiral(
     rng = rng_for(who, seed)
     radius = np.tile(np.arange(1, n + 1) / n, classes)
     y = np.repeat(np.arange(classes, dtype=np.int64), n)
-    angle = 2 * np.pi * y / classes + 4 * radius + rng.normal(0.0, noise, radius.size)
-    X = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
-    return X, y
+    with np.errstate(over="ignore", invalid="ignore"):  # refused below, not warned about
+        angle = 2 * np.pi * y / classes + 4 * radius + rng.normal(0.0, noise, radius.size)
+        X = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
+    return finite_points(who, f"noise={noise!r}", X), y

@@ -5,6 +5,7 @@ documentation groups them: ``containers/``, ``transfer/``, ``simple/``, ``table/
 ``convolution/``, ``criterion/``.
 """
 
+from . import utils  # noqa: F401 (nn.utils: Lua's model_utils)
 from .container import Container
 from .containers.concat import Concat
 from .containers.parallel import Parallel
@@ -59,6 +60,7 @@ from .criterion.smooth_l1_criterion import SmoothL1Criterion
 from .criterion.soft_margin_criterion import SoftMarginCriterion
 from .criterion.spatial_class_nll_criterion import SpatialClassNLLCriterion
 from .criterion.weighted_mse_criterion import WeightedMSECriterion
+from .graph.gmodule import gModule
 from .jacobian import Jacobian
 from .module import Module
 from .simple.abs import Abs
@@ -268,5 +270,6 @@ __all__ = [
     "VolumetricConvolution",
     "VolumetricMaxPooling",
     "WeightedMSECriterion",
+    "gModule",
     "tables",
 ]

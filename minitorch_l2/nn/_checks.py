@@ -39,6 +39,11 @@ def check_float_array(who: str, name: str, array: object) -> np.ndarray:
 def check_same_dtype(who: str, name: str, array: np.ndarray, dtype: np.dtype) -> None:
     """Raise a TypeError when a parametrised module meets an input of another dtype."""
     if array.dtype != dtype:
+        if not array.dtype.isnative:  # the module cannot be converted to it
+            raise TypeError(
+                f"{who}: {name} has the non-native byte order {array.dtype.str!r}; convert it "
+                f"with .astype(np.{dtype.name})"
+            )
         fix = ".float()" if array.dtype == np.float32 else ".double()"
         raise TypeError(
             f"{who}: {name} has dtype {array.dtype} but the module's parameters are {dtype}; "

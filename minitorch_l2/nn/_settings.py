@@ -35,6 +35,13 @@ def integer(
     return value
 
 
+def int_tuple(who: str, name: str, value: object, minimum: int | None = None) -> tuple[int, ...]:
+    """``value`` (a tuple or list of ints, each ≥ ``minimum``) as a tuple of Python ints."""
+    if not isinstance(value, tuple | list):
+        raise TypeError(f"{who}: {name} must be a tuple of ints, got {value!r:.60}")
+    return tuple(integer(who, f"{name}[{i}]", item, minimum) for i, item in enumerate(value))
+
+
 def real(
     who: str,
     name: str,
@@ -79,14 +86,25 @@ def array(
     dtype: np.dtype | None = None,
     *,
     floating: bool = True,
+    shape_is: str = "",
 ) -> np.ndarray:
-    """``value`` when it is an ndarray of ``shape`` (and ``dtype``), else an error naming it."""
+    """``value`` when it is an ndarray of ``shape`` (and ``dtype``), else an error naming it.
+
+    ``shape_is`` says which settings give the shape, for the message: ``"(output_size,
+    input_size)"``.
+    """
     if not isinstance(value, np.ndarray) or value.dtype.hasobject:
         raise TypeError(f"{who}: {name} must be a numpy.ndarray, got {type(value).__name__}")
-    if floating and value.dtype.char not in "fd":
-        raise TypeError(f"{who}: {name} must be float32 or float64, got {value.dtype}")
+    if floating and (value.dtype.char not in "fd" or not value.dtype.isnative):
+        raise TypeError(
+            f"{who}: {name} must be float32 or float64 (in the machine's byte order), got "
+            f"{value.dtype.str}"
+        )
     if shape is not None and value.shape != tuple(shape):
-        raise ValueError(f"{who}: {name} must have shape {tuple(shape)}, got {value.shape}")
+        settings = f"{shape_is} = " if shape_is else ""
+        raise ValueError(
+            f"{who}: {name} must have shape {settings}{tuple(shape)}, got {value.shape}"
+        )
     if dtype is not None and value.dtype != dtype:
         raise TypeError(f"{who}: {name} has dtype {value.dtype}, expected {np.dtype(dtype)}")
     return value

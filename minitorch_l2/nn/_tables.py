@@ -85,6 +85,12 @@ def check_leaves(
         char = leaf.dtype.char
         if char in SUPPORTED_FLOAT_CHARS:
             if dtype is not None and leaf.dtype != dtype:
+                if not leaf.dtype.isnative:  # the module cannot be converted to it
+                    raise TypeError(
+                        f"{who}: {where} has the non-native byte order {leaf.dtype.str!r} (a "
+                        f"big-endian file?), which modules do not compute in; convert the input "
+                        f"with .astype(np.{dtype.name})"
+                    )
                 fix = ".float()" if leaf.dtype == np.float32 else ".double()"
                 raise TypeError(
                     f"{who}: {where} has dtype {leaf.dtype} but the module's parameters are "

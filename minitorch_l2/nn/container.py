@@ -100,7 +100,7 @@ class Container(Module):
         """
         if index is None:
             index = len(self.modules) - 1
-        del self.modules[self._checked_index(index)]
+        del self.modules[self._checked_index(index, "remove")]
         _STRUCTURE_VERSION[0] += 1
         return self
 
@@ -132,6 +132,31 @@ class Container(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(self.modules)
 
+    def validate(self) -> None:
+        """Check ``modules`` (a list of modules, none in two places), then the base checks.
+
+        Raises
+        ------
+        TypeError
+            ``modules`` is not a list of ``nn.Module``.
+        ValueError
+            One module object sits in two places of the tree (see :meth:`list_modules`).
+        """
+        who = f"nn.{type(self).__name__}"
+        modules = vars(self).get("modules")
+        if type(modules) is not list:
+            raise TypeError(f"{who}: modules must be a list of nn.Module, got {modules!r:.60}")
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(
+                    f"{who}: modules[{index}] is a {type(module).__name__}, not an nn.Module"
+                )
+        try:
+            self.list_modules()
+        except ValueError as error:
+            raise ValueError(f"{who}: modules: {error}") from None
+        super().validate()
+
     # ------------------------------------------------------------------ checks
     def _checked_module(self, module: object) -> Module:
         if not isinstance(module, Module):
@@ -143,8 +168,8 @@ class Container(Module):
             raise TypeError(f"{self._who()}.{what}: index must be an int (0-based), got {index!r}")
         return int(index)
 
-    def _checked_index(self, index: object) -> int:
-        index = self._checked_int(index, "get")
+    def _checked_index(self, index: object, what: str = "get") -> int:
+        index = self._checked_int(index, what)
         if not -len(self.modules) <= index < len(self.modules):
             raise IndexError(
                 f"{self._who()}: index {index} out of range for {len(self.modules)} modules"

@@ -42,7 +42,10 @@ from ._parameters import (
     replace_references,
     unique_pairs,
 )
+from ._settings import boolean
+from ._state_checks import check_no_overlap, check_parameter_pairs, parameter_arrays
 from ._tables import as_table, check_leaves, check_like, copy_table, describe
+from .graph.node import call_node, wants_node
 
 #: State rebuilt on use, never saved, copied by ``type`` or taken from a file: the last output
 #: and grad_input, and the named internal buffers. A class adds its own in ``per_call_attributes``.
@@ -211,6 +214,32 @@ class Module:
         cls._own_input_check = cls.check_input is not Module.check_input
         cls._lua_parameters = cls.parameters is not Module.parameters
 
+    def validate(self) -> None:
+        """Check the module's state, normalising it; raise naming the class and the attribute.
+
+        The one validation a class has, run at the end of ``__init__`` and by ``load`` on every
+        module it rebuilds, so a file cannot give a module state its constructor would refuse. A
+        subclass checks its settings (``nn/_settings.py``: ``integer``, ``real``, ``boolean``,
+        ``choice``, ``array``) and its arrays' shapes against them, then calls
+        ``super().validate()``, which checks what every module has: ``train`` (and
+        ``compute_grad_input``) a bool, each parameter a float32/float64 array with a gradient
+        of its shape and dtype, one dtype for all parameters, and no two parameter or gradient
+        arrays sharing memory.
+
+        Raises
+        ------
+        TypeError
+            A setting or an array of the wrong type.
+        ValueError
+            A value out of its domain, or an array whose shape does not fit the settings.
+        """
+        who = f"nn.{type(self).__name__}"
+        self.train = boolean(who, "train", self.train)
+        if "compute_grad_input" in vars(self):
+            self.compute_grad_input = boolean(who, "compute_grad_input", self.compute_grad_input)
+        check_parameter_pairs(who, self, type(self).parameter_names)
+        check_no_overlap(who, parameter_arrays(self))
+
     # ------------------------------------------------------------------ the layer API
     def update_output(self, input: np.ndarray | list) -> np.ndarray | list:
         """Compute ``self.output`` from ``input`` and return it (subclasses implement this).
@@ -329,15 +358,27 @@ class Module:
         return self.output
 
     def __call__(self, *args: object) -> object:
-        """``module(input)`` is ``module.forward(input)``.
+        """``module(input)`` is ``module.forward(input)``; on graph nodes it makes a node.
 
         Looked up on the instance, so a subclass's own ``forward`` is what ``module(x)`` runs.
+        As in Lua's nngraph, ``module()`` (no argument), ``module(node)`` and ``module([node,
+        node])`` return a new graph node (:class:`nn.graph.node.Node`) instead of computing.
         """
         if len(args) == 1:
-            return self.forward(args[0])
+            argument = args[0]
+            if type(argument) is not np.ndarray and wants_node(argument):
+                return call_node(self, argument)
+            return self.forward(argument)
+        if not args:
+            return call_node(self)
+        hint = (
+            " (pass several nodes as one list: module([a, b]))"
+            if any(map(wants_node, args))
+            else ""
+        )
         raise TypeError(
             f"{self._who()}: module(input) takes exactly one input (a tensor or a table), "
-            f"got {len(args)} arguments"
+            f"got {len(args)} arguments{hint}"
         )
 
     def backward(

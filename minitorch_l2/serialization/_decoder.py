@@ -3,8 +3,9 @@
 Only data is built: each module is created with ``object.__new__`` (no ``__init__``, so nothing
 is re-initialised and the random generator is not touched), its transient state set as a fresh
 one has it, its ``__dict__`` filled with the decoded attributes, then checked by the class's
-``validate()`` when it has one (the checks its constructor makes). Every node is checked; a
-malformed one is a FormatError saying where.
+``validate()`` (the checks its constructor makes); once the whole value is built, arrays shared
+between modules are checked (``_validation.py``). Every node is checked; a malformed one is a
+FormatError saying where.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from ..nn.module import Module
 from ._classes import resolve_class
 from ._format import FORMAT_NAME, FORMAT_VERSION, NON_FINITE_FLOATS, TAG, FormatError
+from ._validation import check_sharing, validated
 from .t7.values import LuaFunction, LuaKey, TorchObject
 
 #: The versions this minitorch_l2 reads, and the key of each one's root node.
@@ -75,6 +77,10 @@ class Decoder:
         unused = sorted(set(self.arrays) - self._used)
         if unused:
             raise FormatError(f"arrays {unused} are not described by the architecture")
+        try:
+            check_sharing(self._modules.values())
+        except ValueError as error:
+            raise FormatError(str(error)) from None
         return value
 
     def value(self, node: object, where: str) -> object:
@@ -104,15 +110,16 @@ class Decoder:
         state = {name: getattr(cls, name, None) for name in transient - {"_buffers"}}
         for name, value in attributes.items():
             if name in transient:
-                raise FormatError(f"{where}.{name} is per-call state, which a file never sets")
+                raise FormatError(
+                    f"{where}: nn.{cls.__name__}'s {name} is per-call state, which a file never "
+                    f"sets"
+                )
             state[name] = self.value(value, f"{where}.{name}")
         module.__dict__.update(state)
-        validate = getattr(cls, "validate", None)
-        if callable(validate):
-            try:
-                validate(module)
-            except (TypeError, ValueError) as error:
-                raise FormatError(f"{where}: {error}") from None
+        try:
+            validated(module)
+        except (TypeError, ValueError) as error:
+            raise FormatError(f"{where}: {error}") from None
         return module
 
     def module_ref(self, node: dict, where: str) -> Module:

@@ -42,7 +42,8 @@ class Concat(Container):
 
     def validate(self) -> None:
         """Check ``dimension`` (an int)."""
-        self.dimension = integer(self._who(), "dim", self.dimension)
+        self.dimension = integer(self._who(), "dimension", self.dimension)
+        super().validate()
 
     def update_output(self, input: np.ndarray | list) -> np.ndarray:
         if not self.modules:

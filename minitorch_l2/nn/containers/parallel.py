@@ -44,8 +44,9 @@ class Parallel(Container):
 
     def validate(self) -> None:
         """Check ``input_dimension`` and ``output_dimension`` (ints)."""
-        self.input_dimension = integer(self._who(), "input_dim", self.input_dimension)
-        self.output_dimension = integer(self._who(), "output_dim", self.output_dimension)
+        self.input_dimension = integer(self._who(), "input_dimension", self.input_dimension)
+        self.output_dimension = integer(self._who(), "output_dimension", self.output_dimension)
+        super().validate()
 
     def _input_axis(self, input: object) -> int:
         if type(input) is not np.ndarray:

@@ -44,6 +44,7 @@ class Padding(Module):
         """Check the four pads: ints (negative ones crop)."""
         for name in ("pad_l", "pad_r", "pad_t", "pad_b"):
             setattr(self, name, integer(f"nn.{type(self).__name__}", name, getattr(self, name)))
+        super().validate()
 
     def _batch(self, input: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
         """``input`` as (N, C, H, W) and the output's (height, width); errors name the layer."""

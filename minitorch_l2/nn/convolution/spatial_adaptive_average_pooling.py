@@ -49,6 +49,7 @@ class SpatialAdaptiveAveragePooling(Module):
         """Check the output size: two ints ≥ 1."""
         self.w = integer("nn.SpatialAdaptiveAveragePooling", "w", self.w, 1)
         self.h = integer("nn.SpatialAdaptiveAveragePooling", "h", self.h, 1)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2)

@@ -51,6 +51,7 @@ class SpatialAdaptiveMaxPooling(Module):
         """Check the output size: two ints ≥ 1."""
         self.w = integer("nn.SpatialAdaptiveMaxPooling", "w", self.w, 1)
         self.h = integer("nn.SpatialAdaptiveMaxPooling", "h", self.h, 1)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2)

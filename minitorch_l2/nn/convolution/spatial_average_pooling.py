@@ -68,6 +68,7 @@ class SpatialAveragePooling(Module):
         self.ceil_mode = boolean(who, "ceil_mode", self.ceil_mode)
         self.count_include_pad = boolean(who, "count_include_pad", self.count_include_pad)
         check_pooling(who, (self.k_h, self.k_w), (self.pad_h, self.pad_w))
+        super().validate()
 
     def ceil(self) -> SpatialAveragePooling:
         """Round the output size up: a last, partial window covers the input's end."""

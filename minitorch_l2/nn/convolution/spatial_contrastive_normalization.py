@@ -52,6 +52,7 @@ class SpatialContrastiveNormalization(Module):
         self.divisive.validate()
         if self.subtractive.n_input_plane != self.divisive.n_input_plane:
             raise ValueError(f"{self._who()}: the two stages disagree on n_input_plane")
+        super().validate()
 
     @property
     def n_input_plane(self) -> int:

@@ -130,6 +130,7 @@ class SpatialConvolution(Module):
             dtype = self.weight.dtype
             self.bias = array(who, "bias", self.bias, (self.n_output_plane,), dtype)
             self.grad_bias = array(who, "grad_bias", self.grad_bias, self.bias.shape, dtype)
+        super().validate()
 
     def _weight_shape(self) -> tuple[int, ...]:
         """(n_output_plane, n_input_plane, k_h, k_w), as Lua stores it."""

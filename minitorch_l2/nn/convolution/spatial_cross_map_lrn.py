@@ -55,6 +55,7 @@ class SpatialCrossMapLRN(Module):
         self.alpha = real(who, "alpha", self.alpha)
         self.beta = real(who, "beta", self.beta)
         self.k = real(who, "k", self.k)
+        super().validate()
 
     def _window_sum(self, values: np.ndarray, name: str) -> np.ndarray:
         """Σ over each plane's window of ``values`` (N, C, H, W), into a reused buffer."""

@@ -67,6 +67,7 @@ class SpatialDivisiveNormalization(Module):
         self.threshold = real(who, "threshold", self.threshold)
         self.thresval = real(who, "thresval", self.thresval)
         self._weights()
+        super().validate()
 
     def _weights(self) -> np.ndarray:
         return normalised_kernel(self._who(), self.kernel, self.n_input_plane, root=True)

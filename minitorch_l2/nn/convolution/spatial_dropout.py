@@ -48,6 +48,7 @@ class SpatialDropout(Module):
         self.stochastic_inference = boolean(
             "nn.SpatialDropout", "stochastic_inference", self.stochastic_inference
         )
+        super().validate()
 
     def setp(self, p: float) -> SpatialDropout:
         """Set the drop probability (Lua's ``setp``).

@@ -59,9 +59,15 @@ class SpatialFractionalMaxPooling(Module):
         who = "nn.SpatialFractionalMaxPooling"
         self.pool_size_w = integer(who, "pool_size_w", self.pool_size_w, 2)
         self.pool_size_h = integer(who, "pool_size_h", self.pool_size_h, 2)
-        if self.ratio_w is None:
-            self.out_w = integer(who, "w", self.out_w, 1)
-            self.out_h = integer(who, "h", self.out_h, 1)
+        sizes, ratios = (self.out_w, self.out_h), (self.ratio_w, self.ratio_h)
+        if (sizes == (None, None)) == (ratios == (None, None)):
+            raise ValueError(
+                f"{who}: give the output as sizes (out_w, out_h) or as ratios (ratio_w, ratio_h), "
+                f"the other pair None; got out_w, out_h = {sizes}, ratio_w, ratio_h = {ratios}"
+            )
+        if self.ratio_w is None and self.ratio_h is None:
+            self.out_w = integer(who, "out_w", self.out_w, 1)
+            self.out_h = integer(who, "out_h", self.out_h, 1)
         else:
             for name in ("ratio_w", "ratio_h"):
                 value = getattr(self, name)
@@ -75,6 +81,7 @@ class SpatialFractionalMaxPooling(Module):
                         f"{name} = {value!r}"
                     )
         self.new_random_pool = boolean(who, "new_random_pool", self.new_random_pool)
+        super().validate()
 
     def fix_pooling_regions(self, value: bool = True) -> SpatialFractionalMaxPooling:
         """Keep the current windows (draw no new samples) while ``value`` (Lua's name too).

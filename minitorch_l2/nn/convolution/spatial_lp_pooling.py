@@ -59,6 +59,7 @@ class SpatialLPPooling(Module):
         for name in ("n_input_plane", "k_w", "k_h", "d_w", "d_h"):
             setattr(self, name, integer(who, name, getattr(self, name), 1))
         self.pnorm = real(who, "pnorm", self.pnorm, 0.0, low_open=True)
+        super().validate()
 
     def _windows(self, input: np.ndarray) -> tuple[np.ndarray, Windows]:
         kernel, stride = (self.k_h, self.k_w), (self.d_h, self.d_w)

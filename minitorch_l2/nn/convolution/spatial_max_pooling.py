@@ -74,6 +74,7 @@ class SpatialMaxPooling(Module):
         self.pad_h = integer(who, "pad_h", self.pad_h, 0)
         self.ceil_mode = boolean(who, "ceil_mode", self.ceil_mode)
         check_pooling(who, (self.k_h, self.k_w), (self.pad_h, self.pad_w))
+        super().validate()
 
     def ceil(self) -> SpatialMaxPooling:
         """Round the output size up: a last, partial window covers the input's end."""

@@ -49,6 +49,7 @@ class SpatialSubtractiveNormalization(Module):
         who = f"nn.{type(self).__name__}"
         self.n_input_plane = integer(who, "n_input_plane", self.n_input_plane, 1)
         self._weights()
+        super().validate()
 
     def _weights(self) -> np.ndarray:
         return normalised_kernel(self._who(), self.kernel, self.n_input_plane, root=False)

@@ -35,6 +35,7 @@ class SpatialUpSamplingNearest(Module):
         self.scale_factor = integer(
             "nn.SpatialUpSamplingNearest", "scale_factor", self.scale_factor, 1
         )
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2)

@@ -78,6 +78,7 @@ class TemporalConvolution(Module):
         self.grad_weight = array(who, "grad_weight", self.grad_weight, shape, dtype)
         self.bias = array(who, "bias", self.bias, shape[:1], dtype)
         self.grad_bias = array(who, "grad_bias", self.grad_bias, shape[:1], dtype)
+        super().validate()
 
     def reset(self, stdv: float | None = None) -> TemporalConvolution:
         """Draw weight and bias uniformly, in place, by Lua's rule; returns self.

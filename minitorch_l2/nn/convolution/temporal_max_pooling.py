@@ -41,6 +41,7 @@ class TemporalMaxPooling(Module):
         who = "nn.TemporalMaxPooling"
         self.k_w = integer(who, "k_w", self.k_w, 1)
         self.d_w = integer(who, "d_w", self.d_w, 1)
+        super().validate()
 
     def _windows(self, input: np.ndarray) -> tuple[np.ndarray, Windows]:
         x, length = as_sequence(self._who(), input, self.k_w, self.d_w)

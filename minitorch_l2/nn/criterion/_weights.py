@@ -11,21 +11,27 @@ import numpy as np
 
 
 def checked_weights(who: str, weights: object) -> np.ndarray | None:
-    """``weights`` copied into a 1-D float array, or None; anything else is a ValueError.
+    """``weights`` copied into a 1-D float array (float64 unless given float32), or None.
 
-    float64, unless it is already a float32 array (a criterion converted by ``.float()``).
+    Not real numbers: a TypeError; not 1-D, empty or not finite: a ValueError.
     """
     if weights is None:
         return None
-    single = isinstance(weights, np.ndarray) and weights.dtype == np.float32
     try:
-        array = np.array(weights, dtype=np.float32 if single else np.float64)
-    except (TypeError, ValueError):
-        array = None
-    if array is None or array.ndim != 1 or array.size == 0 or not np.isfinite(array).all():
-        shape = "unreadable" if array is None else f"shape {array.shape}"
+        given = np.asarray(weights)
+    except (TypeError, ValueError):  # a ragged list
+        given = None
+    if given is None or given.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{who}: weights must be a 1-D array (or list) of real numbers, one per class, got "
+            f"{weights!r:.80}"
+        )
+    array = np.array(given, dtype=np.float32 if given.dtype == np.float32 else np.float64)
+    if array.ndim != 1 or array.size == 0 or not np.isfinite(array).all():
         raise ValueError(
-            f"{who}: weights must be a 1-D array of finite numbers, one per class, got {shape}"
+            f"{who}: weights must be a 1-D array of finite numbers, one per class, got shape "
+            f"{array.shape}"
+            + ("" if array.ndim != 1 or not array.size else " with non-finite values")
         )
     return array
 

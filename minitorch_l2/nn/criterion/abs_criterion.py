@@ -9,7 +9,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import boolean
 from ._target_checks import check_float_target
 from .criterion import Criterion
 
@@ -27,14 +26,12 @@ class AbsCriterion(Criterion):
         Divide by the number of elements N (True) or not (Lua's ``sizeAverage``).
     """
 
+    per_call_attributes = ("_diff",)  # a reused work buffer
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average
         self.validate()
-
-    def validate(self) -> None:
-        """Check ``size_average``: True or False."""
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = check_float_target(self._who(), input, target)

@@ -16,7 +16,7 @@ import numpy as np
 
 from .._checks import check_class_scores, reuse
 from .._lua_names import attribute_alias
-from .._settings import boolean, integer
+from .._settings import integer
 from ._target_checks import check_class_targets
 from ._weights import check_weight_count, checked_weights
 from .criterion import Criterion
@@ -58,9 +58,9 @@ class ClassNLLCriterion(Criterion):
         """Check the settings (weights, size_average, ignore_index), normalising them."""
         who = self._who()
         self.weights = checked_weights(who, self.weights)
-        self.size_average = boolean(who, "size_average", self.size_average)
         if self.ignore_index is not None:
             self.ignore_index = integer(who, "ignore_index", self.ignore_index)
+        super().validate()
 
     ignoreIndex = attribute_alias("ignore_index")
 

@@ -12,6 +12,7 @@ import copy
 import numpy as np
 
 from .._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
+from .._settings import boolean
 from .._tables import as_table, check_leaves, leaves
 from ..module import Module, as_module_dtype
 from ._non_finite import check_loss
@@ -39,9 +40,26 @@ class Criterion:
     per_call_attributes: tuple[str, ...] = ()
 
     def __init__(self, size_average: bool = True) -> None:
-        self.size_average = bool(size_average)
+        self.size_average = boolean(self._who(), "size_average", size_average)
         self.output = 0.0
         self.grad_input = None
+
+    def validate(self) -> None:
+        """Check the criterion's state, normalising it; raise naming the class and attribute.
+
+        The one validation a class has, run at the end of ``__init__`` and by ``load``. A
+        subclass checks its settings, then calls ``super().validate()``, which checks
+        ``size_average`` (a bool).
+
+        Raises
+        ------
+        TypeError
+            A setting of the wrong type.
+        ValueError
+            A value out of its domain.
+        """
+        who = f"nn.{type(self).__name__}"
+        self.size_average = boolean(who, "size_average", vars(self).get("size_average"))
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)

@@ -19,9 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_class_scores, reuse
-from .._settings import boolean
 from ..transfer.log_softmax import LogSoftMax
 from ._target_checks import check_class_targets
+from ._weights import check_weight_count, checked_weights
 from .class_nll_criterion import ClassNLLCriterion
 from .criterion import Criterion
 
@@ -42,16 +42,25 @@ class CrossEntropyCriterion(Criterion):
     """
 
     def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.size_average = size_average
+        super().__init__(size_average)  # its arguments checked under this criterion's name
         self.lsm = LogSoftMax()
-        self.nll = ClassNLLCriterion(weights, size_average)
+        self.nll = ClassNLLCriterion(checked_weights(self._who(), weights), self.size_average)
         self.validate()
 
     def validate(self) -> None:
-        """Check ``size_average`` (a bool) and the inner ClassNLLCriterion's settings."""
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
-        self.nll.validate()
+        """Check ``lsm`` (a LogSoftMax), ``nll`` (a ClassNLLCriterion) and ``size_average``."""
+        who = self._who()
+        for name, cls in (("lsm", LogSoftMax), ("nll", ClassNLLCriterion)):
+            if type(getattr(self, name)) is not cls:
+                raise TypeError(
+                    f"{who}: {name} must be an nn.{cls.__name__}, got "
+                    f"{type(getattr(self, name)).__name__}"
+                )
+        try:
+            self.nll.validate()
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{who}: nll: {error}") from None
+        super().validate()
 
     per_call_attributes = ("_seen_input",)
 
@@ -99,4 +108,6 @@ class CrossEntropyCriterion(Criterion):
         # Checked under this criterion's name; the inner ClassNLL sees them already checked.
         self.nll.size_average = self.size_average
         check_class_scores(self._who(), input)
+        if self.nll.weights is not None:
+            check_weight_count(self._who(), self.nll.weights, input)
         return check_class_targets(self._who(), input, target)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_float_array, reuse
-from .._settings import boolean, real
+from .._settings import real
 from ._target_checks import check_sign_values
 from .criterion import Criterion
 
@@ -45,7 +45,7 @@ class L1HingeEmbeddingCriterion(Criterion):
     def validate(self) -> None:
         """Check ``margin`` (a finite real) and ``size_average`` (a bool)."""
         self.margin = real(self._who(), "margin", self.margin)
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
+        super().validate()
 
     def update_output(self, input: list, target: object) -> float:
         diff, labels = self._difference(input, target)

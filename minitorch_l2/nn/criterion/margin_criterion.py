@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import boolean, real
+from .._settings import real
 from ._target_checks import check_real_target
 from .criterion import Criterion
 
@@ -31,6 +31,8 @@ class MarginCriterion(Criterion):
         constructor does not take).
     """
 
+    per_call_attributes = ("_hinge",)  # a reused work buffer
+
     def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
         super().__init__()
         self.margin = margin
@@ -40,7 +42,7 @@ class MarginCriterion(Criterion):
     def validate(self) -> None:
         """Check ``margin`` (a finite real) and ``size_average`` (a bool)."""
         self.margin = real(self._who(), "margin", self.margin)
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
+        super().validate()
 
     def update_output(self, input: np.ndarray, target: object) -> float:
         target = check_real_target(self._who(), input, target)

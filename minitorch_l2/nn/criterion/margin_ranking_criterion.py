@@ -33,6 +33,8 @@ class MarginRankingCriterion(Criterion):
         Average over the n pairs (True) or sum (Lua's ``sizeAverage``).
     """
 
+    per_call_attributes = ("_hinge",)  # a reused work buffer
+
     def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
         super().__init__(size_average)
         self.margin = margin
@@ -41,6 +43,7 @@ class MarginRankingCriterion(Criterion):
     def validate(self) -> None:
         """Check ``margin`` (a finite real)."""
         self.margin = real(self._who(), "margin", self.margin)
+        super().validate()
 
     def _distances(self, input: object, target: object) -> tuple:
         """Validate; return x1, x2, the targets and the hinge arguments −y (x1 − x2) + margin."""

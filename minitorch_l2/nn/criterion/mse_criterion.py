@@ -6,10 +6,11 @@ elements, as in Lua (a (128,) target for a (128, 1) output); the gradient has th
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .._checks import reuse
-from .._settings import boolean
 from ._target_checks import check_float_target
 from .criterion import Criterion
 
@@ -35,10 +36,6 @@ class MSECriterion(Criterion):
         self.size_average = size_average
         self.validate()
 
-    def validate(self) -> None:
-        """Check ``size_average``: True or False."""
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
-
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = check_float_target(self._who(), input, target)
         diff = self._diff = reuse(self.__dict__.get("_diff"), input.shape, input.dtype)
@@ -55,6 +52,25 @@ class MSECriterion(Criterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         target = check_float_target(self._who(), input, target)
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
-        np.subtract(input, target, out=self.grad_input)
-        self.grad_input *= 2 / input.size if self.size_average else 2
+        factor = 2 / input.size if self.size_average else 2
+        try:
+            with np.errstate(over="raise"):
+                np.subtract(input, target, out=self.grad_input)
+                self.grad_input *= factor
+        except FloatingPointError:  # x − t past the float range: see _overflowing_gradient
+            self._overflowing_gradient(input, target, factor)
         return self.grad_input
+
+    def _overflowing_gradient(self, input: np.ndarray, target: np.ndarray, factor: float) -> None:
+        # (x/2 − t/2)·2f: the same roundings as (x − t)·f with no overflow in between; inf only
+        # where the gradient itself is past the range, and then our warning, not NumPy's.
+        with np.errstate(over="ignore"):
+            np.subtract(input * 0.5, target * 0.5, out=self.grad_input)
+            self.grad_input *= 2 * factor
+        if not np.isfinite(self.grad_input).all():
+            warnings.warn(
+                f"{self._who()}: the gradient 2(x - t)/N is past the float range for finite "
+                f"input; it holds inf there",
+                RuntimeWarning,
+                stacklevel=4,
+            )

@@ -11,6 +11,7 @@ from .._settings import real
 from .._table_sums import add_into, scaled_into
 from .._tables import describe
 from ..module import with_place
+from ._criteria_list import checked_criteria
 from .criterion import Criterion
 
 
@@ -29,10 +30,9 @@ class MultiCriterion(Criterion):
 
     def validate(self) -> None:
         """Check the criteria and their weights (finite reals)."""
-        for index, criterion in enumerate(self.criterions):
-            if not isinstance(criterion, Criterion):
-                raise TypeError(f"{self._who()}: criterions[{index}] is not an nn.Criterion")
-        self.weights = [real(self._who(), "weight", weight) for weight in self.weights]
+        checked_criteria(self._who(), self.criterions, self.weights)
+        self.weights = [real(self._who(), "weights[i]", weight) for weight in self.weights]
+        super().validate()
 
     def add(self, criterion: Criterion, weight: float = 1.0) -> MultiCriterion:
         """Append ``criterion`` with ``weight``; returns self, so calls chain.

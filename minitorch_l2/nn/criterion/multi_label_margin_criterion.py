@@ -15,7 +15,6 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_class_scores, reuse
-from .._settings import boolean
 from .criterion import Criterion
 
 
@@ -32,14 +31,12 @@ class MultiLabelMarginCriterion(Criterion):
         does not take).
     """
 
+    per_call_attributes = ("_hinge",)  # a reused work buffer
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average
         self.validate()
-
-    def validate(self) -> None:
-        """Check ``size_average``: True or False."""
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         hinge, _, _ = self._pairs(input, target)

@@ -15,7 +15,6 @@ import numpy as np
 
 from .._checks import reuse
 from .._logistic import logistic
-from .._settings import boolean
 from ._target_checks import check_float_target
 from ._weights import check_weight_count, checked_weights, scan_with_weights
 from .criterion import Criterion
@@ -36,6 +35,8 @@ class MultiLabelSoftMarginCriterion(Criterion):
         Divide by the number of elements N (True) or not (Lua's ``sizeAverage``).
     """
 
+    per_call_attributes = ("_linear", "_loss")  # reused work buffers
+
     def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
         super().__init__()
         self.weights = weights
@@ -45,7 +46,7 @@ class MultiLabelSoftMarginCriterion(Criterion):
     def validate(self) -> None:
         """Check ``weights`` (1-D, finite) and ``size_average`` (a bool)."""
         self.weights = checked_weights(self._who(), self.weights)
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
+        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked(input, target)

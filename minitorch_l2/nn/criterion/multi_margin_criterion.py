@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_class_scores, reuse
-from .._settings import boolean, choice, real
+from .._settings import choice, real
 from ._target_checks import check_class_targets
 from ._weights import check_weight_count, checked_weights, scan_with_weights
 from .criterion import Criterion
@@ -38,6 +38,8 @@ class MultiMarginCriterion(Criterion):
         does not take: set it after construction there).
     """
 
+    per_call_attributes = ("_z",)  # a reused work buffer
+
     def __init__(
         self,
         p: int = 1,
@@ -58,7 +60,7 @@ class MultiMarginCriterion(Criterion):
         self.p = choice(who, "p", self.p, (1, 2))
         self.weights = checked_weights(who, self.weights)
         self.margin = real(who, "margin", self.margin)
-        self.size_average = boolean(who, "size_average", self.size_average)
+        super().validate()
 
     def update_output(self, input: np.ndarray, target: object) -> float:
         hinge, target = self._hinge(input, target)

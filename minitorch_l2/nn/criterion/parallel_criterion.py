@@ -12,6 +12,7 @@ from .._settings import boolean, real
 from .._table_sums import scaled_into
 from .._tables import describe, reuse_list, zeros_like_table
 from ..module import with_place
+from ._criteria_list import checked_criteria
 from .criterion import Criterion
 
 
@@ -38,10 +39,9 @@ class ParallelCriterion(Criterion):
     def validate(self) -> None:
         """Check ``repeat_target`` (a bool), the criteria and their weights (finite reals)."""
         self.repeat_target = boolean(self._who(), "repeat_target", self.repeat_target)
-        for index, criterion in enumerate(self.criterions):
-            if not isinstance(criterion, Criterion):
-                raise TypeError(f"{self._who()}: criterions[{index}] is not an nn.Criterion")
-        self.weights = [real(self._who(), "weight", weight) for weight in self.weights]
+        checked_criteria(self._who(), self.criterions, self.weights)
+        self.weights = [real(self._who(), "weights[i]", weight) for weight in self.weights]
+        super().validate()
 
     def add(self, criterion: Criterion, weight: float = 1.0) -> ParallelCriterion:
         """Append ``criterion`` with ``weight``; returns self, so calls chain.

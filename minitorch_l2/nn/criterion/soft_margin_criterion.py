@@ -13,7 +13,6 @@ import numpy as np
 
 from .._checks import reuse
 from .._logistic import logistic
-from .._settings import boolean
 from ._target_checks import check_real_target
 from .criterion import Criterion
 
@@ -31,14 +30,12 @@ class SoftMarginCriterion(Criterion):
         constructor does not take).
     """
 
+    per_call_attributes = ("_loss",)  # a reused work buffer
+
     def __init__(self, size_average: bool = True) -> None:
         super().__init__()
         self.size_average = size_average
         self.validate()
-
-    def validate(self) -> None:
-        """Check ``size_average``: True or False."""
-        self.size_average = boolean(self._who(), "size_average", self.size_average)
 
     def update_output(self, input: np.ndarray, target: object) -> float:
         target = check_real_target(self._who(), input, target)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from ._weights import checked_weights
 from .criterion import Criterion
 
 
@@ -33,14 +34,13 @@ class SpatialClassNLLCriterion(Criterion):
 
     def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
         super().__init__(size_average)
-        if weights is not None:
-            weights = np.array(weights, dtype=np.float64)
-            if weights.ndim != 1 or weights.size == 0 or not np.isfinite(weights).all():
-                raise ValueError(
-                    f"{self._who()}: weights must be a 1-D array of finite numbers, one per "
-                    f"class, got shape {weights.shape}"
-                )
         self.weights = weights
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``weights`` (None, or 1-D and finite) and ``size_average`` (a bool)."""
+        self.weights = checked_weights(self._who(), self.weights)
+        super().validate()
 
     def _checked(self, input: np.ndarray, target: object) -> tuple[np.ndarray, np.ndarray]:
         """``input`` as (N, C, H, W) and ``target`` as (N, H, W) int, after every check."""

@@ -33,6 +33,8 @@ class WeightedMSECriterion(MSECriterion):
         constructor does not take).
     """
 
+    per_call_attributes = ("_diff", "_weighted_target")  # reused work buffers
+
     def __init__(self, weight: np.ndarray, size_average: bool = True) -> None:
         given = np.asarray(weight)
         self.weight = np.array(given, dtype=np.float32 if given.dtype == np.float32 else float)
@@ -40,8 +42,8 @@ class WeightedMSECriterion(MSECriterion):
 
     def validate(self) -> None:
         """Check ``weight`` (a float array) and ``size_average`` (a bool)."""
-        super().validate()
         self.weight = array(self._who(), "weight", self.weight)
+        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         return super().update_output(input, self._weighted(input, target))

@@ -42,6 +42,7 @@ class Extremum(Module):
         """Check that ``dim`` is an int, and ``n_input_dims``."""
         self.dim = integer(self._who(), "dim", self.dim)
         self.n_input_dims = optional_count(self._who(), "n_input_dims", self.n_input_dims)
+        super().validate()
 
     def _reduced_last(self, input: np.ndarray, dim: int) -> np.ndarray:
         # The input with ``dim`` last, in a reused buffer: NumPy's argmax along another axis

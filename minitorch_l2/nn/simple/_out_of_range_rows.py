@@ -28,8 +28,10 @@ holding NaN.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache, partial
 
 import numpy as np
@@ -366,3 +368,52 @@ def backward_out_of_range(
         product(rows, g_in_range, grad, detect=False)
     if grad_rows.size or zero_rows.size:  # J(x) g = 2^(e_g − e) J(x/2ᵉ)(g/2^e_g); 0-row: g/eps
         unscale_gradient(grad, g, grad_rows, shift, zero_rows, eps)
+    if grad_rows.size:
+        beyond = past_the_range(rows[grad_rows], g_in_range[grad_rows], shift)
+        if beyond.any():
+            picked = grad_rows[beyond]
+            grad[picked] = exact_products(rows[picked], g[picked], x_exponent[beyond])
+
+
+# ---------------------------------------------------------------------------- ‖g‖/‖x‖ past max
+# The product's rounding error is about ε·‖g‖/‖x‖. When ‖g‖/‖x‖ itself is past the float range,
+# that error alone overflows, though the true J g = (g − y (y·g))/‖x‖ may be small: x =
+# [[5e-324, 5e-324]], g = [[8, 8]] (g along x) has J g = 0. Such rows are computed in exact
+# rational arithmetic from the floats themselves, then rounded once: the answer wherever it is
+# representable, ±inf where it is not. Python arithmetic, but only on those rows, which no
+# real data reaches.
+
+
+def past_the_range(x_rows: np.ndarray, g_rows: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """Per rescaled row, whether ‖g‖/‖x‖ = 2^shift · ‖g/2^e_g‖/‖x/2ᵉ‖ may pass the float range."""
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        ratio = np.linalg.norm(g_rows, axis=1) / np.linalg.norm(x_rows, axis=1)
+        log_ratio = shift + np.log2(ratio.astype(np.float64))
+    return np.isfinite(log_ratio) & (log_ratio >= np.finfo(x_rows.dtype).maxexp - 1)
+
+
+def exact_products(x_rows: np.ndarray, g_rows: np.ndarray, x_exponent: np.ndarray) -> np.ndarray:
+    """J(x) g of each row, x = ``x_rows`` · 2^``x_exponent``: exact numerator, one rounding.
+
+    J(x) g = (‖x‖² g − x (x·g)) / ‖x‖³ with ‖x‖² and x·g summed exactly (``Fraction``) and the
+    denominator ‖x/2ᵉ‖³ rounded once; a result past the range is ±inf, below it 0.
+    """
+    out = np.empty(g_rows.shape)
+    for row in range(x_rows.shape[0]):  # only the rows past the range (see above)
+        x = [Fraction(v) for v in x_rows[row].tolist()]
+        g = [Fraction(v) for v in g_rows[row].tolist()]
+        sum_sq = sum(v * v for v in x)
+        x_dot_g = sum(u * v for u, v in zip(x, g))
+        square = float(sum_sq)
+        # ‖x‖³ = ‖x/2ᵉ‖³ 2³ᵉ, and the numerator, of x/2ᵉ, is 2²ᵉ too small: 2ᵉ is left.
+        cube = Fraction(square * math.sqrt(square)) * Fraction(2) ** int(x_exponent[row])
+        out[row] = [_rounded((v * sum_sq - u * x_dot_g) / cube) for u, v in zip(x, g)]
+    with np.errstate(over="ignore"):  # past float32's range: inf, as the result should be
+        return out.astype(g_rows.dtype)
+
+
+def _rounded(value: Fraction) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import boolean, integer
+from .._settings import array, boolean, integer
 from ..module import Module
 from ._lua_uniform import lua_uniform
 
@@ -37,16 +37,23 @@ class Add(Module):
         super().__init__()
         self.input_size = input_size
         self.scalar = scalar
-        self.validate()
+        self._check_settings()
         size = 1 if self.scalar else self.input_size
         self.bias = np.empty(size)
         self.grad_bias = np.zeros(size)
+        self.validate()
         self.reset()
 
-    def validate(self) -> None:
-        """Check ``input_size`` ≥ 1 and ``scalar`` (a bool)."""
+    def _check_settings(self) -> None:
         self.input_size = integer("nn.Add", "input_size", self.input_size, minimum=1)
         self.scalar = boolean("nn.Add", "scalar", self.scalar)
+
+    def validate(self) -> None:
+        """Check ``input_size`` ≥ 1, ``scalar`` (a bool) and the bias: (1,) or (input_size,)."""
+        self._check_settings()
+        shape = (1,) if self.scalar else (self.input_size,)
+        array("nn.Add", "bias", self.bias, shape, shape_is="(1,) if scalar else (input_size,)")
+        super().validate()
 
     def reset(self, stdv: float | None = None) -> Add:
         """Draw b from U(−a, a): a = stdv·√3, or 1/√b.size by default (Lua's); returns self.

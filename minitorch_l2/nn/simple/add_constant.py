@@ -47,6 +47,7 @@ class AddConstant(Module):
                     f"{who}: a constant array must be 1-d, got shape {self.constant_scalar.shape}"
                 )
         self.inplace = boolean(who, "inplace", self.inplace)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         constant = self.constant_scalar

@@ -20,6 +20,7 @@ import numpy as np
 from ..._random import generator
 from .._checks import reuse
 from .._settings import array, boolean, integer, real
+from .._state_checks import check_no_overlap, parameter_arrays
 from ..module import Module
 
 
@@ -55,7 +56,7 @@ class BatchNormalization(Module):
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
-        self.validate()
+        self._check_settings()
         self.running_mean = np.zeros(self.n_output)
         self.running_var = np.ones(self.n_output)
         self.weight = np.empty(self.n_output) if self.affine else None
@@ -63,19 +64,33 @@ class BatchNormalization(Module):
         self.grad_weight = np.zeros(self.n_output) if self.affine else None
         self.grad_bias = np.zeros(self.n_output) if self.affine else None
         self._batch_statistics = None
+        self.validate()
         self.reset()
 
-    def validate(self) -> None:
-        """Check the settings and, once they exist, the shapes of the statistics and parameters."""
+    def _check_settings(self) -> None:
         who = self._who()
         self.n_output = integer(who, "n_output", self.n_output, 1)
         self.eps = real(who, "eps", self.eps, 0.0)
         self.momentum = real(who, "momentum", self.momentum, 0.0, 1.0)
         self.affine = boolean(who, "affine", self.affine)
-        for name in ("running_mean", "running_var", "weight", "bias", "grad_weight", "grad_bias"):
-            value = getattr(self, name, None)
-            if value is not None:
-                array(who, name, value, (self.n_output,))
+
+    def validate(self) -> None:
+        """Check the settings, the running statistics (n_output,) and, with affine, w and b."""
+        self._check_settings()
+        who, shape = self._who(), (self.n_output,)
+        mean = array(who, "running_mean", self.running_mean, shape, shape_is="(n_output,)")
+        var = array(who, "running_var", self.running_var, shape, mean.dtype, shape_is="(n_output,)")
+        if not (var >= 0).all():  # a variance: σ² + eps must have a square root
+            raise ValueError(f"{who}: running_var must be >= 0 everywhere, got {var}")
+        if self.affine:
+            array(who, "weight", self.weight, shape, mean.dtype, shape_is="(n_output,)")
+            array(who, "bias", self.bias, shape, mean.dtype, shape_is="(n_output,)")
+        elif self.weight is not None or self.bias is not None:
+            raise ValueError(f"{who}: with affine=False, weight and bias must be None")
+        check_no_overlap(
+            who, [("running_mean", mean), ("running_var", var), *parameter_arrays(self)]
+        )
+        super().validate()
 
     def reset(self) -> BatchNormalization:
         """w ~ U(0, 1), b = 0, running_mean = 0, running_var = 1 (Lua's ``reset``), in place."""

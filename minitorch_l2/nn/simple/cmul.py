@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import integer
+from .._settings import array, int_tuple
 from ..module import Module
 from ._broadcast import broadcast_axes, layout
 from ._lua_uniform import lua_uniform
@@ -37,21 +37,23 @@ class CMul(Module):
         super().__init__()
         if len(size) == 1 and isinstance(size[0], tuple | list):
             size = tuple(size[0])
-        self.size = tuple(size)
-        self.validate()
+        self.size = size
+        self._check_settings()
         self.weight = np.empty(self.size)
         self.grad_weight = np.zeros(self.size)
+        self.validate()
         self.reset()
 
-    def validate(self) -> None:
-        """Check the size (ints ≥ 1) and, once made, the weight's shape."""
+    def _check_settings(self) -> None:
+        self.size = int_tuple("nn.CMul", "size", self.size, minimum=1)
         if not self.size:
             raise ValueError("nn.CMul: expected at least one size, got none")
-        self.size = tuple(integer("nn.CMul", "each size", s, minimum=1) for s in self.size)
-        for name in ("weight", "grad_weight"):
-            value = getattr(self, name, None)
-            if value is not None and value.shape != self.size:
-                raise ValueError(f"nn.CMul: {name} must have shape {self.size}, got {value.shape}")
+
+    def validate(self) -> None:
+        """Check the size (ints ≥ 1) and the weight's shape, ``size``."""
+        self._check_settings()
+        array("nn.CMul", "weight", self.weight, self.size, shape_is="size")
+        super().validate()
 
     def reset(self, stdv: float | None = None) -> CMul:
         """Draw w from U(−a, a): a = stdv·√3, or 1/√w.size by default (Lua's); returns self.

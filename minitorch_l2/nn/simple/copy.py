@@ -46,10 +46,11 @@ class Copy(Module):
 
     def validate(self) -> None:
         """Resolve both types to float32/float64 and check the two flags."""
-        self.in_type = as_module_dtype(self.in_type, "nn.Copy")
-        self.out_type = as_module_dtype(self.out_type, "nn.Copy")
+        self.in_type = as_module_dtype(self.in_type, "nn.Copy (in_type)")
+        self.out_type = as_module_dtype(self.out_type, "nn.Copy (out_type)")
         self.force_copy = boolean("nn.Copy", "force_copy", self.force_copy)
         self.dont_cast = boolean("nn.Copy", "dont_cast", self.dont_cast)
+        super().validate()
 
     def check_input(self, input: np.ndarray) -> None:
         """Accept only an array of ``in_type``, else a TypeError naming the type expected.

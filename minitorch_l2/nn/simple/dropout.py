@@ -13,12 +13,11 @@ apply the mask of an older forward that did not produce the current output.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from ..._random import generator
 from .._checks import reuse
+from .._settings import real
 from ..module import Module
 
 
@@ -40,10 +39,14 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5) -> None:
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p < 1:
-            raise ValueError(f"nn.Dropout: p must be a number in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p = p
         self._trained_forward = None
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``p``: a real number in [0, 1)."""
+        self.p = real("nn.Dropout", "p", self.p, 0.0, 1.0, high_open=True)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = reuse(self.output, input.shape, input.dtype)

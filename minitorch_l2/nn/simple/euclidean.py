@@ -46,20 +46,22 @@ class Euclidean(Module):
         super().__init__()
         self.input_size = input_size
         self.output_size = output_size
-        self.weight = self.grad_weight = None
-        self.validate()
+        self._check_settings()
         self.weight = np.empty((self.input_size, self.output_size))
         self.grad_weight = np.zeros_like(self.weight)
+        self.validate()
         self.reset()
 
     def validate(self) -> None:
-        """Check the sizes (ints >= 1) and the weight's shape, once it has one."""
-        self.input_size = integer(self._who(), "input_size", self.input_size, 1)
-        self.output_size = integer(self._who(), "output_size", self.output_size, 1)
+        """Check the sizes (ints >= 1) and the weight's shape."""
+        self._check_settings()
         shape = (self.input_size, self.output_size)
-        if self.weight is not None:
-            array(self._who(), "weight", self.weight, shape)
-            array(self._who(), "grad_weight", self.grad_weight, shape, self.weight.dtype)
+        array("nn.Euclidean", "weight", self.weight, shape, shape_is="(input_size, output_size)")
+        super().validate()
+
+    def _check_settings(self) -> None:
+        self.input_size = integer("nn.Euclidean", "input_size", self.input_size, 1)
+        self.output_size = integer("nn.Euclidean", "output_size", self.output_size, 1)
 
     def reset(self, stdv: float | None = None) -> Euclidean:
         """Draw ``weight`` from U(−s, s), in place: s = stdv·√3 if given, else 1/√input_size.

@@ -36,6 +36,7 @@ class Index(Module):
     def validate(self) -> None:
         """Check that ``dim`` is an int."""
         self.dim = integer("nn.Index", "dim", self.dim)
+        super().validate()
 
     def check_input(self, input: list) -> None:
         """Accept ``[x, indices]``: a float32/float64 x and a 1-d integer array of indices.

@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 
 from .._checks import reuse
-from .._settings import integer
+from .._settings import boolean, integer
 from ..module import Module
 from ._out_of_range_rows import (
     NO_ROWS,
@@ -106,15 +106,13 @@ class L2Normalize(Module):
             raise TypeError(f"nn.L2Normalize: expected eps to be a positive float, got {eps!r}")
         if not eps > 0:  # also rejects NaN
             raise ValueError(f"nn.L2Normalize: expected eps > 0 (inf allowed), got {eps!r}")
-        if not isinstance(self.jacobian, bool | np.bool_):
-            raise TypeError(
-                f"nn.L2Normalize: expected jacobian to be a bool, got {self.jacobian!r}"
-            )
-        self.eps, self.jacobian = float(eps), bool(self.jacobian)
+        self.eps = float(eps)
+        self.jacobian = boolean("nn.L2Normalize", "jacobian", self.jacobian)
         if self.max_jacobian_bytes is not None:
             self.max_jacobian_bytes = integer(
                 self._who(), "max_jacobian_bytes", self.max_jacobian_bytes, 0
             )
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         rows = as_rows(self._who(), input)

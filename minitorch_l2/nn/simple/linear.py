@@ -15,6 +15,7 @@ import numpy as np
 from ..._blas import add_column_sums, add_transposed_product, write_affine
 from ..._random import generator
 from .._checks import check_feature_input, reuse
+from .._settings import array, boolean, integer
 from ..module import Module
 
 
@@ -42,16 +43,29 @@ class Linear(Module):
 
     def __init__(self, input_size: int, output_size: int, bias: bool = True) -> None:
         super().__init__()
-        for name, value in (("input_size", input_size), ("output_size", output_size)):
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-                raise ValueError(f"nn.Linear: {name} must be a positive int, got {value!r}")
-        self.input_size = int(input_size)
-        self.output_size = int(output_size)
+        self.input_size = input_size
+        self.output_size = output_size
+        self._check_settings()
+        bias = boolean("nn.Linear", "bias", bias)
         self.weight = np.empty((self.output_size, self.input_size))
         self.grad_weight = np.zeros_like(self.weight)
         self.bias = np.empty(self.output_size) if bias else None
         self.grad_bias = np.zeros(self.output_size) if bias else None
+        self.validate()
         self.reset()
+
+    def _check_settings(self) -> None:
+        self.input_size = integer("nn.Linear", "input_size", self.input_size, 1)
+        self.output_size = integer("nn.Linear", "output_size", self.output_size, 1)
+
+    def validate(self) -> None:
+        """Check the sizes (ints ≥ 1), the weight (output_size, input_size), the bias or None."""
+        self._check_settings()
+        shape = (self.output_size, self.input_size)
+        array("nn.Linear", "weight", self.weight, shape, shape_is="(output_size, input_size)")
+        if self.bias is not None:
+            array("nn.Linear", "bias", self.bias, shape[:1], shape_is="(output_size,)")
+        super().validate()
 
     def reset(self, stdv: float | None = None) -> Linear:
         """Draw weight and bias uniformly, in place, by Lua's rule; returns self.

@@ -68,13 +68,13 @@ class LookupTable(Module):
         self.max_norm = max_norm
         self.norm_type = norm_type
         self.should_scale_grad_by_freq = False
-        self.validate()
+        self._check_settings()
         self.weight = np.empty((self.n_index, self.n_output))
         self.grad_weight = np.zeros((self.n_index, self.n_output))
+        self.validate()
         self.reset()
 
-    def validate(self) -> None:
-        """Check the sizes, padding_value (in range), max_norm (> 0), norm_type (> 0), weights."""
+    def _check_settings(self) -> None:
         who = self._who()
         self.n_index = integer(who, "n_index", self.n_index, 1)
         self.n_output = integer(who, "n_output", self.n_output, 1)
@@ -89,9 +89,13 @@ class LookupTable(Module):
         self.should_scale_grad_by_freq = boolean(
             who, "should_scale_grad_by_freq", self.should_scale_grad_by_freq
         )
-        for name in ("weight", "grad_weight"):
-            if getattr(self, name, None) is not None:
-                array(who, name, getattr(self, name), (self.n_index, self.n_output))
+
+    def validate(self) -> None:
+        """Check the sizes, padding_value (in range), max_norm (> 0), norm_type (> 0), weights."""
+        self._check_settings()
+        shape = (self.n_index, self.n_output)
+        array(self._who(), "weight", self.weight, shape, shape_is="(n_index, n_output)")
+        super().validate()
 
     def reset(self, stdv: float | None = None) -> LookupTable:
         """Draw every row from N(0, stdv²), in place (Lua's ``reset``: stdv = 1 by default).

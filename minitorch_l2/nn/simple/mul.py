@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
+from .._settings import array
 from ..module import Module
 from ._lua_uniform import lua_uniform
 
@@ -27,7 +28,13 @@ class Mul(Module):
         super().__init__()
         self.weight = np.empty(1)
         self.grad_weight = np.zeros(1)
+        self.validate()
         self.reset()
+
+    def validate(self) -> None:
+        """Check the weight: one number, shape (1,)."""
+        array("nn.Mul", "weight", self.weight, (1,))
+        super().validate()
 
     def reset(self, stdv: float | None = None) -> Mul:
         """Draw w from U(−a, a): a = stdv·√3, or 1 by default (Lua's 1/√1); returns self.

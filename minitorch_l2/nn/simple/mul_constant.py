@@ -40,6 +40,7 @@ class MulConstant(Module):
             raise ValueError(
                 "nn.MulConstant: inplace=True cannot restore the input after scaling it by 0"
             )
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         if self.inplace:

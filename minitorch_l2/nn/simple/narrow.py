@@ -47,6 +47,7 @@ class Narrow(Module):
         self.length = integer(who, "length", self.length)
         if self.length == 0:
             raise ValueError(f"{who}: length must be positive or negative (from the end), got 0")
+        super().validate()
 
     def _slice(self, shape: tuple[int, ...]) -> tuple[slice, ...]:
         # Lua's arithmetic on its 1-based index, written for our 0-based offset.

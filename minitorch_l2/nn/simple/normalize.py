@@ -49,6 +49,7 @@ class Normalize(Module):
         """Check ``p`` (a real ≥ 1, or inf) and ``eps`` (a finite real ≥ 0)."""
         self.p = real(self._who(), "p", self.p, 1.0, math.inf, finite=False)
         self.eps = real(self._who(), "eps", self.eps, 0.0)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         rows = as_rows(self._who(), input)

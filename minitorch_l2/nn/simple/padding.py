@@ -58,6 +58,7 @@ class Padding(Module):
         self.n_input_dim = optional_count(who, "n_input_dim", self.n_input_dim)
         self.value = real(who, "value", self.value, finite=False)
         self.index = integer(who, "index", self.index, minimum=0)
+        super().validate()
 
     def _place(self, shape: tuple[int, ...]) -> tuple[int, int]:
         # (the padded axis, the input entry the padding goes before)

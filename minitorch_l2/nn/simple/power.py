@@ -28,7 +28,8 @@ class Power(Module):
 
     def validate(self) -> None:
         """Check that the exponent is a finite number."""
-        self.pow = real("nn.Power", "p", self.pow)
+        self.pow = real("nn.Power", "pow", self.pow)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = reuse(self.output, input.shape, input.dtype)

@@ -46,6 +46,7 @@ class Replicate(Module):
         self.n_features = integer(who, "n_features", self.n_features, minimum=1)
         self.dim = integer(who, "dim", self.dim)
         self.n_dim = optional_count(who, "n_dim", self.n_dim)
+        super().validate()
 
     def _new_axis(self, shape: tuple[int, ...]) -> int:
         ndim = len(shape)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .._settings import boolean, integer
+from .._settings import boolean, int_tuple
 from ..module import Module
 
 
@@ -43,12 +43,13 @@ class Reshape(Module):
     def validate(self) -> None:
         """Check the sizes (ints ≥ 1, at least one) and ``batch_mode`` (None or a bool)."""
         who = "nn.Reshape"
+        self.size = int_tuple(who, "size", self.size, minimum=1)
         if not self.size:
             raise ValueError(f"{who}: expected at least one size, got none")
-        self.size = tuple(integer(who, "each size", s, minimum=1) for s in self.size)
         if self.batch_mode is not None:
             self.batch_mode = boolean(who, "batch_mode", self.batch_mode)
         self.num_elements = math.prod(self.size)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         if not input.flags.c_contiguous:

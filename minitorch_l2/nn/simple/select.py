@@ -37,6 +37,7 @@ class Select(Module):
         """Check that ``dim`` and ``index`` are ints."""
         self.dim = integer("nn.Select", "dim", self.dim)
         self.index = integer("nn.Select", "index", self.index)
+        super().validate()
 
     def _where(self, shape: tuple[int, ...]) -> tuple:
         if len(shape) < 2:

@@ -30,6 +30,7 @@ class Sqrt(Module):
     def validate(self) -> None:
         """Check that ``eps`` is a finite number."""
         self.eps = real("nn.Sqrt", "eps", self.eps)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = reuse(self.output, input.shape, input.dtype)

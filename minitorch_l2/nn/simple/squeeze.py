@@ -53,6 +53,7 @@ class Squeeze(Module):
         if self.dim is not None:
             self.dim = integer("nn.Squeeze", "dim", self.dim)
         self.num_input_dims = optional_count("nn.Squeeze", "num_input_dims", self.num_input_dims)
+        super().validate()
 
     def _squeezed_shape(self, shape: tuple[int, ...]) -> tuple[int, ...]:
         batch = self.num_input_dims is not None and len(shape) == self.num_input_dims + 1

@@ -52,6 +52,7 @@ class Sum(Module):
         self.n_input_dims = optional_count(who, "n_input_dims", self.n_input_dims)
         self.size_average = boolean(who, "size_average", self.size_average)
         self.squeeze = boolean(who, "squeeze", self.squeeze)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         dim = batch_axis(self._who(), self.dim, input.shape, self.n_input_dims)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import integer
+from .._settings import int_tuple
 from ..module import Module
 from ._dims import axis, optional_count
 
@@ -47,13 +47,18 @@ class Transpose(Module):
     def validate(self) -> None:
         """Check that every pair holds two int dims, and ``num_input_dims``."""
         who = "nn.Transpose"
+        if not isinstance(self.permutations, list | tuple):
+            raise TypeError(
+                f"{who}: permutations must be a list of pairs, got {self.permutations!r}"
+            )
         for pair in self.permutations:
-            if not isinstance(pair, tuple) or len(pair) != 2:
-                raise TypeError(f"{who}: each pair must be two dims such as (0, 1), got {pair!r}")
-        self.permutations = [
-            (integer(who, "a dim", a), integer(who, "a dim", b)) for a, b in self.permutations
-        ]
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise TypeError(
+                    f"{who}: each of permutations must be two dims such as (0, 1), got {pair!r}"
+                )
+        self.permutations = [int_tuple(who, "permutations", pair) for pair in self.permutations]
         self.num_input_dims = optional_count(who, "num_input_dims", self.num_input_dims)
+        super().validate()
 
     def _swapped(self, array: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
         shift = 0 if self.num_input_dims is None else array.ndim - self.num_input_dims

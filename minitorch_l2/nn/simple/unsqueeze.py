@@ -53,6 +53,7 @@ class Unsqueeze(Module):
         """Check that ``pos`` is an int, and ``num_input_dims``."""
         self.pos = integer("nn.Unsqueeze", "pos", self.pos)
         self.num_input_dims = optional_count("nn.Unsqueeze", "num_input_dims", self.num_input_dims)
+        super().validate()
 
     def _position(self, shape: tuple[int, ...]) -> int:
         ndim = len(shape)

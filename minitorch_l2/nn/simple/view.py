@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .._settings import integer
+from .._settings import int_tuple
 from ..module import Module
 from ._dims import optional_count
 
@@ -69,13 +69,14 @@ class View(Module):
     def validate(self) -> None:
         """Check the sizes (ints ≥ 1, at most one −1) and ``num_input_dims``."""
         who = "nn.View"
+        self.size = int_tuple(who, "size", self.size, minimum=-1)
         if not self.size:
             raise ValueError(f"{who}: expected at least one size, got none")
-        self.size = tuple(integer(who, "each size", s, minimum=-1) for s in self.size)
         if 0 in self.size or self.size.count(-1) > 1:
             raise ValueError(f"{who}: sizes must be positive, with at most one -1, got {self.size}")
         self.num_input_dims = optional_count(who, "num_input_dims", self.num_input_dims)
         self.num_elements = math.prod(s for s in self.size if s > 0)
+        super().validate()
 
     def _batch_size(self, shape: tuple[int, ...]) -> int | None:
         # Lua's batchsize(): None when the view has no batch dimension.

@@ -52,27 +52,34 @@ class Bilinear(Module):
         self.input_size1, self.input_size2 = input_size1, input_size2
         self.output_size = output_size
         self.weight = self.grad_weight = self.bias = self.grad_bias = None
-        bias = boolean(self._who(), "bias", bias)
-        self.validate()
+        bias = boolean("nn.Bilinear", "bias", bias)
+        self._check_settings()
         self.weight = np.empty((self.output_size, self.input_size1, self.input_size2))
         self.grad_weight = np.zeros_like(self.weight)
         if bias:
             self.bias = np.empty(self.output_size)
             self.grad_bias = np.zeros(self.output_size)
+        self.validate()
         self.reset()
 
     def validate(self) -> None:
-        """Check the sizes (ints >= 1) and the parameters' shapes, once it has them."""
-        who = self._who()
-        for name in ("input_size1", "input_size2", "output_size"):
-            setattr(self, name, integer(who, name, getattr(self, name), 1))
-        if self.weight is not None:
-            shape = (self.output_size, self.input_size1, self.input_size2)
-            array(who, "weight", self.weight, shape)
-            array(who, "grad_weight", self.grad_weight, shape, self.weight.dtype)
+        """Check the sizes (ints >= 1) and the parameters' shapes."""
+        self._check_settings()
+        shape = (self.output_size, self.input_size1, self.input_size2)
+        array(
+            "nn.Bilinear",
+            "weight",
+            self.weight,
+            shape,
+            shape_is="(output_size, input_size1, input_size2)",
+        )
         if self.bias is not None:
-            array(who, "bias", self.bias, (self.output_size,), self.weight.dtype)
-            array(who, "grad_bias", self.grad_bias, (self.output_size,), self.weight.dtype)
+            array("nn.Bilinear", "bias", self.bias, shape[:1], shape_is="(output_size,)")
+        super().validate()
+
+    def _check_settings(self) -> None:
+        for name in ("input_size1", "input_size2", "output_size"):
+            setattr(self, name, integer("nn.Bilinear", name, getattr(self, name), 1))
 
     def reset(self, stdv: float | None = None) -> Bilinear:
         """Draw weight and bias from U(−s, s), in place: s = stdv·√3 if given, else 1/√in1.

@@ -31,6 +31,7 @@ class CAddTable(Module):
     def validate(self) -> None:
         """Check ``inplace`` (a bool)."""
         self.inplace = boolean(self._who(), "inplace", self.inplace)
+        super().validate()
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
         first = tensors(self._who(), input)[0]

@@ -44,6 +44,7 @@ class MM(Module):
         """Check ``trans_a`` and ``trans_b`` (bools)."""
         self.trans_a = boolean(self._who(), "trans_a", self.trans_a)
         self.trans_b = boolean(self._who(), "trans_b", self.trans_b)
+        super().validate()
 
     def _operands(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         a, b = tensors(self._who(), input, 2)

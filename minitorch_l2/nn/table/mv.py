@@ -34,6 +34,7 @@ class MV(Module):
     def validate(self) -> None:
         """Check ``trans`` (a bool)."""
         self.trans = boolean(self._who(), "trans", self.trans)
+        super().validate()
 
     def _matrix(self, input: list[np.ndarray]) -> np.ndarray:
         m, v = tensors(self._who(), input, 2)

@@ -39,6 +39,7 @@ class NarrowTable(Module):
         """Check ``offset`` (an int) and ``length`` (an int >= 1)."""
         self.offset = integer(self._who(), "offset", self.offset)
         self.length = integer(self._who(), "length", self.length, 1)
+        super().validate()
 
     def _start(self, input: list) -> int:
         if type(input) is not list:

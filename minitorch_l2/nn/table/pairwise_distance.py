@@ -39,7 +39,8 @@ class PairwiseDistance(Module):
 
     def validate(self) -> None:
         """Check ``norm`` (Lua's field for p: a finite real >= 1)."""
-        self.norm = real(self._who(), "p", self.norm, 1.0)
+        self.norm = real(self._who(), "norm", self.norm, 1.0)
+        super().validate()
 
     def update_output(self, input: list[np.ndarray]) -> np.ndarray:
         rows1, rows2 = pair_rows(self._who(), input)

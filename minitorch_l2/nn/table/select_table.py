@@ -33,6 +33,7 @@ class SelectTable(Module):
     def validate(self) -> None:
         """Check ``index`` (an int)."""
         self.index = integer(self._who(), "index", self.index)
+        super().validate()
 
     def _position(self, input: list) -> int:
         if type(input) is not list:

@@ -40,9 +40,10 @@ class SplitTable(Module):
 
     def validate(self) -> None:
         """Check ``dimension`` (an int) and ``n_input_dims`` (None or an int >= 1)."""
-        self.dimension = integer(self._who(), "dim", self.dimension)
+        self.dimension = integer(self._who(), "dimension", self.dimension)
         if self.n_input_dims is not None:
             self.n_input_dims = integer(self._who(), "n_input_dims", self.n_input_dims, 1)
+        super().validate()
 
     def _axis(self, input: np.ndarray) -> int:
         if type(input) is not np.ndarray:

@@ -35,6 +35,7 @@ class ELU(Module):
         """Check that α is a finite number and ``inplace`` a bool."""
         self.alpha = real("nn.ELU", "alpha", self.alpha)
         self.inplace = boolean("nn.ELU", "inplace", self.inplace)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         # y = max(x, 0) + α (e^min(x, 0) − 1): exact, one of the two terms is 0; the exp, then

@@ -26,6 +26,7 @@ class HardShrink(Module):
     def validate(self) -> None:
         """Check that λ is a finite number ≥ 0."""
         self.lam = real("nn.HardShrink", "lam", self.lam, 0)
+        super().validate()
 
     def _kept(self, input: np.ndarray) -> np.ndarray:
         # [|x| > λ] as 0/1, so that a product selects without a branch.

@@ -39,14 +39,15 @@ class HardTanh(Module):
     def validate(self) -> None:
         """Check both bounds (finite, min < max) and ``inplace``."""
         who = self._who()
-        self.min_val = real(who, "min_value", self.min_val)
-        self.max_val = real(who, "max_value", self.max_val)
+        self.min_val = real(who, "min_val", self.min_val)
+        self.max_val = real(who, "max_val", self.max_val)
         self.inplace = boolean(who, "inplace", self.inplace)
         if not self.max_val > self.min_val:
             raise ValueError(
-                f"{who}: max_value must be larger than min_value, got min_value "
-                f"{self.min_val:g} and max_value {self.max_val:g}"
+                f"{who}: max_val must be larger than min_val (the min_value and max_value "
+                f"arguments), got min_val {self.min_val:g} and max_val {self.max_val:g}"
             )
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         if self.inplace:

@@ -37,6 +37,7 @@ class LeakyReLU(Module):
         """Check ``negval`` (a finite number) and ``inplace``; no in place for negval < 0."""
         self.negval = real("nn.LeakyReLU", "negval", self.negval)
         self.inplace = boolean("nn.LeakyReLU", "inplace", self.inplace) and self.negval >= 0
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         # y = max(x, 0) + negval · min(x, 0): exact, one of the two terms is 0.

@@ -46,8 +46,26 @@ class LogSoftMax(Module):
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
-        np.exp(self.output, out=self.grad_input)
-        row_sum(grad_output, out=row)
-        self.grad_input *= row
-        np.subtract(grad_output, self.grad_input, out=self.grad_input)
+        try:
+            with np.errstate(over="raise", invalid="raise"):
+                np.exp(self.output, out=self.grad_input)
+                row_sum(grad_output, out=row)
+                self.grad_input *= row
+                np.subtract(grad_output, self.grad_input, out=self.grad_input)
+        except FloatingPointError:  # Σⱼ gⱼ past the float range: see _scaled_grad_input
+            self._scaled_grad_input(grad_output, row)
         return self.grad_input
+
+    def _scaled_grad_input(self, grad_output: np.ndarray, row: np.ndarray) -> None:
+        # With 2ᵏ > d, S = Σⱼ gⱼ 2⁻ᵏ cannot overflow. gᵢ − pᵢ S 2ᵏ is taken as it is where pᵢ S 2ᵏ
+        # is finite, else as (gᵢ 2⁻ᵏ − pᵢ S) 2ᵏ: the exact answer wherever it is representable,
+        # ±inf only where the gradient itself is past the range; the IEEE result for ±inf or NaN.
+        k = grad_output.shape[-1].bit_length()
+        with np.errstate(over="ignore", invalid="ignore"):
+            scaled = np.ldexp(grad_output, -k)
+            row_sum(scaled, out=row)
+            share = np.exp(self.output) * row  # pᵢ S
+            product = np.ldexp(share, k)  # pᵢ Σⱼ gⱼ, ±inf where past the range
+            direct = grad_output - product
+            rescaled = np.ldexp(scaled - share, k)
+            np.copyto(self.grad_input, np.where(np.isfinite(product), direct, rescaled))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import integer
+from .._settings import array, integer
 from ..module import Module
 
 
@@ -33,13 +33,20 @@ class PReLU(Module):
     def __init__(self, n_output_plane: int = 0) -> None:
         super().__init__()
         self.n_output_plane = n_output_plane
-        self.validate()
+        self._check_settings()
         self.weight = np.full(max(self.n_output_plane, 1), 0.25)
         self.grad_weight = np.zeros_like(self.weight)
+        self.validate()
+
+    def _check_settings(self) -> None:
+        self.n_output_plane = integer("nn.PReLU", "n_output_plane", self.n_output_plane, 0)
 
     def validate(self) -> None:
-        """Check that ``n_output_plane`` is an int ≥ 0."""
-        self.n_output_plane = integer("nn.PReLU", "n_output_plane", self.n_output_plane, 0)
+        """Check ``n_output_plane`` (an int ≥ 0) and the weight: one slope per plane, or one."""
+        self._check_settings()
+        shape = (max(self.n_output_plane, 1),)
+        array("nn.PReLU", "weight", self.weight, shape, shape_is="(n_output_plane or 1,)")
+        super().validate()
 
     def _slopes(self, input: np.ndarray) -> np.ndarray:
         # The weight, shaped to broadcast over the input's channel dim.

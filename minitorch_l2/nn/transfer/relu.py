@@ -27,6 +27,9 @@ class ReLU(Module):
         default False).
     """
 
+    #: Files from before the flag existed hold none: they read as False.
+    inplace: bool = False
+
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
@@ -34,7 +37,8 @@ class ReLU(Module):
 
     def validate(self) -> None:
         """Check ``inplace``: True or False (files from before it existed: False)."""
-        self.inplace = boolean("nn.ReLU", "inplace", self.__dict__.get("inplace", False))
+        self.inplace = boolean("nn.ReLU", "inplace", self.inplace)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         if self.inplace:

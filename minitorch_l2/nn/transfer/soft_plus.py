@@ -38,6 +38,7 @@ class SoftPlus(Module):
         """Check β > 0 and a finite threshold."""
         self.beta = real("nn.SoftPlus", "beta", self.beta, 0, low_open=True)
         self.threshold = real("nn.SoftPlus", "threshold", self.threshold)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = reuse(self.output, input.shape, input.dtype)

@@ -29,6 +29,7 @@ class SoftShrink(Module):
     def validate(self) -> None:
         """Check that λ is a finite number ≥ 0."""
         self.lam = real("nn.SoftShrink", "lam", self.lam, 0)
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         # y = max(x − λ, 0) + min(x + λ, 0): exact, at most one of the two terms is not 0.

@@ -38,14 +38,15 @@ class Threshold(Module):
 
     def validate(self) -> None:
         """Check ``th`` and ``v`` (finite numbers), ``inplace``, and v ≤ th in place."""
-        self.threshold = real("nn.Threshold", "th", self.threshold)
-        self.val = real("nn.Threshold", "v", self.val)
+        self.threshold = real("nn.Threshold", "threshold", self.threshold)
+        self.val = real("nn.Threshold", "val", self.val)
         self.inplace = boolean("nn.Threshold", "inplace", self.inplace)
         if self.inplace and self.val > self.threshold:
             raise ValueError(
                 f"nn.Threshold: in-place processing requires value ({self.val:g}) not exceed "
                 f"threshold ({self.threshold:g})"
             )
+        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         # y = max(x, th)·m + v·(1 − m), m = [x > th]: exact, one term is 0 (no branchy mask).

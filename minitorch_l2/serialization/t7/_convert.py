@@ -18,10 +18,11 @@ from collections.abc import Generator
 import numpy as np
 
 from .._format import FormatError
+from .._validation import check_sharing
 from . import _tags as tags
 from ._frames import run
 from ._parser import MAX_DEPTH, RawFunction, RawObject, RawTable
-from ._registry import BY_LUA_NAME
+from ._registry import BY_LUA_NAME, DATA_ONLY
 from .mapping import MappingError, build
 from .values import LuaFunction, LuaKey, TorchObject
 
@@ -76,6 +77,7 @@ class Converter:
         self.max_depth = max_depth
         self.memo: dict[int, object] = {}
         self.unknown: dict[str, list[int]] = {}  # class → [count, byte offset of the first]
+        self.built: list[object] = []  # every module and criterion made, for check_sharing
 
     def convert(self, root: object) -> object:
         """The Python value of ``root``; a FormatError for a class that cannot be mapped."""
@@ -92,6 +94,10 @@ class Converter:
                 f"load(path, unknown_classes='keep') gives each as a TorchObject holding its "
                 f"fields"
             )
+        try:
+            check_sharing(self.built)
+        except ValueError as error:
+            raise FormatError(str(error)) from None
         return value
 
     # ------------------------------------------------------------------ one value
@@ -156,7 +162,8 @@ class Converter:
             return items
         entry = BY_LUA_NAME.get(name)
         if entry is None:
-            self.unknown.setdefault(name, [0, raw.at])[0] += 1
+            if name not in DATA_ONLY:
+                self.unknown.setdefault(name, [0, raw.at])[0] += 1
             kept = self.memo[id(raw)] = TorchObject(name, version=raw.version)
             kept.fields = _fields(name, (yield raw.payload), raw.at)
             return kept
@@ -171,6 +178,7 @@ class Converter:
                 raise FormatError(f"at byte {raw.at}: {error}") from None
             kept = self.memo[id(raw)] = TorchObject(name, fields, raw.version)
             return kept
+        self.built.append(shell)
         return shell
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._lua_classes import ENTRIES
+from ._lua_classes import DATA_CLASSES, ENTRIES
 from .mapping import LuaClass
 
 
@@ -18,6 +18,9 @@ def _index() -> tuple[dict[str, LuaClass], dict[type, LuaClass]]:
 
 
 BY_LUA_NAME, BY_CLASS = _index()
+
+#: Classes kept as TorchObjects without counting as unknown (the parts of a mapped object).
+DATA_ONLY = DATA_CLASSES
 
 
 def mapped_lua_classes() -> list[str]:

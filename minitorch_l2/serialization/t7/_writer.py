@@ -23,12 +23,14 @@ from collections.abc import Generator
 
 import numpy as np
 
+from ...nn._parameters import array_key
+from ...nn._state_checks import parameter_arrays
 from ...nn.criterion.criterion import Criterion
 from ...nn.module import Module
 from . import _tags as tags
 from ._frames import run
 from ._registry import BY_CLASS
-from .mapping import lua_fields, own_dtype
+from .mapping import Storage, lua_fields, own_dtype
 from .values import LuaFunction, LuaKey, TorchObject
 
 MAX_DEPTH = 10_000
@@ -52,6 +54,7 @@ class Writer:
         self.sink = sink
         self.max_depth = max_depth
         self.fields: dict[int, dict] = {}  # id(module) → its Lua fields
+        self.modules: dict[int, object] = {}  # id(module) → the module
         self.dtypes: dict[int, np.dtype] = {}  # id(module) → its Lua type
         self.seen: set[int] = set()
         self.views: dict[int, set[int]] = {}  # id(base) → ids of the arrays viewing it
@@ -62,8 +65,40 @@ class Writer:
     def write(self, value: object) -> bytes:
         """The file's bytes for ``value``."""
         run(self._collect, (value, "the value"), self.max_depth, _too_deep)
+        self._link_shared_fields()
         run(self._begin, value, self.max_depth, _too_deep)
         return self.sink.getvalue()
+
+    def _link_shared_fields(self) -> None:
+        """Give each field that is another module's object in Lua (``LuaClass.shares``) it, and
+        mark ``shared = true`` the modules whose arrays another module shares, as Lua's
+        ``share`` (and ``clone`` with field names) does."""
+        owners: dict[tuple, set[int]] = {}
+        for key, module in self.modules.items():
+            if isinstance(module, Module):
+                for _, array in parameter_arrays(module):
+                    if array.size:
+                        owners.setdefault(array_key(array), set()).add(key)
+        for keys in owners.values():
+            if len(keys) > 1:
+                for key in keys:
+                    self.fields[key]["shared"] = True
+        for key, module in self.modules.items():
+            shares = BY_CLASS[type(module)].shares
+            for name in shares(module) if shares is not None else ():
+                found = self._shared_field(module, name)
+                if found is not None:
+                    self.fields[key][name] = found
+
+    def _shared_field(self, module: object, name: str) -> object:
+        # Followed to the end of the chain (a Sequential's first module may be a Sequential).
+        for _ in range(len(self.modules) + 1):
+            shares = BY_CLASS[type(module)].shares
+            target = shares(module).get(name) if shares is not None else None
+            if target is None or id(target[0]) not in self.fields:
+                return self.fields[id(module)].get(name)
+            module, name = target
+        return None
 
     # ------------------------------------------------------------------ 1. collect
     def _collect(self, item: tuple[object, str]) -> object:
@@ -87,6 +122,11 @@ class Writer:
         if kind is np.ndarray:
             self._array(value, where)
             return None
+        if kind is Storage:
+            array = value.array
+            if array.ndim != 1 or array.dtype.newbyteorder("=") not in tags.TYPE_NAMES:
+                raise WriteError(f"{where} is a storage of {array.dtype} {array.shape}, not 1-D")
+            return None
         if kind in (list, tuple):
             return self._collect_items(value, where)
         if kind is dict:
@@ -105,6 +145,7 @@ class Writer:
                     f"(minitorch_l2/serialization/t7/_lua_classes/); save it as .npz instead"
                 )
             fields = self.fields[id(value)] = lua_fields(entry, value, self._dtype(value))
+            self.modules[id(value)] = value
             self.keep.append(fields)
             return self._collect_dict(fields, f"{where} ({entry.lua_name})")
         raise WriteError(f"{where} is a {kind.__module__}.{kind.__qualname__}, not data Lua holds")
@@ -180,6 +221,8 @@ class Writer:
             return self._dict(value)
         elif kind is LuaFunction:
             return self._function(value)
+        elif kind is Storage:
+            self._storage(value.array)
         elif kind is TorchObject:
             return self._object(value.torch_class, value.version, value.fields)
         else:
@@ -258,9 +301,14 @@ class Writer:
             return
         index = self.storages[key] = self._new_index()
         sink.int(index)
-        self._header(f"torch.{name}Storage", 1)
-        sink.longs([base.size])
-        sink.elements(base.astype(dtype, copy=False).reshape(-1))
+        self._storage(base)
+
+    def _storage(self, array: np.ndarray) -> None:
+        """A storage's header and elements (its tag and index are written already)."""
+        dtype = array.dtype.newbyteorder("=")
+        self._header(f"torch.{tags.TYPE_NAMES[dtype]}Storage", 1)
+        self.sink.longs([array.size])
+        self.sink.elements(array.astype(dtype, copy=False).reshape(-1))
 
     def _storage_view(self, array: np.ndarray) -> tuple[np.ndarray, int, list[int]]:
         """(the storage to write, the 0-based offset, the strides in elements)."""

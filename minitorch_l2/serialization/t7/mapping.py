@@ -9,9 +9,9 @@ entry; nothing else knows about the class. The entries live in ``_lua_classes/<f
 Loading a Lua object (``build``) runs no constructor: the object is ``object.__new__(cls)`` filled
 with the mapped fields, its transient state (``output``, ``grad_input``, buffers, per-call
 attributes) set as a fresh one has it and never taken from the file, then checked as the
-constructor checks: ``validate()`` when the class has one, the entry's ``check``, and the
-parameter arrays (floating, each gradient of its parameter's shape and dtype, no two
-overlapping).
+constructor checks: the class's ``validate()`` (its settings, its arrays' shapes, and
+``nn.Module.validate``'s parameter arrays: floating, each gradient of its parameter's shape and
+dtype, no two overlapping).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...nn.module import Module, lua_type_name
+from .._validation import validated
 
 _REQUIRED = object()
 
@@ -58,12 +59,48 @@ class LuaOnly:
         What a file without the field means (Lua reads an absent field as nil).
     meaning : str
         What a refused value would ask of us, for the message.
+    per_call : bool
+        A buffer Lua's constructor makes (``noise``, a size storage): whatever the file holds
+        there is per-call state, and ``save`` writes it empty.
     """
 
     write: object = None
     accept: Callable[[object], bool] | None = None
     missing: object = None
     meaning: str = ""
+    per_call: bool = False
+
+
+@dataclass(frozen=True)
+class Convert:
+    """A Lua field whose value has another form in our attribute (a storage ↔ a tuple, ...).
+
+    Parameters
+    ----------
+    load : callable
+        ``load(value, who, field) -> ours``; raises MappingError for a value it cannot take.
+    save : callable
+        ``save(ours) -> value`` as Lua holds it.
+    """
+
+    load: Callable[[object, str, str], object]
+    save: Callable[[object], object]
+
+
+@dataclass(frozen=True)
+class Storage:
+    """An array that ``save`` writes as a bare Torch storage (``torch.LongStorage``, ...).
+
+    Lua keeps some settings in storages, not tensors (``nn.View``'s ``size``); ``load`` reads a
+    storage as a 1-D array.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        The elements, 1-D, of a dtype Torch has a storage for.
+    """
+
+    array: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -91,19 +128,27 @@ class LuaClass:
         Lua fields without an attribute of ours (see :class:`LuaOnly`).
     buffers : tuple of str
         Lua's per-call buffers: dropped on load, not written on save.
+    convert : mapping of str to Convert
+        Lua field → how its value becomes ours and back (instead of the value as it is).
     derive : mapping of str to callable
         Our attributes that Lua does not store, each computed by ``function(attributes,
         lua_fields)`` from the mapped attributes (a Linear's sizes from its weight's shape);
         it raises MappingError when the fields do not fit. Not written on save.
-    check : callable, optional
-        ``check(module)``: the constructor's checks, for a class without ``validate()``.
+    fixed : mapping of str to object
+        Our attributes Lua's class lacks, with the one value Lua's behaviour has: set on load,
+        and ``save`` refuses a module holding another value.
     version : int
         The class version Lua writes (``torch.version``), and the newest ``load`` upgrades to.
     upgrade : callable, optional
-        ``upgrade(lua_fields, version) -> lua_fields``: what Lua's ``read`` does to an object of
-        an older version (``BatchNormalization`` < 2 stored ``running_std``).
+        ``upgrade(lua_fields, version) -> lua_fields``: what Lua's ``read`` (or its
+        backward-compatibility code) does to an object of an older version or layout
+        (``BatchNormalization`` < 2 stored ``running_std``); it looks at the version itself.
     to_lua : callable, optional
         ``to_lua(module, lua_fields) -> lua_fields``: last touches on save.
+    shares : callable, optional
+        ``shares(module) -> {lua_field: (other_module, its_lua_field)}``: fields that are, in
+        Lua, another module's very object (a Sequential's ``output`` is its last module's);
+        ``save`` writes them so. Bookkeeping only: ``load`` never reads them.
     sets_train : bool
         Lua's constructor sets ``train`` (Dropout does), so ``save`` writes it even when True;
         for other modules Lua has no ``train`` until ``training()``/``evaluate()``, and ``save``
@@ -118,11 +163,13 @@ class LuaClass:
     optional: Mapping[str, object] = field(default_factory=dict)
     lua_only: Mapping[str, LuaOnly] = field(default_factory=dict)
     buffers: tuple[str, ...] = ()
+    convert: Mapping[str, Convert] = field(default_factory=dict)
     derive: Mapping[str, Callable[[dict, dict], object]] = field(default_factory=dict)
-    check: Callable[[object], None] | None = None
+    fixed: Mapping[str, object] = field(default_factory=dict)
     version: int = 1
     upgrade: Callable[[dict, int], dict] | None = None
     to_lua: Callable[[object, dict], dict] | None = None
+    shares: Callable[[object], Mapping[str, tuple[object, str]]] | None = None
     sets_train: bool = False
 
     def attribute(self, lua_field: str) -> str:
@@ -176,6 +223,61 @@ def empty_tensor(module: object, dtype: np.dtype) -> np.ndarray:
     return np.empty(0, dtype)
 
 
+def empty_table(module: object, dtype: np.dtype) -> list:
+    """Lua's ``{}`` (an empty table: a table module's ``gradInput``), for a ``LuaOnly.write``.
+
+    Parameters
+    ----------
+    module : object
+        Our module or criterion (unused).
+    dtype : numpy.dtype
+        Its type (unused).
+    """
+    return []
+
+
+def tensor_pair(module: object, dtype: np.dtype) -> list:
+    """Lua's ``{torch.Tensor(), torch.Tensor()}`` (the ``gradInput`` of a pair's module).
+
+    Parameters
+    ----------
+    module : object
+        Our module or criterion (unused).
+    dtype : numpy.dtype
+        Its type.
+    """
+    return [np.empty(0, dtype), np.empty(0, dtype)]
+
+
+def empty_long_storage(module: object, dtype: np.dtype) -> Storage:
+    """Lua's ``torch.LongStorage()``, empty (a size buffer Lua's constructor makes).
+
+    Parameters
+    ----------
+    module : object
+        Our module or criterion (unused).
+    dtype : numpy.dtype
+        Its type (unused).
+    """
+    return Storage(np.empty(0, np.int64))
+
+
+def _sizes_from_lua(value: object, who: str, name: str) -> tuple[int, ...]:
+    if not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype.kind not in "iu":
+        raise MappingError(
+            f"{who}: field {name!r} must be a LongStorage of sizes, got {value!r:.60}"
+        )
+    return tuple(int(size) for size in value)
+
+
+def _sizes_to_lua(value: object) -> Storage:
+    return Storage(np.array(value, dtype=np.int64).reshape(-1))
+
+
+#: A ``torch.LongStorage`` of sizes (``nn.View``'s ``size``) ↔ our tuple of ints.
+SIZES = Convert(_sizes_from_lua, _sizes_to_lua)
+
+
 def is_bool_or_nil(value: object) -> bool:
     """True for True, False and None (a Lua flag that is unset).
 
@@ -190,6 +292,10 @@ def is_bool_or_nil(value: object) -> bool:
 def shift(value: object, by: int, who: str, name: str) -> object:
     """A 1-based value made 0-based (``by=-1``) or back (``by=1``): ints, int arrays, lists.
 
+    Only the counts from the start move: Lua's 1 is our 0, and a negative value, which counts
+    from the end in both, stays as it is (Lua's ``nn.Select(1, -1)`` is ``nn.Select(0, -1)``).
+    A Lua 0, which indexes nothing, is refused.
+
     Parameters
     ----------
     value : object
@@ -201,13 +307,16 @@ def shift(value: object, by: int, who: str, name: str) -> object:
     """
     if value is None:
         return None
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         raise MappingError(f"{who}: field {name!r} must be an index, got {value!r}")
     if isinstance(value, int | np.integer):
-        return int(value) + by
+        value = int(value)
+        if by < 0 and value == 0:
+            raise MappingError(f"{who}: field {name!r} is 0; Lua's indices start at 1")
+        return value + by if (value > 0 if by < 0 else value >= 0) else value
     if isinstance(value, np.ndarray) and value.dtype.kind in "iu":
-        return value.astype(np.int64) + by
-    if isinstance(value, list):
+        return np.array([shift(int(item), by, who, name) for item in value.reshape(-1)], np.int64)
+    if isinstance(value, list | tuple):
         return [shift(item, by, who, name) for item in value]
     raise MappingError(f"{who}: field {name!r} must be an integer index, got {value!r}")
 
@@ -234,7 +343,7 @@ def build(entry: LuaClass, shell: object, lua_fields: dict, version: int) -> Non
     for key in lua:
         if not isinstance(key, str):
             raise MappingError(f"{who}: has a field named {key!r}, not a string")
-    if entry.upgrade is not None and version < entry.version:
+    if entry.upgrade is not None:
         lua = entry.upgrade(lua, version)
     original = dict(lua)
     for name in (
@@ -256,7 +365,9 @@ def build(entry: LuaClass, shell: object, lua_fields: dict, version: int) -> Non
         if value is _REQUIRED:
             raise MappingError(f"{who}: the file has no field {name!r}")
         ours = entry.attribute(name)
-        if ours in entry.zero_based:
+        if name in entry.convert and value is not entry.optional.get(name, _REQUIRED):
+            value = entry.convert[name].load(value, who, name)
+        elif ours in entry.zero_based:
             value = shift(value, -1, who, name)
         attributes[ours] = value
     if lua:
@@ -264,6 +375,7 @@ def build(entry: LuaClass, shell: object, lua_fields: dict, version: int) -> Non
             f"{who}: field(s) {sorted(lua)} are not known to minitorch_l2's mapping of this class "
             f"(minitorch_l2/serialization/t7/_lua_classes/); refusing rather than ignoring them"
         )
+    attributes.update(entry.fixed)
     for name, function in entry.derive.items():
         attributes[name] = function(attributes, original)
     _fill(shell, attributes, train, who)
@@ -285,44 +397,17 @@ def _fill(shell: object, attributes: dict, train: object, who: str) -> None:
 
 
 def _check(entry: LuaClass, module: object) -> None:
-    """The constructor's checks, and the parameter arrays' agreement with each other."""
-    who = entry.lua_name
-    validate = getattr(type(module), "validate", None)
-    if callable(validate):
-        validate(module)
-    if entry.check is not None:
-        entry.check(module)
-    if not isinstance(module, Module):
-        return
-    lua_name = {entry.attribute(name): name for name in entry.fields}
-    arrays: list[tuple[str, np.ndarray]] = []
-    dtypes = set()
-    for param_name, grad_name in type(module).parameter_names:
-        param, grad = getattr(module, param_name, None), getattr(module, grad_name, None)
-        if param is None:
-            if grad is not None:
-                raise MappingError(f"{who}: has {grad_name} but no {param_name}")
-            continue
-        param_name, grad_name = (lua_name.get(n, n) for n in (param_name, grad_name))
-        for name, value in ((param_name, param), (grad_name, grad)):
-            if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
-                raise MappingError(
-                    f"{who}: {name} must be a float tensor, got {type(value).__name__}"
-                    + (f" of {value.dtype}" if isinstance(value, np.ndarray) else "")
-                )
-        if grad.shape != param.shape or grad.dtype != param.dtype:
-            raise MappingError(
-                f"{who}: {grad_name} {grad.shape} {grad.dtype} does not match {param_name} "
-                f"{param.shape} {param.dtype}"
-            )
-        dtypes.add(param.dtype)
-        arrays += [(param_name, param), (grad_name, grad)]
-    if len(dtypes) > 1:
-        raise MappingError(f"{who}: its parameters mix {sorted(map(str, dtypes))}")
-    for i, (name, array) in enumerate(arrays):
-        for other_name, other in arrays[:i]:
-            if np.may_share_memory(array, other):
-                raise MappingError(f"{who}: {name} and {other_name} share memory in the file")
+    """The class's ``validate()``, its message naming Lua's field beside ours where they differ."""
+    try:
+        validated(module)
+    except (TypeError, ValueError) as error:
+        message = str(error)
+        hints = [
+            f"our {ours} is Lua's {lua}"
+            for lua in entry.fields
+            if (ours := entry.attribute(lua)) != lua and re.search(rf"\b{ours}\b", message)
+        ]
+        raise type(error)(message + (f" ({'; '.join(hints)})" if hints else "")) from None
 
 
 # ---------------------------------------------------------------------- ours → Lua
@@ -362,10 +447,21 @@ def lua_fields(entry: LuaClass, module: object, dtype: np.dtype) -> dict:
         ours = entry.attribute(name)
         mapped.add(ours)
         value = getattr(module, ours, None)
-        if ours in entry.zero_based:
+        if name in entry.optional and _same(entry.optional[name], value):
+            continue  # Lua's constructor leaves the field nil
+        if name in entry.convert:
+            value = entry.convert[name].save(value)
+        elif ours in entry.zero_based:
             value = shift(value, 1, who, ours)
         if value is not None:
             lua[name] = value
+    for name, value in entry.fixed.items():
+        if not _same(value, getattr(module, name, None)):
+            raise ValueError(
+                f"minitorch_l2.save: {who}'s {name} is {getattr(module, name, None)!r}; Lua's "
+                f"{entry.lua_name} has no such setting (it behaves as {name}={value!r}), so a "
+                f".t7 file cannot hold it; save as .npz instead"
+            )
     for name, rule in entry.lua_only.items():
         value = rule.write(module, dtype) if callable(rule.write) else rule.write
         if value is not None:  # a nil field is an absent one
@@ -379,7 +475,8 @@ def lua_fields(entry: LuaClass, module: object, dtype: np.dtype) -> dict:
 def _refuse_unmapped(entry: LuaClass, module: object, mapped: set, who: str) -> None:
     """An attribute of ours without a Lua field must hold its class default (or be derived)."""
     cls = type(module)
-    skip = set(mapped) | set(entry.derive) | {"train"} | cls.transient_attributes()
+    skip = set(mapped) | set(entry.derive) | set(entry.fixed) | {"train"}
+    skip |= cls.transient_attributes()
     for name, value in vars(module).items():
         if name in skip:
             continue

@@ -10,13 +10,19 @@ Lua class".
 from __future__ import annotations
 
 from ..mapping import LuaClass
-from . import containers, criterion, simple, transfer
+from . import containers, convolution, criterion, graph, simple, table, transfer
 
-__all__ = ["ENTRIES"]
+__all__ = ["DATA_CLASSES", "ENTRIES"]
 
 ENTRIES: tuple[LuaClass, ...] = (
     *containers.ENTRIES,
+    *convolution.ENTRIES,
     *simple.ENTRIES,
+    *table.ENTRIES,
     *transfer.ENTRIES,
     *criterion.ENTRIES,
+    *graph.ENTRIES,
 )
+
+#: Lua classes read as data (TorchObjects) where a mapped class holds them: nngraph's web.
+DATA_CLASSES: frozenset[str] = graph.GRAPH_CLASSES

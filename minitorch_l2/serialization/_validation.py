@@ -1,0 +1,77 @@
+"""The checks ``load`` runs on what it rebuilt, for both formats.
+
+Each module or criterion is checked by its class's ``validate()`` (the checks its constructor
+makes, ``nn.Module.validate`` for what every module has), as soon as its attributes are set.
+Once the whole value is built, the parameters and gradients shared *between* modules are
+checked: a file may share one only as Lua's ``share``/``clone`` do, the same field of two modules
+viewing the same memory the same way (a Siamese pair's weights). Anything else — a weight that is
+another module's gradient, two views overlapping by half — is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..nn._parameters import array_key
+from ..nn._state_checks import overlaps, parameter_arrays
+
+#: What a malformed value can make a ``validate()`` raise besides TypeError and ValueError.
+_MALFORMED = (AttributeError, LookupError, ArithmeticError)
+
+
+def validated(owner: object) -> None:
+    """Run ``owner.validate()``; any refusal is a TypeError or ValueError naming the class.
+
+    Parameters
+    ----------
+    owner : object
+        A module or criterion whose attributes were just set from a file.
+    """
+    try:
+        owner.validate()
+    except _MALFORMED as error:
+        raise ValueError(
+            f"nn.{type(owner).__name__}: an attribute is missing or of the wrong kind "
+            f"({type(error).__name__}: {error})"
+        ) from None
+
+
+def check_sharing(owners: Iterable[object]) -> None:
+    """Refuse parameters shared between loaded modules other than by the same field (ValueError).
+
+    Parameters
+    ----------
+    owners : iterable of object
+        Every module and criterion the load built.
+    """
+    by_key: dict[tuple, tuple[str, str, np.ndarray]] = {}
+    for owner in owners:
+        who = f"nn.{type(owner).__name__}"
+        for name, array in parameter_arrays(owner):
+            if array.size == 0:
+                continue
+            key = array_key(array)
+            first = by_key.setdefault(key, (who, name, array))
+            if first[1] != name:
+                raise _shared(first, (who, name))
+    # Distinct views, ordered by their first byte: each is compared with those still open.
+    spans = sorted(
+        ((np.lib.array_utils.byte_bounds(entry[2]), entry) for entry in by_key.values()),
+        key=lambda s: s[0],
+    )
+    open_spans: list[tuple[int, tuple[str, str, np.ndarray]]] = []
+    for (start, end), entry in spans:
+        open_spans = [(stop, other) for stop, other in open_spans if stop > start]
+        for _, other in open_spans:
+            if overlaps(other[2], entry[2]):
+                raise _shared(other, entry)
+        open_spans.append((end, entry))
+
+
+def _shared(first: tuple, second: tuple) -> ValueError:
+    return ValueError(
+        f"{first[0]}'s {first[1]} and {second[0]}'s {second[1]} share memory; a file may share "
+        f"an array only between the same field of two modules (as Lua's share and clone do)"
+    )
