@@ -315,3 +315,14 @@ def test_the_librarys_own_kinks_are_set_apart(make, x, count, status):
     report = check_module(make(), x)
     assert report.status == status and not report.failures, str(report)
     assert report.kinks == {"input": (count, x.size)}
+
+
+def test_curvature_under_a_tight_tolerance_is_not_a_kink():
+    # A smooth f's one-sided slopes differ by eps·|f''|: above 2·tolerance when the tolerance
+    # is tight, yet no kink (the jump of a kink does not shrink with eps).
+    tight = {"atol": 1e-8, "rtol": 1e-6}
+    report = check_module(nn.L2Normalize(jacobian=False), np.array([0.5, 0.5]), **tight)
+    assert report.ok and report.kinks == {}, str(report)
+    curved = check_module(nn.Exp(), np.linspace(1.0, 3.0, 6), **tight)
+    assert curved.ok and curved.kinks == {}, str(curved)
+    assert check_module(nn.ReLU(), np.zeros(3), **tight).kinks == {"input": (3, 3)}

@@ -3,23 +3,20 @@
 The header says the verdict — ``ok``, ``FAIL``, or ``inconclusive`` when every element of a
 checked tensor sits on a kink — and the tolerance; then one row per block, the checks beyond the
 Jacobian, the kinks found, the calls made, and for each failing block its worst elements with
-the checked tensor's value there and a one-line diagnosis when one is evident.
+the checked tensor's value there and a one-line diagnosis when one is evident. A report (a
+``GradcheckReport``) is read through its attributes only: ``_report`` imports this module.
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ._report import GradcheckReport, TensorCheck
 
 #: How many of a failing block's worst elements (and of a tensor's kinks) ``str(report)`` shows.
 SHOWN_ELEMENTS = 3
 
 
-def render(report: GradcheckReport) -> str:
+def render(report: object) -> str:
     """The whole text of ``str(report)``."""
     lines = _header(report)
     if report.mode == "fast":
@@ -44,7 +41,7 @@ def render(report: GradcheckReport) -> str:
     return "\n".join(lines)
 
 
-def _header(report: GradcheckReport) -> list[str]:
+def _header(report: object) -> list[str]:
     # The verdict first; an inconclusive one says at once which tensor sits on kinks only.
     error = f"max abs error {format_number(report.max_abs_error)}"
     apart = sum(entry.kinks for entry in report.entries.values())
@@ -75,7 +72,7 @@ def _header(report: GradcheckReport) -> list[str]:
     return lines
 
 
-def _blocks(report: GradcheckReport) -> list[str]:
+def _blocks(report: object) -> list[str]:
     # One row per block: its tensor, shape, largest error, failing elements and result.
     tables = any(entry.output is not None for entry in report.entries.values())
     rows = [["block" if tables else "tensor", "shape", "max abs error", "failing", "result"]]
@@ -96,7 +93,7 @@ def _blocks(report: GradcheckReport) -> list[str]:
     return format_table(rows, indent="  ")
 
 
-def _kinks(report: GradcheckReport) -> list[str]:
+def _kinks(report: object) -> list[str]:
     # Per tensor with kinks: how many elements, and the first few kink elements.
     lines: list[str] = []
     for tensor, (count, size) in report.kinks.items():
@@ -116,7 +113,7 @@ def _kinks(report: GradcheckReport) -> list[str]:
     return lines
 
 
-def _failure(entry: TensorCheck) -> list[str]:
+def _failure(entry: object) -> list[str]:
     # "weight: <problem or diagnosis>", where, then the worst elements as a small table.
     head = entry.problem or entry.diagnosis or f"{entry.failing} of {entry.total} elements differ"
     lines = textwrap.wrap(f"{entry.name}: {head}", 100, subsequent_indent="    ")

@@ -2,10 +2,12 @@
 
 An element fails when |a − n| > atol + rtol·|n| (or either is NaN); its relative error is
 |a − n| / |n|. Every element, passing or failing, whose one-sided derivatives differ by more
-than twice the tolerance sits on a *kink* and is counted as such (a few kept): there no single
-derivative exists, and the central difference n is only their mean, so passing there proves as
-little as failing. One whose analytic value lies between the two (a subgradient) is set apart:
-it does not fail, and its error does not count; one outside both still fails. The numerical
+than twice the tolerance, and by more than √h times the larger (a smooth function's differ by
+h·|f''|, a kink's by its jump, whatever h), sits on a *kink* and is counted as such (a few
+kept): there no single derivative exists, and the central difference n is only their mean, so
+passing there proves as little as failing. One whose analytic value lies between the two (a
+subgradient) is set apart: it does not fail, and its error does not count; one outside both
+still fails. The numerical
 rows arrive in blocks (see :func:`minitorch_l2._jacobian.numerical_row_blocks`), each compared
 at once: what is kept is the count, the largest error, the few worst elements with the tensor's
 value there, and the evidence the diagnoses need — never a full-size temporary, and the
@@ -221,18 +223,32 @@ class JacobianComparison(Comparison):
         # Every element whose one-sided derivatives differ; a subgradient there is set apart.
         columns = slice(self.block.start, self.block.stop)
         at = rows.at[columns]
-        with np.errstate(all="ignore"):
-            right = ((rows.plus[:, columns] - at) / rows.up[:, None]).T
-            left = ((at - rows.minus[:, columns]) / rows.down[:, None]).T
-            tolerance = self.atol + self.rtol * np.maximum(np.abs(left), np.abs(right))
-            low, high = np.minimum(left, right), np.maximum(left, right)
-            kink = high - low > 2 * tolerance
+        with np.errstate(all="ignore"):  # in place: these are block-sized, one of each
+            right = np.subtract(rows.plus[:, columns], at)
+            right /= rows.up[:, None]
+            left = np.subtract(at, rows.minus[:, columns])
+            left /= rows.down[:, None]
+            right, left = right.T, left.T
+            slope = np.abs(left)
+            np.maximum(slope, np.abs(right), out=slope)
+            gap = np.subtract(right, left)
+            np.abs(gap, out=gap)
+            bound = np.multiply(slope, self.rtol)
+            bound += self.atol
+            bound *= 2
+            kink = gap > bound
+            # A smooth f's one-sided slopes differ by h·|f''|, which shrinks with h; a kink's by
+            # its jump, which does not: a gap above √h times the slope is not curvature.
+            np.multiply(slope, np.sqrt(0.5 * (rows.up + rows.down)), out=bound)
+            kink &= gap > bound
         if not np.any(kink):
             return analytic, numeric
         j, k = np.nonzero(kink)
         with np.errstate(all="ignore"):
-            a, slack = analytic[j, k], tolerance[j, k]
-            between = (a >= low[j, k] - slack) & (a <= high[j, k] + slack)
+            a, slack = analytic[j, k], self.atol + self.rtol * slope[j, k]
+            low = np.minimum(left[j, k], right[j, k])
+            high = np.maximum(left[j, k], right[j, k])
+            between = (a >= low - slack) & (a <= high + slack)
         self.kinks += len(j)
         self.kink_rows.append(np.unique(rows.start + k))
         for o in range(min(len(j), KEPT_ELEMENTS - len(self.kink_elements))):
