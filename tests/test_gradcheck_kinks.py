@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from minitorch_l2 import nn
-from minitorch_l2.gradcheck import GradcheckError, check_module
+from minitorch_l2.gradcheck import GradcheckError, check_criterion, check_module
 
 
 class PReLU(nn.Module):
@@ -326,3 +326,7 @@ def test_curvature_under_a_tight_tolerance_is_not_a_kink():
     curved = check_module(nn.Exp(), np.linspace(1.0, 3.0, 6), **tight)
     assert curved.ok and curved.kinks == {}, str(curved)
     assert check_module(nn.ReLU(), np.zeros(3), **tight).kinks == {"input": (3, 3)}
+    # At a smooth minimum every slope is 0, and the one-sided ones are ±h·f''/2.
+    x = np.ones((1, 3))
+    at_minimum = check_criterion(nn.CosineEmbeddingCriterion(), [x, x], np.ones(1), **tight)
+    assert at_minimum.ok and at_minimum.kinks == {}, str(at_minimum)

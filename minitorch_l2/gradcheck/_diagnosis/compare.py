@@ -1,15 +1,16 @@
 """Compare one block's analytic Jacobian with the numerical one, row block by row block.
 
 An element fails when |a − n| > atol + rtol·|n| (or either is NaN); its relative error is
-|a − n| / |n|. Every element, passing or failing, whose one-sided derivatives differ by more
-than twice the tolerance, and by more than √h times the larger (a smooth function's differ by
-h·|f''|, a kink's by its jump, whatever h), sits on a *kink* and is counted as such (a few
-kept): there no single derivative exists, and the central difference n is only their mean, so
-passing there proves as little as failing. One whose analytic value lies between the two (a
-subgradient) is set apart: it does not fail, and its error does not count; one outside both
-still fails. The numerical
-rows arrive in blocks (see :func:`minitorch_l2._jacobian.numerical_row_blocks`), each compared
-at once: what is kept is the count, the largest error, the few worst elements with the tensor's
+|a − n| / |n|. Every element whose one-sided derivatives differ by more than twice the
+tolerance sits on a *kink* and is counted as such (a few kept) — a failing one always, a
+passing one when the gap is also above √h·max(1, |slope|) (1e-3 at h = 1e-6): a smooth
+function's one-sided slopes differ by h·|f''|, a kink's by its jump whatever h, and three
+values cannot tell a smaller jump from curvature. At a kink no single derivative exists, and
+the central difference n is only the mean of the two, so passing there proves as little as
+failing. One whose analytic value lies between the two (a subgradient) is set apart: it does
+not fail, and its error does not count; one outside both still fails. The numerical rows
+arrive in blocks (see :func:`minitorch_l2._jacobian.numerical_row_blocks`), each compared at
+once: what is kept is the count, the largest error, the few worst elements with the tensor's
 value there, and the evidence the diagnoses need — never a full-size temporary, and the
 Jacobians only when asked.
 """
@@ -237,10 +238,11 @@ class JacobianComparison(Comparison):
             bound += self.atol
             bound *= 2
             kink = gap > bound
-            # A smooth f's one-sided slopes differ by h·|f''|, which shrinks with h; a kink's by
-            # its jump, which does not: a gap above √h times the slope is not curvature.
-            np.multiply(slope, np.sqrt(0.5 * (rows.up + rows.down)), out=bound)
-            kink &= gap > bound
+            # A smooth f's one-sided slopes differ by h·|f''|, a kink's by its jump: a passing
+            # element counts as a kink only with a gap above √h·max(1, slope), not curvature.
+            np.maximum(slope, 1.0, out=bound)
+            bound *= np.sqrt(0.5 * (rows.up + rows.down))
+            kink &= fails | (gap > bound)
         if not np.any(kink):
             return analytic, numeric
         j, k = np.nonzero(kink)

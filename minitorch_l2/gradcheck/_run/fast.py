@@ -10,8 +10,8 @@ random projection of a nonzero error matrix is nonzero). One backward per v serv
 each u costs two forwards. The check is |analytic − numeric| ≤ atol + rtol·|numeric| for every
 (u, v) pair; a tensor that fails is then checked in full, which says where and why. So is a
 tensor whose one-sided projections vᵀ(f(t + h⁺) − f(t)) and vᵀ(f(t) − f(t − h⁻)) differ by more
-than twice the tolerance: a kink lies along u, where a wrong backward can pass (ReLU's mean
-0.5 at 0), and the full check finds and counts it.
+than twice the tolerance and √eps·max(1, slope): a kink lies along u, where a wrong backward
+can pass (ReLU's mean 0.5 at 0), and the full check finds and counts it.
 """
 
 from __future__ import annotations
@@ -73,9 +73,10 @@ def fast_check(
                     sides.append((abs(right - left) / settings.eps, max(abs(right), abs(left))))
         finally:
             np.copyto(tensor, original)
-        root = np.sqrt(settings.eps)  # a gap below √eps × the slope is curvature, as in full
+        root = np.sqrt(settings.eps)  # below √eps·max(1, slope) a gap may be curvature
         kink = any(
-            gap > 2 * settings.tolerance(side / settings.eps) and gap > root * side / settings.eps
+            gap > 2 * settings.tolerance(side / settings.eps)
+            and gap > root * max(1.0, side / settings.eps)
             for gap, side in sides
         )
         if not kink and all(e <= settings.tolerance(n) for e, n in errors):
