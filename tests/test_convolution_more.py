@@ -383,6 +383,12 @@ def test_float32_gives_the_float64_result_to_float32_precision(make):
             (1, 2, 3, 4, 5),
             r"expected input of shape \(C, H, W\) or \(N, C, H, W\)",
         ),
+        (  # the outer module is named, not its first stage (SpatialSubtractiveNormalization)
+            lambda: nn.SpatialContrastiveNormalization(2),
+            (4, 4),
+            r"^nn\.SpatialContrastiveNormalization: expected input of shape \(2, H, W\) or "
+            r"\(N, 2, H, W\), got \(4, 4\)$",
+        ),
     ],
 )
 def test_bad_input_names_the_module_and_the_smallest_input(module, shape, message):
