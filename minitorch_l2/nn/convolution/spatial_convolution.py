@@ -15,16 +15,13 @@ G = ∂L/∂y in the same layout:
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
-from ..._random import generator
 from .._checks import reuse
 from .._lua_names import attribute_alias
 from .._settings import array, integer
 from ..module import Module
+from ..simple._lua_uniform import lua_uniform
 from ._columns import (
     Grid,
     as_matrix,
@@ -152,23 +149,7 @@ class SpatialConvolution(Module):
         stdv : float, optional
             Standard deviation of the uniform draws.
         """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self._fan_in())
-        elif (
-            isinstance(stdv, bool)
-            or not isinstance(stdv, numbers.Real)
-            or not 0 <= stdv < math.inf  # also false for NaN
-        ):
-            raise ValueError(
-                f"{self._who()}: reset's stdv must be a finite number >= 0 (the standard "
-                f"deviation of the uniform draws), got {stdv!r}"
-            )
-        else:
-            bound = stdv * math.sqrt(3)
-        rng = generator()
-        self.weight[...] = rng.uniform(-bound, bound, self.weight.shape)
-        if self.bias is not None:
-            self.bias[...] = rng.uniform(-bound, bound, self.bias.shape)
+        lua_uniform(self._who(), stdv, self._fan_in(), self.weight, self.bias)
         return self
 
     def no_bias(self) -> SpatialConvolution:

@@ -13,18 +13,15 @@ windows stacked as rows X̂ (N·T_out, kW·F): Y = X̂ Wᵀ + b. Gradients, G = 
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..._blas import add_column_sums, add_transposed_product, write_affine
-from ..._random import generator
 from .._checks import reuse
 from .._lua_names import attribute_alias
 from .._settings import array, integer
 from ..module import Module
+from ..simple._lua_uniform import lua_uniform
 from ._shapes import as_sequence
 
 
@@ -91,22 +88,8 @@ class TemporalConvolution(Module):
         stdv : float, optional
             Standard deviation of the uniform draws.
         """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self.k_w * self.input_frame_size)
-        elif (
-            isinstance(stdv, bool)
-            or not isinstance(stdv, numbers.Real)
-            or not 0 <= stdv < math.inf  # also false for NaN
-        ):
-            raise ValueError(
-                f"{self._who()}: reset's stdv must be a finite number >= 0 (the standard "
-                f"deviation of the uniform draws), got {stdv!r}"
-            )
-        else:
-            bound = stdv * math.sqrt(3)
-        rng = generator()
-        self.weight[...] = rng.uniform(-bound, bound, self.weight.shape)
-        self.bias[...] = rng.uniform(-bound, bound, self.bias.shape)
+        fan_in = self.k_w * self.input_frame_size
+        lua_uniform(self._who(), stdv, fan_in, self.weight, self.bias)
         return self
 
     def _windows(self, input: np.ndarray) -> tuple[np.ndarray, int]:

@@ -62,7 +62,7 @@ class CAdd(Module):
         stdv : float, optional
             The standard deviation of the uniform draw.
         """
-        lua_uniform(self._who(), self.bias, stdv)
+        lua_uniform(self._who(), stdv, self.bias.size, self.bias)
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

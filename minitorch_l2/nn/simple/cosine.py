@@ -8,14 +8,12 @@ W (output_size, input_size); with ‖·‖ the 2-norm plus 1e-12 (Lua's guard), 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..._random import generator
 from .._checks import check_feature_input, reuse
-from .._settings import array, integer, real
+from .._settings import array, integer
 from ..module import Module
+from ._lua_uniform import lua_uniform
 
 GUARD = 1e-12  # added to every norm, as Lua's Cosine does
 
@@ -71,11 +69,7 @@ class Cosine(Module):
         stdv : float, optional
             The standard deviation of the uniform draw (Lua's meaning for this layer).
         """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self.output_size)
-        else:
-            bound = real(self._who(), "stdv", stdv, 0.0) * math.sqrt(3)
-        self.weight[...] = generator().uniform(-bound, bound, self.weight.shape)
+        lua_uniform(self._who(), stdv, self.output_size, self.weight)
         return self
 
     def _norms(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
