@@ -101,6 +101,32 @@ def grid_for(
     return x, Grid(x.shape[2:], kernel, stride, pad, dilation, out)
 
 
+def transposed_grid(
+    who: str,
+    input: np.ndarray,
+    planes: int,
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    pad: tuple[int, ...],
+    adjust: tuple[int, ...],
+) -> tuple[np.ndarray, Grid]:
+    """A full convolution's input as a batch, and the grid of the convolution it transposes.
+
+    That convolution's input is the full convolution's output, of size (n − 1)·s − 2·p + k + a
+    per dimension; a ValueError naming ``who`` when it is below 1.
+    """
+    x = as_batch(who, input, len(kernel), planes)
+    geometry = list(zip(kernel, stride, pad, adjust))
+    size = tuple((n - 1) * s - 2 * p + k + a for n, (k, s, p, a) in zip(x.shape[2:], geometry))
+    if min(size) < 1:
+        least = tuple(
+            smallest(lambda n, k=k, s=s, p=p, a=a: (n - 1) * s - 2 * p + k + a >= 1)
+            for k, s, p, a in geometry
+        )
+        raise too_small(who, input.shape, size, least, planes)
+    return x, Grid(size, kernel, stride, pad, (1,) * len(kernel), x.shape[2:])
+
+
 def zero_bordered(module, name: str, shape: tuple[int, ...], dtype, fill: float = 0.0):
     """``module._buffer(name, ...)``, filled with ``fill`` when it is newly made.
 
