@@ -196,3 +196,26 @@ def adaptive_bounds(size: int, out: int, single_rounding: bool) -> tuple[np.ndar
     else:
         edges = i / np.float32(out) * np.float32(size)
     return np.floor(edges[:-1]).astype(np.intp), np.ceil(edges[1:]).astype(np.intp)
+
+
+def fractional_starts(
+    x: np.ndarray, samples: np.ndarray, out: tuple[int, int], pool: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """THNN's fractional max pooling windows: their starts per sample and plane, (N, C, out).
+
+    Along an axis of size n, α = (n − k) / (out − 1); start_i = ⌊(i + u)·α⌋ − ⌊u·α⌋ for
+    i < out − 1 and n − k for the last, u the plane's sample (``samples[..., 0]`` for the
+    width, ``[..., 1]`` for the height, as Lua), in the input's dtype as THNN computes it.
+    Returns the rows' starts and the columns'.
+    """
+    found = []
+    for axis, (size, count, k) in enumerate(zip(x.shape[2:], out, pool)):
+        sample = samples[..., 1 - axis, None]
+        starts = np.full(x.shape[:2] + (count,), size - k, dtype=np.intp)
+        if count > 1:
+            alpha = x.dtype.type(size - k) / x.dtype.type(count - 1)
+            steps = np.arange(count - 1, dtype=x.dtype)
+            first = np.trunc(sample * alpha)
+            starts[..., :-1] = np.trunc((steps + sample) * alpha) - first
+        found.append(starts)
+    return found[0], found[1]

@@ -53,22 +53,23 @@ class TemporalConvolution(Module):
         self, input_frame_size: int, output_frame_size: int, k_w: int, d_w: int = 1
     ) -> None:
         super().__init__()
-        who = "nn.TemporalConvolution"
-        self.input_frame_size = integer(who, "input_frame_size", input_frame_size, 1)
-        self.output_frame_size = integer(who, "output_frame_size", output_frame_size, 1)
-        self.k_w = integer(who, "k_w", k_w, 1)
-        self.d_w = integer(who, "d_w", d_w, 1)
+        self.input_frame_size, self.output_frame_size = input_frame_size, output_frame_size
+        self.k_w, self.d_w = k_w, d_w
+        self._check_settings()
         shape = (self.output_frame_size, self.k_w * self.input_frame_size)
         self.weight, self.grad_weight = np.empty(shape), np.zeros(shape)
         self.bias, self.grad_bias = np.empty(shape[0]), np.zeros(shape[0])
         self.validate()
         self.reset()
 
+    def _check_settings(self) -> None:
+        for name in ("input_frame_size", "output_frame_size", "k_w", "d_w"):
+            setattr(self, name, integer("nn.TemporalConvolution", name, getattr(self, name), 1))
+
     def validate(self) -> None:
         """Check the settings, and that weight and bias have the shapes they imply."""
+        self._check_settings()
         who = "nn.TemporalConvolution"
-        for name in ("input_frame_size", "output_frame_size", "k_w", "d_w"):
-            setattr(self, name, integer(who, name, getattr(self, name), 1))
         shape = (self.output_frame_size, self.k_w * self.input_frame_size)
         self.weight = array(who, "weight", self.weight, shape)
         dtype = self.weight.dtype
