@@ -99,6 +99,11 @@ def test_matches_pytorch_forward_and_backward(torch, name, shape):
         "softmax": (nn.SoftMax(), lambda t: functional.softmax(t, dim=-1)),
         "log_softmax": (nn.LogSoftMax(), lambda t: functional.log_softmax(t, dim=-1)),
     }[name]
+    assert_matches_torch(torch, ours, theirs, shape)
+
+
+def assert_matches_torch(torch, ours: nn.Module, theirs, shape: tuple[int, ...]) -> None:
+    """Forward and backward of ``ours`` against PyTorch's function ``theirs``, one sample."""
     x, g = sample(shape), sample(shape, seed=1)
     x_t = torch.tensor(x, requires_grad=True)
     y_t = theirs(x_t)
@@ -119,12 +124,7 @@ def test_images_are_normalised_over_their_planes_as_thnn_does(torch, name, shape
         "log_softmax": (nn.LogSoftMax(), lambda t: functional.log_softmax(t, dim=dim)),
         "softmin": (nn.SoftMin(), lambda t: functional.softmin(t, dim=dim)),
     }[name]
-    x, g = sample(shape), sample(shape, seed=1)
-    x_t = torch.tensor(x, requires_grad=True)
-    y_t = theirs(x_t)
-    y_t.backward(torch.tensor(g))
-    np.testing.assert_allclose(ours.forward(x), y_t.detach().numpy(), rtol=1e-13, atol=1e-15)
-    np.testing.assert_allclose(ours.backward(x, g), x_t.grad.numpy(), rtol=1e-12, atol=1e-14)
+    assert_matches_torch(torch, ours, theirs, shape)
 
 
 @pytest.mark.parametrize("layer_class", [nn.SoftMax, nn.LogSoftMax, nn.SoftMin])

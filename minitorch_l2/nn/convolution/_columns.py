@@ -90,15 +90,14 @@ def grid_for(
     dilation: tuple[int, ...],
 ) -> tuple[np.ndarray, Grid]:
     """``input`` as a batch and its grid; a ValueError naming ``who`` if it is too small."""
-    x = as_batch(who, input, len(kernel), planes)
-    out = tuple(map(conv_out, x.shape[2:], kernel, stride, pad, dilation))
-    if min(out) < 1:
-        least = tuple(
-            smallest(lambda n, k=k, s=s, p=p, d=d: conv_out(n, k, s, p, d) >= 1)
-            for k, s, p, d in zip(kernel, stride, pad, dilation)
-        )
-        raise too_small(who, input.shape, out, least, planes)
+    geometry = list(zip(kernel, stride, pad, dilation))
+    x, out = checked_sizes(who, input, planes, conv_out, geometry)
     return x, Grid(x.shape[2:], kernel, stride, pad, dilation, out)
+
+
+def transposed_out(size: int, kernel: int, stride: int, pad: int, adjust: int) -> int:
+    """A full convolution's output size along one dimension: (size − 1)·s − 2·p + k + a."""
+    return (size - 1) * stride - 2 * pad + kernel + adjust
 
 
 def transposed_grid(
@@ -112,19 +111,25 @@ def transposed_grid(
 ) -> tuple[np.ndarray, Grid]:
     """A full convolution's input as a batch, and the grid of the convolution it transposes.
 
-    That convolution's input is the full convolution's output, of size (n − 1)·s − 2·p + k + a
-    per dimension; a ValueError naming ``who`` when it is below 1.
+    That convolution's input is the full convolution's output (:func:`transposed_out`); a
+    ValueError naming ``who`` when it would be empty.
     """
-    x = as_batch(who, input, len(kernel), planes)
     geometry = list(zip(kernel, stride, pad, adjust))
-    size = tuple((n - 1) * s - 2 * p + k + a for n, (k, s, p, a) in zip(x.shape[2:], geometry))
-    if min(size) < 1:
-        least = tuple(
-            smallest(lambda n, k=k, s=s, p=p, a=a: (n - 1) * s - 2 * p + k + a >= 1)
-            for k, s, p, a in geometry
-        )
-        raise too_small(who, input.shape, size, least, planes)
+    x, size = checked_sizes(who, input, planes, transposed_out, geometry)
     return x, Grid(size, kernel, stride, pad, (1,) * len(kernel), x.shape[2:])
+
+
+def checked_sizes(who: str, input: np.ndarray, planes, size_of, geometry: list) -> tuple:
+    """``input`` as a batch and ``size_of(n, *g)`` per spatial size n and its geometry g.
+
+    A ValueError naming ``who``, the input and the smallest accepted one when a size is below 1.
+    """
+    x = as_batch(who, input, len(geometry), planes)
+    sizes = tuple(size_of(n, *g) for n, g in zip(x.shape[2:], geometry))
+    if min(sizes) < 1:
+        least = tuple(smallest(lambda n, g=g: size_of(n, *g) >= 1) for g in geometry)
+        raise too_small(who, input.shape, sizes, least, planes)
+    return x, sizes
 
 
 def zero_bordered(module, name: str, shape: tuple[int, ...], dtype, fill: float = 0.0):

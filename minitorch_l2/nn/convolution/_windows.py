@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._shapes import as_batch, smallest, too_small
+from ._columns import checked_sizes
 
 
 class Windows(NamedTuple):
@@ -71,15 +71,12 @@ def pooling(
     ceil: bool = False,
 ) -> tuple[np.ndarray, Windows]:
     """``input`` as a batch and its windows; a ValueError naming ``who`` if it is too small."""
-    x = as_batch(who, input, len(kernel))
     padded = any(pad)
-    out = tuple(pool_out(*args, ceil, padded) for args in zip(x.shape[2:], kernel, stride, pad))
-    if min(out) < 1:
-        least = tuple(
-            smallest(lambda n, k=k, s=s, p=p: pool_out(n, k, s, p, ceil, padded) >= 1)
-            for k, s, p in zip(kernel, stride, pad)
-        )
-        raise too_small(who, input.shape, out, least)
+
+    def size_of(n: int, k: int, s: int, p: int) -> int:
+        return pool_out(n, k, s, p, ceil, padded)
+
+    x, out = checked_sizes(who, input, None, size_of, list(zip(kernel, stride, pad)))
     return x, Windows(x.shape[2:], kernel, stride, pad, out)
 
 
