@@ -77,7 +77,7 @@ def normalize_rows(x: np.ndarray, rows: np.ndarray, y: np.ndarray) -> None:
 
 
 def rows_to_redo(size: np.ndarray, g: np.ndarray, x_rows: np.ndarray) -> np.ndarray:
-    """The forward's ``x_rows`` and the rows whose ``size`` is outside the safe range.
+    """The forward's ``x_rows`` and the rows whose ``size`` (|y·g| or ‖g‖²) is outside g_range.
 
     A row of g that is all zero is left out (J·0 = 0 exactly): a loss that ignores part of the
     batch keeps the plain path. Few suspects are looked at alone; many (an all-zero g) in one pass.
