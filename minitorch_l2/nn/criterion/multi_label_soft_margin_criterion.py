@@ -12,9 +12,9 @@ without averaging).
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 from .._checks import reuse
+from .._logistic import logistic
 from ._weights import WeightsCriterion
 
 
@@ -57,7 +57,7 @@ class MultiLabelSoftMarginCriterion(WeightsCriterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         target = self._checked(input, target)
         grad = self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
-        expit(input, out=grad)  # σ(x)
+        logistic(input, grad)  # σ(x)
         grad -= target
         if self.weights is not None:
             grad *= self.weights
