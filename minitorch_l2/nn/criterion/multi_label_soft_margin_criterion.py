@@ -15,12 +15,10 @@ import numpy as np
 
 from .._checks import reuse
 from .._logistic import logistic
-from ._target_checks import check_float_target
-from ._weights import check_weight_count, checked_weights, scan_with_weights
-from .criterion import Criterion
+from ._weights import WeightsCriterion
 
 
-class MultiLabelSoftMarginCriterion(Criterion):
+class MultiLabelSoftMarginCriterion(WeightsCriterion):
     """Sigmoid cross-entropy of scores x and 0/1 targets y, class by class: the stable form.
 
     L = Σᵢ wᵢ (log(1 + e^(−|xᵢ|)) − xᵢ (yᵢ − [xᵢ ≥ 0])) / N, equal to the binary cross-entropy
@@ -36,17 +34,6 @@ class MultiLabelSoftMarginCriterion(Criterion):
     """
 
     per_call_attributes = ("_linear", "_loss")  # reused work buffers
-
-    def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.weights = weights
-        self.size_average = size_average
-        self.validate()
-
-    def validate(self) -> None:
-        """Check ``weights`` (1-D, finite) and ``size_average`` (a bool)."""
-        self.weights = checked_weights(self._who(), self.weights)
-        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked(input, target)
@@ -77,13 +64,3 @@ class MultiLabelSoftMarginCriterion(Criterion):
         if self.size_average:
             grad *= 1 / input.size
         return grad
-
-    def _checked(self, input: np.ndarray, target: object) -> np.ndarray:
-        """The target in the input's shape, after the checks (one weight per class)."""
-        target = check_float_target(self._who(), input, target)
-        if self.weights is not None:
-            check_weight_count(self._who(), self.weights, input)
-        return target
-
-    def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
-        return scan_with_weights(super()._inputs_to_scan(input, target), self.weights)
