@@ -41,11 +41,15 @@ def parse_args(description: str, argv: Sequence[str] | None = None) -> argparse.
         "--threads",
         type=int,
         default=1,
-        help="BLAS/OpenMP threads for both sides (1); 0 leaves each library its default",
+        help="BLAS/OpenMP threads for both sides (1); the libraries' default threads are timed by "
+        "bench_suite.py, each side in its own process",
     )
     args = parser.parse_args(argv)
-    if args.repeats < 1 or args.threads < 0:
-        parser.error("--repeats must be >= 1 and --threads >= 0")
+    if args.repeats < 1 or args.threads < 1:
+        parser.error(
+            "--repeats and --threads must be >= 1 (two sides with their default thread pools in "
+            "one process measure the pools fighting: use bench_suite.py for default threads)"
+        )
     if args.quick:
         args.repeats = min(args.repeats, 3)
     return args
@@ -60,10 +64,7 @@ def limit_threads(threads: int) -> None:
     if "numpy" in sys.modules:
         raise RuntimeError("limit_threads must run before NumPy is imported")
     for name in THREAD_VARIABLES:
-        if threads:
-            os.environ[name] = str(threads)
-        else:  # 0: what a user gets, each library choosing its own thread count
-            os.environ.pop(name, None)
+        os.environ[name] = str(threads)
 
 
 def import_torch(threads: int) -> ModuleType | None:
@@ -77,7 +78,7 @@ def import_torch(threads: int) -> ModuleType | None:
             file=sys.stderr,
         )
         return None
-    if threads:
+    if threads:  # 0: the library's default (bench_suite.py's workers)
         torch.set_num_threads(threads)
     return torch
 

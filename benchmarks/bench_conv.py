@@ -1,7 +1,6 @@
 """Convolution layers and a LeNet training step against PyTorch, float32, in one run.
 
     PYTHONPATH=. python benchmarks/bench_conv.py              # Markdown tables, one thread
-    PYTHONPATH=. python benchmarks/bench_conv.py --threads 0  # the libraries' default threads
     PYTHONPATH=. python benchmarks/bench_conv.py --json       # the same numbers for machines
     PYTHONPATH=. python benchmarks/bench_conv.py --quick      # tiny sizes: only checks it runs
 
@@ -17,9 +16,8 @@ What is timed, ours and PyTorch's interleaved (benchmarks/_timing.py):
   parameters, against ``zero_grad``, forward, ``NLLLoss``, ``backward``, ``SGD.step``. Goal:
   ours/PyTorch ≤ 1.5. Both start from the same weights and one step of each is compared first.
 
-With ``--threads 0`` the step is also timed with each side alone in a process of its own
-(``--worker``), as benchmarks/bench_threads.py does: two libraries' thread pools in one process
-busy-wait against each other, so the interleaved default-thread numbers measure that too.
+At the libraries' default threads, each side alone in a process of its own and under load, the
+LeNet step is timed by benchmarks/bench_suite.py (which imports this module's step functions).
 
 Each layer's *share* is its forward + backward time over the sum of all layers' (the step less
 the criterion and the optimiser). *Buffers* is what a convolution keeps between calls after a
@@ -29,9 +27,6 @@ memory, since every buffer is allocated once and reused.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -39,10 +34,9 @@ import _timing
 
 HERE = Path(__file__).resolve().parent
 
-# OpenBLAS reads its thread count when NumPy loads it, so the limit comes before the imports.
-if __name__ == "__main__" and sys.argv[1:2] == ["--worker"]:
-    _timing.limit_threads(int(sys.argv[3]))
-else:
+# OpenBLAS reads its thread count when NumPy loads it, so the limit comes before the imports
+# (only when run: bench_suite.py imports the step functions in a process of its own).
+if __name__ == "__main__":
     _timing.limit_threads(_timing.parse_args(__doc__, sys.argv[1:]).threads)
 
 import numpy as np  # noqa: E402
@@ -218,34 +212,6 @@ def _step_inputs(sizes: dict):
     return lenet(side, widths), x, target
 
 
-def worker(side: str, threads: int, quick: bool, repeats: int) -> None:
-    """In a fresh process: time one side's LeNet step alone; print the seconds as JSON."""
-    net, x, target = _step_inputs(QUICK if quick else FULL)
-    if side == "ours":
-        step, _ = our_step(net, x, target)
-    else:
-        torch = _timing.import_torch(threads)
-        if torch is None:
-            print(json.dumps(None))
-            return
-        step, _ = torch_step(torch, net, x, target)
-    samples = _timing.time_interleaved({side: step}, repeats, 0.001 if quick else 0.02)
-    print(json.dumps(_timing.median(samples[side])))
-
-
-def time_alone(side: str, args) -> float | None:
-    """Seconds per LeNet step of ``side`` at default threads, measured in a new process."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(HERE.parent), str(HERE)])}
-    for name in _timing.THREAD_VARIABLES:
-        env.pop(name, None)  # the worker leaves them unset: the libraries' defaults
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", side, "0"]
-    command += [str(int(args.quick)), str(args.repeats)]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"bench_conv worker {side} failed:\n{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
 def run(args) -> None:
     torch = _timing.import_torch(args.threads)
     sizes = QUICK if args.quick else FULL
@@ -289,13 +255,6 @@ def run(args) -> None:
         "max_relative_difference_after_one_step": disagreement,
     }
     rows.append(step_row)
-    if args.threads == 0:
-        ours, theirs = time_alone("ours", args), time_alone("torch", args)
-        ratio = None if theirs is None else ours / theirs
-        alone = {**step_row, "layer": f"training step, batch {batch}, each side alone"}
-        alone.update(ours_seconds=ours, torch_seconds=theirs, ratio=ratio)
-        alone["met"] = None if ratio is None else ratio <= TARGET
-        rows.append(alone)
     report = _timing.report("bench_conv", args, torch, rows)
     _timing.emit(report, _tables(rows), args.json)
 
@@ -353,8 +312,4 @@ def _target(row: dict) -> str:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--worker"]:
-        side, threads, quick, repeats = sys.argv[2:6]
-        worker(side, int(threads), quick == "1", int(repeats))
-    else:
-        run(_timing.parse_args(__doc__, sys.argv[1:]))
+    run(_timing.parse_args(__doc__, sys.argv[1:]))

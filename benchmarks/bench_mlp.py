@@ -29,12 +29,11 @@ import _timing
 _timing.limit_threads(_timing.parse_args(__doc__, sys.argv[1:]).threads)
 
 import numpy as np  # noqa: E402
+from _mlp import check_same_step, our_model, our_step, torch_step  # noqa: E402
 
 import minitorch_l2  # noqa: E402
-from minitorch_l2 import nn, optim  # noqa: E402
 
 TARGET = 0.8
-LEARNING_RATE = 0.01
 # name -> (layer sizes, batch size, dtype)
 MODELS = {
     "MNIST MLP 784-256-256-10": ((784, 256, 256, 10), 128, np.float32),
@@ -44,74 +43,6 @@ QUICK_MODELS = {
     "tiny MLP 6-5-5-3 float32": ((6, 5, 5, 3), 4, np.float32),
     "tiny MLP 2-4-4-3 float64": ((2, 4, 4, 3), 5, np.float64),
 }
-
-
-def our_model(sizes: tuple[int, ...], dtype: type) -> nn.Sequential:
-    """Linear, ReLU, ..., Linear: ReLU between every pair of Linear layers."""
-    layers: list[nn.Module] = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
-        layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
-    return nn.Sequential(*layers[:-1]).type(dtype)
-
-
-def our_step(net: nn.Sequential, x: np.ndarray, target: np.ndarray):
-    """The Torch 7 training step as a closure; returns (step, grads)."""
-    criterion = nn.CrossEntropyCriterion()
-    params, grads = net.get_parameters()
-    config = {"learning_rate": LEARNING_RATE}
-
-    def feval(_params: np.ndarray) -> tuple[float, np.ndarray]:
-        net.zero_grad_parameters()
-        scores = net.forward(x)
-        loss = criterion.forward(scores, target)
-        net.backward(x, criterion.backward(scores, target))
-        return loss, grads
-
-    def step() -> None:
-        optim.sgd(feval, params, config)
-
-    return step, grads
-
-
-def torch_step(torch, net: nn.Sequential, x: np.ndarray, target: np.ndarray):
-    """The same model in PyTorch, with ``net``'s weights; returns (step, model)."""
-    layers = []
-    for module in net.modules:
-        if isinstance(module, nn.Linear):
-            layer = torch.nn.Linear(module.input_size, module.output_size)
-            layer = layer.to(torch.from_numpy(module.weight).dtype)
-            with torch.no_grad():
-                layer.weight.copy_(torch.from_numpy(module.weight))
-                layer.bias.copy_(torch.from_numpy(module.bias))
-            layers.append(layer)
-        else:
-            layers.append(torch.nn.ReLU())
-    model = torch.nn.Sequential(*layers)
-    optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
-    loss_fn = torch.nn.CrossEntropyLoss()
-    x_t, target_t = torch.from_numpy(x), torch.from_numpy(target)
-
-    def step() -> None:
-        optimizer.zero_grad()
-        loss_fn(model(x_t), target_t).backward()
-        optimizer.step()
-
-    return step, model
-
-
-def check_same_step(torch, net, grads, model, dtype) -> float:
-    """Largest relative difference of gradients and weights after one step of each side."""
-    ours_grad = grads
-    ours_params = net.get_parameters()[0]
-    theirs_grad = torch.cat([p.grad.reshape(-1) for p in model.parameters()]).numpy()
-    theirs_params = torch.cat([p.detach().reshape(-1) for p in model.parameters()]).numpy()
-    worst = 0.0
-    for a, b in ((ours_grad, theirs_grad), (ours_params, theirs_params)):
-        worst = max(worst, float(np.max(np.abs(a - b)) / np.max(np.abs(b))))
-    tolerance = 1e-4 if dtype == np.float32 else 1e-10
-    if not worst <= tolerance:
-        raise AssertionError(f"ours and PyTorch disagree after one step: {worst:.3g}")
-    return worst
 
 
 def run(args) -> None:

@@ -36,22 +36,6 @@ from minitorch_l2 import nn, optim
 VOCABULARY, TOPICS, TOPIC_WORDS, LONGEST = 60, 4, 8, 12
 
 
-class SumOverWords(nn.Module):
-    """y = Σₚ x[..., p, :], the bag: (n, L, d) → (n, d) (Lua's ``nn.Sum(2)``).
-
-    Backward: every position receives the whole gradient, ∂L/∂x[..., p, :] = ∂L/∂y.
-    """
-
-    def update_output(self, input: np.ndarray) -> np.ndarray:
-        self.output = input.sum(axis=-2)
-        return self.output
-
-    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        self.grad_input = np.empty_like(input)
-        self.grad_input[...] = grad_output[..., None, :]
-        return self.grad_input
-
-
 class CosineClassifier(nn.Module):
     """logits = s · x Ŵᵀ with Ŵ the row-normalised weight: s times the cosine to each class vector.
 
@@ -110,7 +94,7 @@ def trunk() -> list[nn.Module]:
     words.weight[0] = 0  # padding reads as a zero vector, and padding_value keeps it there
     return [
         words,
-        SumOverWords(),
+        nn.Sum(1),  # the bag: Σ over the words, (n, L, 16) → (n, 16); Lua: nn.Sum(2)
         nn.Linear(16, 32, bias=False),
         nn.ReLU(),
         nn.Linear(32, 8, bias=False),

@@ -39,7 +39,7 @@ def lenet() -> nn.Sequential:
     net.add(nn.SpatialConvolution(6, 16, 5, 5))  # net:add(nn.SpatialConvolution(6, 16, 5, 5))
     net.add(nn.ReLU())                           # net:add(nn.ReLU())
     net.add(nn.SpatialMaxPooling(2, 2, 2, 2))    # net:add(nn.SpatialMaxPooling(2, 2, 2, 2))
-    net.add(nn.View(16 * 4 * 4))                    # net:add(nn.View(16*4*4))
+    net.add(nn.View(16 * 4 * 4))                 # net:add(nn.View(16*4*4))
     net.add(nn.Linear(16 * 4 * 4, 120))          # net:add(nn.Linear(16*4*4, 120))
     net.add(nn.ReLU())                           # net:add(nn.ReLU())
     net.add(nn.Linear(120, 84))                  # net:add(nn.Linear(120, 84))

@@ -7,19 +7,23 @@ embeddings of a matching pair together and pushes the others apart; ``CosineDist
 pair. The data are points around a few prototypes, all sharing a large common offset, so that
 raw inputs of any two classes already have a high cosine: the network must learn to remove it.
 Training stops when, among pairs never seen in training, 95% of the matching pairs score above
-0.9 and 95% of the others below 0.1. Run it:
+0.9 and 95% of the others below 0.1. Each epoch prints the two shares and its time;
+``--progress`` draws a bar over the epoch's batches when the output is a terminal. Run it:
 
-    python examples/siamese.py            # or: python examples/siamese.py MAX_EPOCHS
+    python examples/siamese.py [MAX_EPOCHS] [--progress]
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+import time
 
 import numpy as np
 
 import minitorch_l2
 from minitorch_l2 import nn, optim
+from minitorch_l2._progress import ProgressBar
 
 CLASSES, FEATURES = 4, 10
 TARGET = 0.95  # the share of held-out pairs that must score on the right side
@@ -50,7 +54,11 @@ def scores(model: nn.Module, pairs: list, targets: np.ndarray) -> tuple[float, f
 
 def main(argv: list[str] | None = None) -> tuple[float, float]:
     """Train until the held-out pairs are separated; return the two shares of :func:`scores`."""
-    max_epochs = int(argv[0]) if argv else 200
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("max_epochs", nargs="?", type=int, default=200, help="at most (200)")
+    parser.add_argument("--progress", action="store_true", help="a bar over each epoch")
+    args = parser.parse_args(argv)
+    max_epochs = args.max_epochs
     minitorch_l2.manual_seed(0)
     rng = np.random.default_rng(0)
     prototypes = rng.normal(size=(CLASSES, FEATURES))
@@ -78,15 +86,25 @@ def main(argv: list[str] | None = None) -> tuple[float, float]:
     matching, other = scores(model, test_pairs, test_targets)
     print(f"epoch   0  matching > 0.9: {matching:.3f}  others < 0.1: {other:.3f}")
     for epoch in range(1, max_epochs + 1):
+        started = time.perf_counter()
         order = rng.permutation(len(train_targets))
-        for start in range(0, len(order), 64):
+        starts = range(0, len(order), 64)
+        bar = ProgressBar(len(starts)) if args.progress else None
+        for done, start in enumerate(starts, 1):
             rows = order[start : start + 64]
             batch = [train_pairs[0][rows], train_pairs[1][rows]]
             batch_targets = train_targets[rows]
             optim.adam(feval, params, config, state)
+            if bar is not None:
+                bar.update(done)
+        if bar is not None:
+            bar.close()
         matching, other = scores(model, test_pairs, test_targets)
-        if epoch % 5 == 0:
-            print(f"epoch {epoch:3d}  matching > 0.9: {matching:.3f}  others < 0.1: {other:.3f}")
+        seconds = time.perf_counter() - started
+        print(
+            f"epoch {epoch:3d}  matching > 0.9: {matching:.3f}  others < 0.1: {other:.3f}  "
+            f"time {seconds:.3f} s"
+        )
         if matching >= TARGET and other >= TARGET:
             break
     cosine = model.forward(test_pairs)

@@ -6,7 +6,7 @@ between the two (SciPy's gemm with beta = 1 for ``grad_weight``, NumPy's matmul 
 makes each pool's threads busy-wait for work while the other pool's threads want the same
 cores. On this project's 2-core machine, with the libraries' default thread counts, that made
 one step of the MNIST-sized MLP 15.9 ms instead of 1.8 ms with one thread, and the spiral MLP's
-8.0 ms instead of 0.80 ms: 8.7x and 10x (benchmarks/bench_threads.py, docs/performance.md). Pinning
+8.0 ms instead of 0.80 ms: 8.7x and 10x (docs/performance.md, earlier changes). Pinning
 one thread, as the interleaved benchmarks do, hid it. So every product goes through
 ``np.matmul``, and the "add into" updates that BLAS would do with beta = 1 cost one more pass
 over a reused scratch array instead.

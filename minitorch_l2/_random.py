@@ -6,6 +6,9 @@ Torch 7 has a single global generator seeded by ``torch.manualSeed``; we keep on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 
 _generator = np.random.default_rng()
@@ -36,3 +39,30 @@ def manual_seed(seed: int) -> np.random.Generator:
 def generator() -> np.random.Generator:
     """Return the generator seeded by the last :func:`manual_seed` call."""
     return _generator
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[np.random.Generator]:
+    """Draw from a generator seeded with ``seed`` inside the block, then put the old one back.
+
+    Everything that draws from :func:`generator` inside the ``with`` block (initialisations,
+    Dropout masks) sees a fresh generator of ``seed``, so the same block draws the same numbers
+    every time; afterwards the generator that was current is restored in the state it was in,
+    so the draws outside are unaffected.
+
+    Parameters
+    ----------
+    seed : int
+        The seed of the block's generator (as for :func:`manual_seed`).
+
+    Yields
+    ------
+    numpy.random.Generator
+        The block's generator.
+    """
+    global _generator
+    saved = _generator
+    try:
+        yield manual_seed(seed)
+    finally:
+        _generator = saved

@@ -99,12 +99,55 @@ def test_matches_pytorch_forward_and_backward(torch, name, shape):
         "softmax": (nn.SoftMax(), lambda t: functional.softmax(t, dim=-1)),
         "log_softmax": (nn.LogSoftMax(), lambda t: functional.log_softmax(t, dim=-1)),
     }[name]
+    assert_matches_torch(torch, ours, theirs, shape)
+
+
+def assert_matches_torch(torch, ours: nn.Module, theirs, shape: tuple[int, ...]) -> None:
+    """Forward and backward of ``ours`` against PyTorch's function ``theirs``, one sample."""
     x, g = sample(shape), sample(shape, seed=1)
     x_t = torch.tensor(x, requires_grad=True)
     y_t = theirs(x_t)
     y_t.backward(torch.tensor(g))
     np.testing.assert_allclose(ours.forward(x), y_t.detach().numpy(), rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(ours.backward(x, g), x_t.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax", "softmin"])
+@pytest.mark.parametrize("shape", [(3, 4, 5), (2, 3, 4, 5)])
+def test_images_are_normalised_over_their_planes_as_thnn_does(torch, name, shape):
+    # THNN's SoftMax and LogSoftMax (which Lua's SoftMin calls on −x) take a 3-d (C, H, W)
+    # input over C at every pixel and a 4-d (N, C, H, W) one over C: Lua's dims 1 and 2.
+    functional = torch.nn.functional
+    dim = len(shape) - 3
+    ours, theirs = {
+        "softmax": (nn.SoftMax(), lambda t: functional.softmax(t, dim=dim)),
+        "log_softmax": (nn.LogSoftMax(), lambda t: functional.log_softmax(t, dim=dim)),
+        "softmin": (nn.SoftMin(), lambda t: functional.softmin(t, dim=dim)),
+    }[name]
+    assert_matches_torch(torch, ours, theirs, shape)
+
+
+@pytest.mark.parametrize("layer_class", [nn.SoftMax, nn.LogSoftMax, nn.SoftMin])
+def test_a_pixel_of_an_image_is_a_row(layer_class):
+    # Without an oracle: pixel (i, j) of a (C, H, W) image gives what its C values give as one
+    # row, and the batched (N, C, H, W) form what each image gives alone; float32 too.
+    x = sample((2, 3, 4, 5))
+    batch = layer_class().forward(x)
+    for n in range(2):
+        np.testing.assert_array_equal(layer_class().forward(x[n]), batch[n])
+        for i, j in ((0, 0), (3, 4)):
+            np.testing.assert_allclose(
+                layer_class().forward(x[n, :, i, j]), batch[n, :, i, j], rtol=1e-15
+            )
+    single = layer_class().float().forward(x.astype(np.float32))
+    assert single.dtype == np.float32
+    np.testing.assert_allclose(single, batch, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("layer_class", [nn.SoftMax, nn.LogSoftMax, nn.SoftMin])
+@pytest.mark.parametrize("shape", [(3, 2, 2), (2, 3, 2, 2)])
+def test_image_gradients_match_finite_differences(layer_class, shape):
+    assert_matches_finite_differences(layer_class(), sample(shape, scale=2.0))
 
 
 # ---------------------------------------------------------------- gradients by finite differences
@@ -327,7 +370,7 @@ def test_lua_spellings_reach_the_same_code():
 
 # ---------------------------------------------------------------- bad input
 @pytest.mark.parametrize("layer_class", ROWWISE)
-@pytest.mark.parametrize("shape", [(2, 3, 4), (), (3, 0)])
+@pytest.mark.parametrize("shape", [(2, 3, 4, 5, 6), (), (3, 0)])
 def test_rowwise_layers_reject_other_shapes(layer_class, shape):
     with pytest.raises(ValueError, match=rf"nn\.{layer_class.__name__}: expected input of shape"):
         layer_class().forward(np.zeros(shape))

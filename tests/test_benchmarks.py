@@ -24,11 +24,7 @@ SCRIPTS = {
     "bench_mlp": {"rows": 4, "header": "| model | dtype | batch | ours |"},
     "bench_l2normalize": {"rows": 12, "header": "| shape | dtype | pass | ours |"},
     "bench_optim": {"rows": 14, "header": "| vector (parameters) | dtype | update | ours |"},
-    # two tiny models x two sides, each timed with one thread and with the libraries' defaults
-    "bench_threads": {"rows": 4, "header": "| model | side | 1 thread | default threads |"},
 }
-# What each script reports as its thread setting: 1 pinned thread, or 0 for both settings run.
-THREADS = {"bench_threads": 0}
 
 
 def run_script(
@@ -55,17 +51,11 @@ def test_json_output_has_one_row_per_case(name):
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["benchmark"] == name
-    assert report["environment"]["threads"] == THREADS.get(name, 1)
+    assert report["environment"]["threads"] == 1
     rows = report["rows"]
     assert len(rows) == SCRIPTS[name]["rows"]
     with_torch = report["environment"]["torch"] is not None
     for row in rows:
-        if name == "bench_threads":
-            if row["side"] == "ours" or with_torch:
-                assert row["seconds_1_thread"] > 0 and row["seconds_default_threads"] > 0
-            if row["side"] == "ours" and with_torch:
-                assert row["ours_over_torch_default"] > 0
-            continue
         assert row["ours_seconds"] > 0
         if with_torch:
             assert row["torch_seconds"] > 0 and row["ratio"] > 0
@@ -88,3 +78,38 @@ def test_markdown_table_without_torch(name, tmp_path):
     columns = lines[header].count("|")
     assert all(line.count("|") == columns for line in table)
     assert all("—" in line for line in table)  # no PyTorch column, no ratio
+
+
+def test_the_suite_times_every_case_side_and_setting_in_its_own_process():
+    done = run_script("bench_suite", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["benchmark"] == "bench_suite"
+    sides = ["ours"] + (["torch"] if report["environment"]["torch"] else [])
+    settings = ["1 thread", "default", "1 thread, loaded", "default, loaded"]
+    found = {(row["case"], row["side"], row["setting"]) for row in report["rows"]}
+    cases = {row["case"] for row in report["rows"]}
+    assert len(cases) == 4
+    assert found == {(c, side, s) for c in cases for side in sides for s in settings}
+    assert all(row["seconds"] > 0 for row in report["rows"])
+    # our side runs one BLAS thread whatever the setting: the policy of minitorch_l2._threads
+    threads = report["environment"]["threads_seen"]
+    assert all(threads[f"ours, {s}"] == 1 for s in settings)
+    assert report["imports"]["minitorch_l2"] > 0
+    assert report["processes"]["ours"] > 0  # the spiral example's whole process
+    assert [e["library"] for e in report["epochs"]] == ["ours"]  # no peers in this Python
+    goals = {goal["goal"]: goal for goal in report["goals"]}
+    loaded = [name for name in goals if name.endswith("ours loaded, default/1 thread")]
+    assert len(loaded) == 4 and all(goals[name]["value"] > 0 for name in loaded)
+    assert any("autograd is not installed" in note for note in report["notes"])
+
+
+def test_the_suite_without_torch_and_without_load_prints_its_tables(tmp_path):
+    done = run_script("bench_suite", "--no-load", hide_torch=tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "torch None" in lines[0]
+    header = lines.index("| case | side | 1 thread | default | default/1 (loaded) |")
+    table = lines[header + 2 : header + 6]
+    assert [line.split(" | ")[1] for line in table] == ["ours"] * 4
+    assert "note: PyTorch is not installed: its side is not timed" in lines

@@ -7,6 +7,7 @@ by the recipes of minitorch_l2/gradcheck/_recipes/convolution.py.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -69,6 +70,14 @@ def test_spatial_convolution_matches_torch(torch, case):
     _assert_all_close(_ours(module, x, g), theirs)
 
 
+def lua_keeps_an_empty_window(geometry) -> bool:
+    """Whether THNN's ceil mode keeps a last window past the input (PyTorch drops it)."""
+    kernel, stride, pad, shape = geometry
+    if any(pad):
+        return False
+    return any(-(-(n - k) // s) * s >= n for n, k, s in zip(shape[2:], kernel, stride))
+
+
 @settings(max_examples=30, deadline=None)
 @given(window_geometries())
 def test_convolution_and_pooling_match_torch_for_any_geometry(geometry):
@@ -80,7 +89,7 @@ def test_convolution_and_pooling_match_torch_for_any_geometry(geometry):
     conv = nn.SpatialConvolution(shape[1], 2, kw, kh, dw, dh, pw, ph)
     layers = [(conv, lambda xt, w, b: functional.conv2d(xt, w, b, (dh, dw), (ph, pw)))]
     options = ((kh, kw), (dh, dw), (ph, pw))
-    for ceil in (False, True):
+    for ceil in (False, True) if not lua_keeps_an_empty_window(geometry) else (False,):
         pool = nn.SpatialMaxPooling(kw, kh, dw, dh, pw, ph)
         pool.ceil_mode = ceil
         layers.append((pool, lambda xt, c=ceil: functional.max_pool2d(xt, *options, 1, c)))
@@ -146,13 +155,63 @@ def test_overlapping_max_windows_add_their_gradients():
         (5, 2, 2, 0, True, 3),  # a last window of one element
         (6, 3, 2, 1, True, 4),
         (4, 2, 3, 1, True, 2),  # ceil gives 3, but that window would start in the padding
-        (2, 1, 2, 0, True, 1),  # THNN keeps a window starting past the input here: -inf
+        (5, 1, 3, 0, True, 3),  # THNN keeps a last window starting past the input (at 6)
     ],
 )
 def test_pooling_output_sizes_follow_thnn(size, kernel, stride, pad, ceil, expected):
+    mean = nn.SpatialAveragePooling(kernel, kernel, stride, stride, pad, pad)
+    mean.ceil_mode = ceil
+    assert mean.forward(np.zeros((1, size, size))).shape == (1, expected, expected)
+    if expected == 3 and stride > kernel:
+        return  # max pooling refuses that window (below)
     pool = nn.SpatialMaxPooling(kernel, kernel, stride, stride, pad, pad)
     pool.ceil_mode = ceil
     assert pool.forward(np.zeros((1, size, size))).shape == (1, expected, expected)
+
+
+def test_padding_in_one_dimension_drops_the_last_window_in_both_as_thnn():
+    # THNN: "if (padW || padH)" drops a last window starting past the input + pad, in both
+    # dimensions. Here H (no padding): ⌈(4 − 1)/2⌉ + 1 = 3 windows, the last one at 4, dropped.
+    pool = nn.SpatialMaxPooling(2, 1, 2, 2, 1, 0).ceil()
+    assert pool.forward(np.zeros((1, 4, 4))).shape == (1, 2, 3)
+
+
+def test_ceil_mode_keeps_thnns_window_past_the_input_for_average_pooling():
+    # THNN's SpatialAveragePooling(1, 1, 3, 3):ceil() on 5×5 has windows at 0, 3 and 6 along each
+    # side; the one at 6 holds nothing and THNN divides its zero sum by its count, (5 − 6)·1 =
+    # −1 beside an ordinary window and (−1)·(−1) = 1 in the corner: −0 and 0. Its gradient
+    # reaches no element.
+    x = np.arange(25.0).reshape(1, 1, 5, 5) + 1
+    for mean in (
+        nn.SpatialAveragePooling(1, 1, 3, 3).ceil(),
+        nn.SpatialAveragePooling(1, 1, 3, 3).ceil().set_count_exclude_pad(),
+    ):
+        y = mean.forward(x)
+        np.testing.assert_array_equal(y, [[[[1, 4, 0], [16, 19, 0], [0, 0, 0]]]])
+        assert np.signbit(y[0, 0, 0, 2]) and not np.signbit(y[0, 0, 2, 2])  # −0 and +0
+        grad = mean.backward(x, np.arange(9.0).reshape(1, 1, 3, 3) + 1)
+        expected = np.zeros((1, 1, 5, 5))
+        expected[0, 0, ::3, ::3] = [[1, 2], [4, 5]]
+        np.testing.assert_array_equal(grad, expected)
+
+
+@pytest.mark.parametrize(
+    ("make", "shape", "what"),
+    [
+        (lambda: nn.SpatialMaxPooling(1, 1, 2, 2).ceil(), (1, 4, 4), "its maximum as −inf"),
+        (lambda: nn.SpatialMaxPooling(1, 1, 3, 3).ceil(), (1, 5, 5), "its maximum as −inf"),
+        (lambda: nn.VolumetricMaxPooling(1, 1, 1, 2, 2, 2).ceil(), (1, 4, 3, 3), "−inf"),
+        (lambda: nn.SpatialAveragePooling(1, 1, 2, 2).ceil(), (1, 4, 4), r"0/0 = NaN"),
+    ],
+)
+def test_ceil_mode_refuses_a_last_window_where_lua_gives_inf_or_nan(make, shape, what):
+    # THNN keeps these windows (Lua: a 3×3 output for 4×4, last row and column −inf for max
+    # pooling, NaN for average pooling); refused, naming the layer and Lua's value.
+    layer = make()
+    with pytest.raises(ValueError, match=rf"^{re.escape(repr(layer))}: in ceil mode.*{what}"):
+        layer.forward(np.zeros(shape))
+    layer.floor()
+    assert layer.forward(np.zeros(shape)).size > 0
 
 
 def test_average_pooling_divisors_count_padding_or_not():

@@ -381,7 +381,13 @@ def test_float32_gives_the_float64_result_to_float32_precision(make):
         (
             lambda: nn.SpatialSoftMax(),
             (1, 2, 3, 4, 5),
-            r"expected input of shape \(C, H, W\) or \(N, C, H, W\)",
+            r"expected input of shape \(C,\), \(n, C\), \(C, H, W\) or \(N, C, H, W\)",
+        ),
+        (  # the outer module is named, not its first stage (SpatialSubtractiveNormalization)
+            lambda: nn.SpatialContrastiveNormalization(2),
+            (4, 4),
+            r"^nn\.SpatialContrastiveNormalization: expected input of shape \(2, H, W\) or "
+            r"\(N, 2, H, W\), got \(4, 4\)$",
         ),
     ],
 )

@@ -437,7 +437,11 @@ def test_bad_settings_are_refused_naming_the_module(make, error, message):
         (nn.CAdd(4), (3, 5), r"nn\.CAdd: the bias of shape \(4,\) does not fit"),
         (nn.Add(4), (3, 5), r"nn\.Add: expected an input of shape \(4,\) or a batch"),
         (nn.AddConstant(np.ones(3)), (2, 4), r"nn\.AddConstant: a constant of shape \(3,\)"),
-        (nn.SoftMin(), (2, 3, 4), r"nn\.SoftMin: expected input of shape \(C,\) or \(n, C\)"),
+        (
+            nn.SoftMin(),
+            (2, 3, 4, 5, 6),
+            r"nn\.SoftMin: expected input of shape \(C,\), \(n, C\), \(C, H, W\) or \(N, C, H, W\)",
+        ),
     ],
 )
 def test_bad_input_names_the_module(layer, shape, message):

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 FINAL = re.compile(r"^final accuracy: (\d\.\d{4})$", re.MULTILINE)
 
@@ -33,6 +35,60 @@ def test_lua_port_trains_and_prints_the_torch_layout():
     assert "ConfusionMatrix:\n[[" in out and "]]  " in out and "[class: c]" in out  # Lua's print
     match = FINAL.search(out)
     assert match and float(match.group(1)) >= 0.95
+
+
+EPOCH_TIME = re.compile(r"^epoch +(\d+) .*  time (\d+\.\d{3}) s$", re.MULTILINE)
+
+
+def load_example(name: str) -> object:
+    """examples/<name> imported as a module, to call its main() in this process."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        name.removesuffix(".py"), ROOT / "examples" / name
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class Terminal:
+    """A stand-in for a terminal's standard output: isatty() is True, the text is kept."""
+
+    def __init__(self):
+        self.text = []
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.text.append(text)
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "epochs"), [("lua_port.py", ["3"], 3), ("siamese.py", ["2"], 2)]
+)
+def test_the_examples_time_every_epoch_and_draw_a_bar_on_request(name, args, epochs, monkeypatch):
+    example = load_example(name)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    example.main([*args, "--progress"])
+    out = "".join(terminal.text)
+    shown = "\n".join(line.split("\r")[-1] for line in out.split("\n"))  # as a terminal shows it
+    timed = EPOCH_TIME.findall(shown)
+    assert [int(e) for e, _ in timed] == list(
+        range(epochs) if name == "lua_port.py" else range(1, epochs + 1)
+    )
+    assert "\r[" in out and "]" in out  # the bar, redrawn in place
+    plain = Terminal()
+    plain.isatty = lambda: False  # a pipe or a log: no bar, the same lines
+    monkeypatch.setattr(sys, "stdout", plain)
+    example.main(args)
+    assert "\r" not in "".join(plain.text)
+    assert len(EPOCH_TIME.findall("".join(plain.text))) == epochs
 
 
 def test_lua_port_transcribes_every_python_line_it_claims():
@@ -64,12 +120,12 @@ def test_embeddings_normalised_model_ignores_document_length_and_the_plain_head_
 def test_custom_layer_report_points_at_the_weight_gradient():
     out = run_example("custom_layer.py")
     buggy, fixed = out.split("The fixed layer:")
-    assert "nn.BuggyScaleShift: FAIL" in buggy
+    assert "gradcheck __main__:BuggyScaleShift: FAIL" in buggy  # the user's class, by module
     # the summary table: tensor, shape, max abs error, failing count, result
     row = re.compile(r"^\s+(input|weight|bias)\s+\(.*\)\s+\S+\s+\d+/\d+\s+(ok|FAIL)$", re.M)
     table = dict(row.findall(buggy))
     assert table == {"input": "ok", "weight": "FAIL", "bias": "ok"}
-    assert "nn.ScaleShift: ok" in fixed
+    assert "gradcheck __main__:ScaleShift: ok" in fixed
 
 
 def test_siamese_separates_unseen_pairs_with_one_set_of_shared_weights():

@@ -251,7 +251,7 @@ def test_linear_reuses_its_gradient_scratch_buffers():
 def test_the_package_never_calls_scipys_blas():
     # NumPy and SciPy each bundle an OpenBLAS with its own thread pool; calling both in one
     # training step makes the pools busy-wait against each other (an 8.7-10x slower step at the
-    # default thread counts, benchmarks/bench_threads.py). Products go through NumPy only.
+    # default thread counts, docs/performance.md). Products go through NumPy only.
     package = Path(minitorch_l2.__file__).parent
     importing = re.compile(
         r"^\s*(from\s+scipy(\.linalg)?\s+import\s+.*\b(linalg|blas)\b|"

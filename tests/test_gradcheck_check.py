@@ -273,7 +273,8 @@ def test_compute_grad_input_false_is_switched_on_for_the_check_and_restored():
     # The input is really checked: its planted 1% error is found, with the usual diagnosis.
     assert [entry.name for entry in report.failures] == ["input"], str(report)
     assert report["input"].diagnosis.startswith("off by a constant factor 1.01 ")
-    assert any("compute_grad_input was False on nn.Linear(3 -> 2)" in n for n in report.notes)
+    assert report.subject.endswith(":ScaledGradInputLinear [nn.Linear(3 -> 2)]")
+    assert any(f"compute_grad_input was False on {report.subject}" in n for n in report.notes)
     assert "compute_grad_input was False" in str(report)
     assert vars(layer)["compute_grad_input"] is False
     assert layer.backward(X, np.ones((4, 2))) is None  # still skipping after the check
@@ -576,3 +577,23 @@ def test_a_forward_that_raises_at_a_perturbed_point_is_reported_not_raised():
     assert not report.ok
     assert report.problems[0].startswith("forward at a perturbed input raised ValueError")
     assert not report["input"].checked
+
+
+def test_the_keywords_are_one_definition_shown_as_the_signature():
+    import inspect
+
+    from minitorch_l2.gradcheck import check_criterion
+    from minitorch_l2.gradcheck._run.settings import OPTIONS
+
+    module_keywords = inspect.signature(check_module).parameters
+    assert list(module_keywords)[2:] == list(OPTIONS)
+    assert module_keywords["atol"].default == 1e-5
+    assert module_keywords["max_memory"].kind is inspect.Parameter.KEYWORD_ONLY
+    criterion_keywords = list(inspect.signature(check_criterion).parameters)[3:]
+    assert criterion_keywords == [name for name in OPTIONS if name != "params"]
+    with pytest.raises(TypeError, match="unexpected keyword argument 'atoll' .did you mean 'atol'"):
+        check_module(nn.Tanh(), np.ones(3), atoll=1e-3)
+    with pytest.raises(
+        TypeError, match="check_criterion.. got an unexpected keyword argument 'params'"
+    ):
+        check_criterion(nn.MSECriterion(), np.ones(3), np.zeros(3), params=True)

@@ -184,6 +184,31 @@ def test_reseeding_leaves_the_callers_generator_alone():
     assert np.array_equal(minitorch_l2.generator().uniform(size=3), expected)
 
 
+def test_the_seeded_block_draws_its_seed_and_restores_the_generator_even_on_error():
+    from minitorch_l2._random import seeded
+
+    minitorch_l2.manual_seed(11)
+    expected = minitorch_l2.generator().uniform(size=3)
+    minitorch_l2.manual_seed(11)
+    with seeded(4) as inside:
+        assert inside is minitorch_l2.generator()
+        assert np.array_equal(inside.uniform(size=2), np.random.default_rng(4).uniform(size=2))
+    with pytest.raises(KeyError), seeded(5):
+        raise KeyError("inside")
+    assert np.array_equal(minitorch_l2.generator().uniform(size=3), expected)
+
+
+def test_the_spatial_dropout_recipe_uses_one_mask_per_plane_every_forward():
+    layer = RECIPES["SpatialDropout, training, fixed mask"].make()
+    assert layer.train
+    x = np.random.default_rng(0).uniform(0.5, 2, (2, 4, 2, 2))
+    first = layer.forward(x).copy()
+    assert np.array_equal(layer.forward(x), first)
+    kept = (first != 0).reshape(2, 4, -1)
+    assert np.all(kept.all(axis=2) | ~kept.any(axis=2))  # whole planes dropped
+    assert kept.any() and not kept.all()
+
+
 # ---------------------------------------------------------------- the table in the docs
 def table_rows(text: str) -> list[tuple[str, str, str]]:
     """(module, tensors checked, result) of each row of a CLI table; the errors are left out."""
@@ -295,7 +320,7 @@ def test_cli_checks_a_user_layer_from_its_package(user_package):
     assert result.returncode == 0, result.stdout + result.stderr
     rows = table_rows(result.stdout)
     assert rows == [("mypkg.layers:PReLU(3)", "input, weight", "pass")]
-    assert "gradcheck nn.PReLU: ok" in result.stdout  # the report of the user's layer
+    assert "gradcheck mypkg.layers:PReLU: ok" in result.stdout  # the user's class, qualified
     assert "1 of 1 passed" in result.stdout
 
 
@@ -349,7 +374,60 @@ def test_cli_usage_errors_exit_2_with_a_clear_message(user_package):
     assert bad_target.returncode == 2 and "--target: expected SHAPE" in bad_target.stderr
 
 
-def test_a_criterion_without_a_target_is_an_error_row(user_package):
+def test_a_criterion_without_a_target_is_a_usage_error(user_package):
     result = run_user_cli(user_package, "mypkg.layers:Pick", "--input-shape", "5,4")
-    assert result.returncode == 1
-    assert "it needs an input and a target" in result.stdout
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "mypkg.layers:Pick() is a criterion: give its target too" in result.stderr
+
+
+def test_a_constructor_error_is_a_usage_error_with_its_message(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["minitorch_l2.nn:LookupTable", "--input-shape", "4,3:ints=10"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "minitorch_l2.nn:LookupTable(): the constructor raised TypeError" in error
+    assert "missing 2 required positional arguments: 'n_index' and 'n_output'" in error
+    with pytest.raises(SystemExit) as stopped:
+        main(["minitorch_l2.nn:Linear", "--args", "0", "2", "--input-shape", "4,3"])
+    assert stopped.value.code == 2
+    assert "the constructor raised ValueError: nn.Linear: input_size" in capsys.readouterr().err
+
+
+def test_the_report_names_a_users_class_by_module_and_name():
+    from minitorch_l2._jacobian import subject_name
+
+    class Wide(nn.Linear):
+        pass
+
+    class Plain(nn.Module):
+        pass
+
+    class Shown(nn.Module):
+        def __tostring__(self):
+            return "nn.Shown(3)"
+
+    here = __name__
+    assert subject_name(Wide(4, 3)) == f"{here}:{Wide.__qualname__} [nn.Linear(4 -> 3)]"
+    assert subject_name(Plain()) == f"{here}:{Plain.__qualname__}"
+    assert subject_name(Shown()) == f"{here}:{Shown.__qualname__}(3)"
+    assert subject_name(nn.Linear(4, 3)) == "nn.Linear(4 -> 3)"  # the library's own, as Lua
+
+
+# ---------------------------------------------------------------- integer inputs
+def test_cli_holds_integer_indices_fixed(capsys):
+    args = ["--input-shape", "4,3:ints=10", "--seed", "1"]
+    assert main(["minitorch_l2.nn:LookupTable", "--args", "10", "3", *args]) == 0
+    out = capsys.readouterr().out
+    assert table_rows(out) == [("minitorch_l2.nn:LookupTable(10, 3)", "weight", "pass")]
+    assert "input (int64) held fixed" in " ".join(out.split())
+    table = ["--input-shape", "[(4, 3), '5:ints=4']"]
+    assert main(["minitorch_l2.nn:Index", "--args", "0", *table]) == 0
+    assert table_rows(capsys.readouterr().out)[0][1:] == ("input[0]", "pass")
+    repeated = ["--input-shape", "4,3", "--input-shape", "5:ints=4"]
+    assert main(["minitorch_l2.nn:Index", "--args", "0", *repeated]) == 0
+    capsys.readouterr()
+    for bad in ("4,3:ints=0", "4,3:ints=x", "4,3:floats=2"):
+        with pytest.raises(SystemExit) as stopped:
+            main(["minitorch_l2.nn:LookupTable", "--args", "10", "3", "--input-shape", bad])
+        assert stopped.value.code == 2
+        assert "--input-shape" in capsys.readouterr().err

@@ -207,3 +207,60 @@ def test_test_io_round_trips_through_our_format():
     assert np.array_equal(x, before)  # Lua's testIO does not draw the input
     forward_error, backward_error = nn.Jacobian.testIO(HalfTanh(), x)
     assert forward_error > 0.1 and backward_error > 0.01
+
+
+class ForgetfulClear(nn.Tanh):
+    """clear_state also drops a setting (scale): Lua's testIO saves the cleared module, so the
+    copy read back computes another function."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale = 0.5
+
+    def update_output(self, input):
+        self.output = np.tanh(input) * self.scale
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        self.grad_input = grad_output * self.scale * (1 - np.tanh(input) ** 2)
+        return self.grad_input
+
+    def clear_state(self):
+        super().clear_state()
+        self.scale = 1.0
+        return self
+
+
+class ClearReturnsNothing(nn.Tanh):
+    def clear_state(self):
+        super().clear_state()
+
+
+def test_test_io_clears_the_state_before_saving_as_lua_does():
+    x = np.random.default_rng(1).uniform(-2, 2, (4, 3))
+    forward_error, backward_error = nn.Jacobian.testIO(ForgetfulClear(), x)
+    assert forward_error > 0.1 and backward_error > 0.01
+    layer = nn.Linear(3, 2)
+    assert nn.Jacobian.testIO(layer, x) == (0.0, 0.0)
+    assert layer.output is None and layer.grad_input is None  # left cleared, as in Lua
+    with pytest.raises(AssertionError, match="clear_state.. of ClearReturnsNothing did not"):
+        nn.Jacobian.testIO(ClearReturnsNothing(), x)
+
+
+def test_test_io_gets_its_files_from_serialization_through_the_registry(monkeypatch):
+    from minitorch_l2 import serialization
+    from minitorch_l2.nn.jacobian import _io
+
+    assert _io._files == {"save": serialization.save, "load": serialization.load}
+    monkeypatch.setattr(_io, "_files", {})
+    with pytest.raises(RuntimeError, match="testIO needs minitorch_l2.serialization"):
+        nn.Jacobian.testIO(nn.Linear(3, 2), np.ones(3))
+    seen = []
+    nn.jacobian.register_files(
+        lambda path, m: seen.append(("save", type(m).__name__)) or serialization.save(path, m),
+        serialization.load,
+    )
+    assert nn.Jacobian.testIO(nn.Linear(3, 2), np.ones(3)) == (0.0, 0.0)
+    assert seen == [("save", "Linear")]
+    with pytest.raises(TypeError, match="must be callable"):
+        nn.jacobian.register_files(None, serialization.load)

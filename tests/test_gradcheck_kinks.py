@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from minitorch_l2 import nn
-from minitorch_l2.gradcheck import check_module
+from minitorch_l2.gradcheck import GradcheckError, check_criterion, check_module
 
 from .gain_layers import Gain
 
@@ -86,9 +86,20 @@ def test_a_correct_prelu_at_zero_is_a_kink_not_a_constant_factor():
     assert kink.analytic == 0.25  # Lua's choice, the left derivative
 
 
-def test_the_all_zero_input_of_luas_test_is_all_kink():
+def test_the_all_zero_input_of_luas_test_is_all_kink_and_no_clean_pass():
     report = check_module(PReLU(3), np.zeros((4, 3)))
-    assert report.ok and report.kinks == {"input": (12, 12)}, str(report)
+    assert report.kinks == {"input": (12, 12)} and not report.failures, str(report)
+    assert report.status == "inconclusive" and report.inconclusive and not report.ok
+    assert report.kinked_tensors == {"input": 12}
+    header = " ".join(str(report).split("  pass when")[0].split())
+    assert header.startswith(
+        f"gradcheck {report.subject}: inconclusive: 12 of 12 input elements sit on a kink "
+        "(left and right derivatives differ); move the input off it"
+    ), header
+    rows = [line.split() for line in str(report).splitlines()]
+    assert ["input", "(4,", "3)", "0", "0/144", "inconclusive"] in rows  # the input's row
+    with pytest.raises(GradcheckError):
+        check_module(PReLU(3), np.zeros((4, 3)), raise_on_failure=True)
 
 
 def test_within_eps_of_the_kink_is_a_kink_too():
@@ -118,12 +129,90 @@ def test_a_value_outside_both_one_sided_derivatives_still_fails():
 
     report = check_module(Wild(3), on_kinks())
     entry = report["input"]
-    assert entry.failing == 12 and entry.kinks == 0, str(report)
+    assert entry.failing == 12 and not report.ok, str(report)
+    assert entry.kinks == 12  # failing, and still named as on a kink: move the input
+    assert {w.tensor_index for w in entry.worst} <= {k.tensor_index for k in entry.kink_elements}
+
+
+# ---------------------------------------------------------------- kinks that pass
+class BadReLU(nn.ReLU):
+    """0.5·g for x <= 0 (the mean of the one-sided derivatives at 0), wrong for every x < 0."""
+
+    def update_grad_input(self, input, grad_output):
+        return np.where(input > 0, grad_output, 0.5 * grad_output)
+
+
+class MyAbs(nn.Module):
+    """|x| with sign(x)·g: 0 at x = 0, the central difference there too."""
+
+    def update_output(self, input):
+        self.output = np.abs(input)
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        self.grad_input = np.sign(input) * grad_output
+        return self.grad_input
+
+
+class AbsAndDouble(nn.Module):
+    """x ↦ [|x|, 2x]: a table output with a kink in one block only."""
+
+    def update_output(self, input):
+        self.output = [np.abs(input), 2 * input]
+        return self.output
+
+    def update_grad_input(self, input, grad_output):
+        self.grad_input = np.sign(input) * grad_output[0] + 2 * grad_output[1]
+        return self.grad_input
+
+
+def test_a_wrong_backward_that_passes_at_the_kink_is_not_a_clean_pass():
+    # At x = 0 the central difference of ReLU is 0.5, which BadReLU gives: every element passes.
+    report = check_module(BadReLU(), np.zeros((3, 4)))
+    assert not report.failures and report.kinks == {"input": (12, 12)}, str(report)
+    assert not report.ok and report.status == "inconclusive"
+    assert "12 of 12 input elements sit on a kink" in " ".join(str(report).split()[:14])
+    # Off the kink the bug shows at once.
+    x = np.random.default_rng(0).uniform(-2, 2, (3, 4))
+    assert report["input"].kink_elements[0].analytic == 0.5
+    assert check_module(BadReLU(), x)["input"].failing == int(np.sum(x < 0))
+
+
+def test_a_users_abs_has_the_kinks_the_librarys_has():
+    zeros = np.zeros((2, 3))
+    mine, theirs = check_module(MyAbs(), zeros), check_module(nn.Abs(), zeros)
+    assert mine.kinks == theirs.kinks == {"input": (6, 6)}, str(mine)
+    assert mine.status == theirs.status == "inconclusive"
+    kink = mine["input"].kink_elements[0]
+    assert (kink.left, kink.right, kink.analytic) == (-1.0, 1.0, 0.0)
+    x = X[:2].copy()
+    x[0, 0] = 0.0
+    partly = check_module(MyAbs(), x)
+    assert partly.ok and partly.kinks == {"input": (1, x.size)}, str(partly)
+
+
+def test_kinks_of_a_table_output_are_found_in_their_block():
+    x = X[:3].copy()
+    x[1] = 0.0
+    report = check_module(AbsAndDouble(), x)
+    assert report.ok, str(report)
+    assert report["input → output[0]"].kinks == 3 and report["input → output[1]"].kinks == 0
+    assert report.kinks == {"input": (3, x.size)}
+    on_kinks_only = check_module(AbsAndDouble(), np.zeros((2, 3)))
+    assert on_kinks_only.inconclusive and on_kinks_only.kinks == {"input": (6, 6)}
+
+
+def test_fast_mode_notices_a_kink_and_looks_closer():
+    report = check_module(MyAbs(), np.zeros((2, 3)), mode="fast")
+    assert report.inconclusive and report["input"].method == "full", str(report)
+    assert report.kinks == {"input": (6, 6)}
+    smooth = check_module(MyAbs(), X[:2], mode="fast")
+    assert smooth.ok and smooth["input"].method == "fast"
 
 
 def test_relu_at_zero_is_a_kink():
     report = check_module(nn.ReLU(), np.zeros((2, 3)))
-    assert report.ok and report.kinks == {"input": (6, 6)}, str(report)
+    assert report.inconclusive and report.kinks == {"input": (6, 6)}, str(report)
 
 
 # ---------------------------------------------------------------- where the failures are
@@ -199,16 +288,31 @@ def test_declared_parameters_are_not_reported():
 
 
 @pytest.mark.parametrize(
-    "make, x, count",
+    "make, x, count, status",
     [
-        (lambda: nn.PReLU(3), on_kinks(), 12),
-        (nn.Abs, np.zeros((2, 3)), 6),
-        (nn.LeakyReLU, np.zeros((2, 3)), 6),
-        (nn.HardTanh, np.array([-1.0, 1.0, 0.5]), 2),
+        (lambda: nn.PReLU(3), on_kinks(), 12, "ok"),
+        (nn.Abs, np.zeros((2, 3)), 6, "inconclusive"),
+        (nn.LeakyReLU, np.zeros((2, 3)), 6, "inconclusive"),
+        (nn.HardTanh, np.array([-1.0, 1.0, 0.5]), 2, "ok"),
     ],
     ids=["PReLU", "Abs", "LeakyReLU", "HardTanh"],
 )
-def test_the_librarys_own_kinks_are_set_apart(make, x, count):
+def test_the_librarys_own_kinks_are_set_apart(make, x, count, status):
     report = check_module(make(), x)
-    assert report.ok, str(report)
+    assert report.status == status and not report.failures, str(report)
     assert report.kinks == {"input": (count, x.size)}
+
+
+def test_curvature_under_a_tight_tolerance_is_not_a_kink():
+    # A smooth f's one-sided slopes differ by eps·|f''|: above 2·tolerance when the tolerance
+    # is tight, yet no kink (the jump of a kink does not shrink with eps).
+    tight = {"atol": 1e-8, "rtol": 1e-6}
+    report = check_module(nn.L2Normalize(jacobian=False), np.array([0.5, 0.5]), **tight)
+    assert report.ok and report.kinks == {}, str(report)
+    curved = check_module(nn.Exp(), np.linspace(1.0, 3.0, 6), **tight)
+    assert curved.ok and curved.kinks == {}, str(curved)
+    assert check_module(nn.ReLU(), np.zeros(3), **tight).kinks == {"input": (3, 3)}
+    # At a smooth minimum every slope is 0, and the one-sided ones are ±h·f''/2.
+    x = np.ones((1, 3))
+    at_minimum = check_criterion(nn.CosineEmbeddingCriterion(), [x, x], np.ones(1), **tight)
+    assert at_minimum.ok and at_minimum.kinks == {}, str(at_minimum)

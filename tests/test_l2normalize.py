@@ -535,27 +535,26 @@ def test_an_all_zero_grad_output_costs_no_row_copies(dtype, jacobian):
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
-@pytest.mark.parametrize("many", [False, True])
-def test_scaled_square_norms_tell_zero_rows_from_the_smallest_subnormals(dtype, many):
-    from minitorch_l2.nn.simple._out_of_range_rows import norm_scale, scaled_square_norms
-
-    info = np.finfo(dtype)
+@pytest.mark.parametrize("jacobian", PATHS)
+@pytest.mark.parametrize("many", [False, True], ids=["few suspects", "all suspects"])
+def test_a_row_of_g_holding_one_subnormal_is_not_taken_for_a_zero_row(dtype, jacobian, many):
+    # Rows of g that are all zero keep the plain path (J·0 = 0); a row holding only the smallest
+    # subnormal must not be mistaken for one: x = 2⁻¹²·[3, 4, 0, 0, 0], g = [s, 0, 0, 0, 0] has
+    # J g = [.64, −.48, 0, 0, 0]·s/‖x‖ = [524.288, −393.216, 0, 0, 0]·s; the plain formula
+    # rounds y·g = .6s to s and gives [0, −819.2·s, 0, 0, 0].
+    s = np.finfo(dtype).smallest_subnormal
     n, d = 64, 5
-    g = np.random.default_rng(5).normal(size=(n, d)).astype(dtype)
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(n, d)).astype(dtype) / 64
+    x[7] = [3 * 2.0**-12, 4 * 2.0**-12, 0, 0, 0]
+    g = np.zeros((n, d), dtype) if many else rng.normal(size=(n, d)).astype(dtype)
     g[3] = 0.0
-    g[7] = 0.0
-    g[7, 2] = info.smallest_subnormal  # squares to 0 unscaled, so ‖g‖² cannot tell it from 0
-    g[9] = info.max  # scaled, overflows: inf, never "small"
-    g[11, 1] = np.nan
-    rows = np.arange(n) if many else np.array([3, 7, 9, 11])
-    scratch = (np.empty((n, d), dtype), np.empty(n, dtype))
-    norms = scaled_square_norms(g, rows, scratch)
-    by_row = dict(zip(rows.tolist(), norms))
-    assert by_row[3] == 0 and by_row[7] > 0
-    assert by_row[9] == np.inf and np.isnan(by_row[11])
-    # a row whose entries are all below low = tiny/ε stays below d·(low·2ˢ)²
-    _, bound = norm_scale(np.dtype(dtype))
-    assert 0 < by_row[7] < d * bound
+    g[7] = [s, 0, 0, 0, 0]
+    _, grad = forward_backward(nn.L2Normalize(jacobian=jacobian), x, g)
+    y_exact, grad_exact, grad_scale = exact_normalize(x, g)
+    assert_rows_close(grad, grad_exact, grad_scale, dtype)
+    assert grad[7, 0] > 500 * s
+    np.testing.assert_array_equal(grad[3], 0.0)
 
 
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)

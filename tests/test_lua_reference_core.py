@@ -57,6 +57,11 @@ CRITERIA = {
     "CrossEntropyCriterion": (nn.CrossEntropyCriterion, True),
     "CrossEntropyCriterion_sum": (lambda: nn.CrossEntropyCriterion(size_average=False), True),
     "CosineEmbeddingCriterion": (lambda: nn.CosineEmbeddingCriterion(0.2), False),
+    # nn.CosineEmbeddingCriterion(0.2) | c.sizeAverage = false
+    "CosineEmbeddingCriterion_sum": (
+        lambda: nn.CosineEmbeddingCriterion(0.2, size_average=False),
+        False,
+    ),
 }
 
 

@@ -232,7 +232,7 @@ def test_a_nan_in_the_input_is_named_never_returned(cls):
     x, t = FLOAT_CASES[cls]
     x = x.copy()
     x[2, 1] = np.nan
-    with pytest.raises(ValueError, match=rf"nn\.{cls.__name__}: .*index \(2, 1\)|\[0, 1\]"):
+    with pytest.raises(ValueError, match=rf"nn\.{cls.__name__}: .*(?:index \(2, 1\)|\[0, 1\])"):
         build(cls).forward(x, t)
 
 

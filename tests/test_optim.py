@@ -498,6 +498,59 @@ def test_lswolfe_returns_a_point_satisfying_the_strong_wolfe_conditions():
     assert abs(float(g_new @ d)) <= 0.9 * abs(gtd)  # curvature
 
 
+def rosenbrock(x):
+    """f(x) = Σ 100 (xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)², its gradient (fresh arrays each call)."""
+    a, b = x[1:] - x[:-1] ** 2, 1 - x[:-1]
+    g = np.zeros_like(x)
+    g[:-1] = -400 * x[:-1] * a - 2 * b
+    g[1:] += 200 * a
+    return float(np.sum(100 * a**2 + b**2)), g
+
+
+def test_every_step_of_lbfgs_with_lswolfe_satisfies_the_strong_wolfe_conditions():
+    # No Lua run covers lineSearch = optim.lswolfe: its trajectory is checked against what a
+    # strong Wolfe search must give, at every step lbfgs accepts, rather than against Lua.
+    steps = []
+
+    def recorded(feval, x, t, d, f, g, gtd, options):
+        start = x.copy()
+        f_new, g_new, x, t, evaluations = optim.lswolfe(feval, x, t, d, f, g, gtd, options)
+        steps.append((start, d.copy(), f, gtd, t, f_new, g_new.copy(), x.copy()))
+        return f_new, g_new, x, t, evaluations
+
+    x = np.array([-1.2, 1.0, -0.5, 0.8])
+    config = {"maxIter": 100, "maxEval": 1000, "lineSearch": recorded, "tolFun": 1e-10}
+    optim.lbfgs(rosenbrock, x, config)
+    assert len(steps) >= 15
+    for start, d, f, gtd, t, f_new, g_new, moved in steps:
+        assert gtd < 0 and t > 0  # a descent direction, a forward step
+        np.testing.assert_allclose(moved, start + t * d, rtol=1e-12, atol=1e-15)
+        assert f_new == rosenbrock(moved)[0]
+        assert f_new <= f + 1e-4 * t * gtd  # sufficient decrease (c1 = 1e-4)
+        assert abs(float(g_new @ d)) <= 0.9 * abs(gtd)  # strong curvature (c2 = 0.9)
+    np.testing.assert_allclose(x, np.ones(4), atol=1e-5)
+
+
+@pytest.mark.parametrize("scale", [3.0, 10.0, 50.0])
+def test_lswolfe_agrees_with_scipys_line_search_on_a_quadratic(scale):
+    # Along d, φ(t) = f(x + t d) is a parabola: both searches reject t = 1 (too long) and
+    # interpolate the bracket [0, 1] exactly, landing on its minimum t* = −gᵀd / dᵀAd.
+    from scipy.optimize import line_search
+
+    x = X0.copy()
+    f, g = quadratic(x)
+    d = -scale * g
+    gtd = float(g @ d)
+    exact = -gtd / float(d @ A @ d)
+    theirs = line_search(
+        lambda p: quadratic(p)[0], lambda p: quadratic(p)[1], X0, d, g, f, c1=1e-4, c2=0.9
+    )[0]
+    _, g_new, _, ours, _ = optim.lswolfe(quadratic, x, 1.0, d, f, g, gtd, {})
+    assert exact < 1  # t = 1 overshoots, so neither search stops at its first trial
+    assert ours == pytest.approx(exact, rel=1e-10) and theirs == pytest.approx(exact, rel=1e-10)
+    assert abs(float(g_new @ d)) <= 1e-8 * abs(gtd)  # the minimum along d: φ'(t*) = 0
+
+
 def test_cg_solves_a_quadratic_and_counts_its_evaluations():
     x, seen = X0.copy(), []
     _, history, evaluations = optim.cg(
@@ -610,7 +663,12 @@ def test_bad_calls_are_clear_errors(name):
         (optim.sgd, {"learningRates": np.ones(4)}, ValueError, r"one entry per parameter \(5\)"),
         (optim.sgd, {"learningRates": -np.ones(5)}, ValueError, r"must be finite and >= 0"),
         (optim.sgd, {"learningRates": [1.0] * 5}, TypeError, r"must be a numpy.ndarray"),
-        (optim.adam, {"epsilon": 0}, ValueError, r"optim\.adam: epsilon must be a finite"),
+        (
+            optim.adam,
+            {"epsilon": 0},
+            ValueError,
+            r"adam: epsilon must be a finite number in \(0, inf\), got 0",
+        ),
         (optim.adam, {"beta2": 1.0}, ValueError, r"beta2 must be a finite number in \[0, 1\)"),
         (optim.adam, {"beta1": float("nan")}, ValueError, r"beta1 must be a finite number"),
         (optim.adamax, {"epsilon": 0.0}, ValueError, r"optim\.adamax: epsilon must be"),
@@ -623,6 +681,7 @@ def test_bad_calls_are_clear_errors(name):
         (optim.rprop, {"etaminus": 1.0}, ValueError, r"etaminus must be a finite number in \(0"),
         (optim.rprop, {"stepsizemin": 60.0}, ValueError, r"stepsizemin must be"),
         (optim.rprop, {"niter": 1.5}, TypeError, r"niter must be an int"),
+        (optim.rprop, {"niter": float("inf")}, TypeError, r"niter must be an int"),
         (optim.cg, {"rho": 0.6, "sig": 0.5}, ValueError, r"sig must be a finite number in \(0.6"),
         (optim.cg, {"maxIter": 0}, ValueError, r"optim\.cg: maxIter must be in \[1"),
         (optim.lbfgs, {"maxIter": 0}, ValueError, r"optim\.lbfgs: maxIter must be in \[1"),
@@ -698,3 +757,37 @@ def test_spiral_covers_every_optimiser():
     assert {method for method, _, _ in SPIRAL.values()} >= {
         getattr(optim, name) for name in optim.__all__ if name[0].islower() and name != "lswolfe"
     }
+
+
+@pytest.mark.parametrize(
+    ("method", "whole", "count"),
+    [
+        (optim.cg, {"maxIter": 20.0}, {"maxIter": 20}),
+        (optim.rprop, {"niter": 2.0}, {"niter": 2}),
+        (optim.lbfgs, {"nCorrection": 10.0, "maxIter": 5.0}, {"nCorrection": 10, "maxIter": 5}),
+        (optim.lbfgs, {"max_iter": np.float64(3)}, {"max_iter": 3}),
+    ],
+    ids=["cg", "rprop", "lbfgs", "numpy"],
+)
+def test_whole_float_counts_are_lua_s_doubles_and_read_as_ints(method, whole, count):
+    x, y = X0.copy(), X0.copy()
+    assert method(quadratic, x, whole)[1] == method(quadratic, y, count)[1]
+    np.testing.assert_array_equal(x, y)
+
+
+def test_the_state_keys_lua_keeps_are_accepted_in_a_config():
+    # Lua's own state fields, present when a state Lua wrote is passed back as the config.
+    n = X0.size
+    masks = {key: np.zeros(n, np.uint8) for key in ("psign", "nsign", "zsign", "dminmax")}
+    optim.rprop(quadratic, X0.copy(), {"stepsize": 0.1, **masks})
+    optim.cg(quadratic, X0.copy(), {"maxIter": 3, "df3": np.zeros(n)})
+    optim.lbfgs(quadratic, X0.copy(), {"maxIter": 3, "stp_bufs": [np.zeros(n)], "dir_bufs": []})
+    lua_u = {"t": 1.0, "m": np.full(n, 0.1), "u": np.full((1, n), 0.5), "max": np.zeros((2, n))}
+    ours = {"t": 1, "m": np.full(n, 0.1), "u": np.full(n, 0.5)}
+    x, y = X0.copy(), X0.copy()
+    optim.adamax(quadratic, x, lua_u)
+    optim.adamax(quadratic, y, ours)
+    np.testing.assert_array_equal(x, y)
+    assert lua_u["u"].shape == (n,)
+    with pytest.raises(ValueError, match=r"state\['u'\] is float64 \(2, 5\)"):
+        optim.adamax(quadratic, X0.copy(), {"u": np.zeros((2, n))})

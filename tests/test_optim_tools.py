@@ -159,6 +159,8 @@ def test_bad_examples_are_clear_errors():
         matrix.batch_add(np.array([0.5]), np.array([0]))
     with pytest.raises(ValueError, match=r"3 class names given for 2 classes"):
         optim.ConfusionMatrix(2, ["a", "b", "c"])
+    with pytest.raises(TypeError, match=r"classes must be a list of names"):
+        optim.ConfusionMatrix(2, "ab")
     with pytest.raises(ValueError, match=r"nclasses must be in \[1, inf\]"):
         optim.ConfusionMatrix(0)
     assert not matrix.mat.any()  # nothing was counted
@@ -253,3 +255,60 @@ def test_logger_refuses_what_lua_refuses_and_misaligned_rows(tmp_path):
         logger.style({"z": "-"})
     _, rows = read_log(tmp_path / "x.log")
     assert rows == []  # no partial row was written
+
+
+def test_fewer_class_names_than_classes_print_an_empty_name_as_lua_does():
+    # Lua: '[class: ' .. (self.classes[t] or '') .. ']'
+    matrix = optim.ConfusionMatrix(3, ["cat"])
+    matrix.batch_add(np.array([0, 1, 2, 2]), np.array([0, 1, 2, 1]))
+    rows = str(matrix).splitlines()[1:4]
+    assert rows[0].endswith("% \t[class: cat]")
+    assert rows[1].endswith("% \t[class: ]") and rows[2].endswith("% \t[class: ]")
+    figure = matrix.plot()
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["cat", "1", "2"]
+
+
+def test_confusion_matrix_and_logger_validate_their_state(tmp_path):
+    matrix = optim.ConfusionMatrix(2)
+    matrix.validate()
+    matrix.mat = np.zeros((3, 3), dtype=np.int64)
+    with pytest.raises(ValueError, match=r"mat must have shape \(nclasses, nclasses\) = \(2, 2\)"):
+        matrix.validate()
+    matrix.mat = -np.ones((2, 2), dtype=np.int64)
+    with pytest.raises(ValueError, match=r"mat must hold int64 counts >= 0"):
+        matrix.validate()
+    matrix = optim.ConfusionMatrix(2)
+    matrix.valids = np.zeros(2)
+    with pytest.raises(ValueError, match=r"valids must be float32"):
+        matrix.validate()
+    logger = optim.Logger(str(tmp_path / "v.log"))
+    logger.set_names(["a"])
+    logger.validate()
+    logger.logscale = "yes"
+    with pytest.raises(TypeError, match=r"optim.Logger: logscale must be True or False"):
+        logger.validate()
+    logger.logscale = False
+    logger.styles = {"a": "-"}
+    with pytest.raises(TypeError, match=r"the styles of 'a' must be a list of strings"):
+        logger.validate()
+    with pytest.raises(TypeError, match=r"optim.Logger: timestamp must be True or False"):
+        optim.Logger(str(tmp_path / "w.log"), timestamp="yes")
+    assert not (tmp_path / "w.log").exists()  # refused before any file was made
+    with pytest.raises(TypeError, match=r"path must be a file name or None"):
+        optim.Logger(3)
+
+
+def test_the_logger_plot_without_matplotlib_says_what_to_install(monkeypatch, tmp_path):
+    logger = optim.Logger(str(tmp_path / "m.log"))
+    logger.add({"loss": 1.0})
+    logger.add({"loss": 0.5})
+    real_import = builtins.__import__
+
+    def no_matplotlib(name, *args, **kwargs):
+        if name.startswith("matplotlib"):
+            raise ImportError("no matplotlib here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    with pytest.raises(ImportError, match=r"optim\.Logger\.plot needs matplotlib.*pip install"):
+        logger.plot()

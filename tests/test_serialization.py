@@ -575,14 +575,14 @@ def test_per_call_state_is_not_saved_and_comes_back_as_none(tmp_path):
     x = np.array([[0.0, 0.0], [1.0, 2.0]])
     model.get(0).bias[...] = 0.0
     expected = model.forward(x).copy()
-    assert model.get(1)._rescaled is not None
+    assert model.get(1)._outside.tolist() == [0]
     path = tmp_path / "model.npz"
     minitorch_l2.save(path, model)
     loaded = minitorch_l2.load(path)
-    assert loaded.get(1)._rescaled is None
+    assert loaded.get(1)._outside is None
     np.testing.assert_array_equal(loaded.forward(x), expected)
     model.clear_state()
-    assert model.get(1)._rescaled is None
+    assert model.get(1)._outside is None
 
 
 # ---------------------------------------------------------------------- damaged files

@@ -77,8 +77,9 @@ class ModuleCalls(Calls):
         return self._timed_forward(lambda: self.module.forward(x))
 
     def tensors(self) -> list[tuple[str, np.ndarray]]:
-        """The arrays to differentiate by: the input's leaves, then (with params) parameters."""
-        found = list(zip(self.inputs.paths, self.inputs.leaves(self.input)))
+        """The arrays to differentiate by: the input's floating leaves (integer ones are held
+        fixed), then (with params) the parameters."""
+        found = _floating(self.inputs, self.input)
         if self.params:
             found += [(name, param) for name, param, _ in self.module.named_parameters()]
         return found
@@ -105,7 +106,7 @@ class ModuleCalls(Calls):
             grad_input = self._timed_backward(lambda: self.module.backward(x, grad_output))
         else:
             grad_input = self._timed_backward(lambda: self.module.backward(x, grad_output, scale))
-        found = split(grad_input, self.inputs)
+        found = _varying(split(grad_input, self.inputs), self.inputs)
         if self.params:
             found += [(name, grad) for name, _, grad in self.module.named_parameters()]
         return found
@@ -142,8 +143,8 @@ class CriterionCalls(Calls):
         return self._timed_forward(lambda: self.criterion.forward(x, target))
 
     def tensors(self) -> list[tuple[str, np.ndarray]]:
-        """The input's leaves (a criterion has no parameters to check)."""
-        return list(zip(self.inputs.paths, self.inputs.leaves(self.input)))
+        """The input's floating leaves (a criterion has no parameters to check)."""
+        return _floating(self.inputs, self.input)
 
     def gradients(
         self, grad_output: Value, x: Value | None = None, target: object = None, **_: object
@@ -155,7 +156,18 @@ class CriterionCalls(Calls):
         self._timed_forward(lambda: self.criterion.forward(x, target))
         grad_input = self._timed_backward(lambda: self.criterion.backward(x, target))
         factor = float(np.asarray(grad_output))
-        pieces = split(grad_input, self.inputs)
+        pieces = _varying(split(grad_input, self.inputs), self.inputs)
         if factor == 1.0:
             return pieces
         return [(name, g * factor if isinstance(g, np.ndarray) else g) for name, g in pieces]
+
+
+def _floating(inputs: Layout, value: Value) -> list[tuple[str, np.ndarray]]:
+    """The input's floating leaves, by path: the ones a finite difference moves."""
+    leaves = zip(inputs.paths, inputs.leaves(value))
+    return [(path, leaf) for path, leaf in leaves if path not in inputs.fixed]
+
+
+def _varying(pieces: list[tuple[str, object]], inputs: Layout) -> list[tuple[str, object]]:
+    """The gradient pieces of the floating leaves: a fixed (integer) leaf's is never compared."""
+    return [(path, piece) for path, piece in pieces if path not in inputs.fixed]

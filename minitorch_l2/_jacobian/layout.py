@@ -88,6 +88,12 @@ class Layout:
         return isinstance(self.structure, list)
 
     @cached_property
+    def fixed(self) -> frozenset[str]:
+        """Paths of the leaves that are not floating (integer indices): held fixed, never
+        differentiated."""
+        return frozenset(p for p, d in zip(self.paths, self.dtypes) if d.kind != "f")
+
+    @cached_property
     def sizes(self) -> tuple[int, ...]:
         """Number of elements of each leaf."""
         return tuple(math.prod(shape) for shape in self.shapes)
@@ -151,10 +157,16 @@ class Layout:
         return walk(self.structure)
 
     def copy(self, value: Value, dtype: np.dtype | None = None) -> Value:
-        """A deep copy of ``value`` (new lists, new arrays), converted to ``dtype`` if given."""
+        """A deep copy of ``value`` (new lists, new arrays), its floating leaves converted to
+        ``dtype`` if given (integer leaves keep theirs)."""
         if not self.is_table and dtype is None and isinstance(value, np.ndarray):
             return value.copy()
-        return self.build([a.astype(dtype or a.dtype, copy=True) for a in self.leaves(value)])
+        return self.build(
+            [
+                a.astype(dtype if dtype is not None and a.dtype.kind == "f" else a.dtype)
+                for a in self.leaves(value)
+            ]
+        )
 
     def zeros(self, dtype: np.dtype | None = None) -> Value:
         """Zeros of this layout (in ``dtype``, else each leaf's own)."""

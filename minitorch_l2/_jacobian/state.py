@@ -108,5 +108,22 @@ def zero_gradients(module: object) -> None:
 
 
 def subject_name(subject: object) -> str:
-    """The first line of ``repr(subject)``: ``nn.Linear(4 -> 3)``, ``nn.Sequential``."""
-    return repr(subject).splitlines()[0].removesuffix(" {")
+    """How a report names what it checked: ``nn.Linear(4 -> 3)``, ``mypkg.layers:PReLU``.
+
+    A class of this package is named by the first line of its ``repr`` (Lua's
+    ``__tostring__``). A class defined elsewhere is named ``module:qualname``, since the
+    default ``repr`` would call the user's ``mypkg.layers.PReLU`` ``nn.PReLU``, the name of
+    another class: its ``repr`` follows when it says more (``mypkg.layers:PReLU(3)`` for a
+    ``__tostring__`` of ``nn.PReLU(3)``, ``mypkg.layers:Wide [nn.Linear(4 -> 3)]`` for an
+    inherited one).
+    """
+    shown = repr(subject).splitlines()[0].removesuffix(" {")
+    kind = type(subject)
+    package = __name__.split(".")[0]
+    if kind.__module__ == package or kind.__module__.startswith(package + "."):
+        return shown
+    qualified = f"{kind.__module__}:{kind.__qualname__}"
+    default = f"nn.{kind.__name__}"
+    if shown.startswith(default):
+        return qualified + shown[len(default) :]
+    return f"{qualified} [{shown}]" if shown else qualified

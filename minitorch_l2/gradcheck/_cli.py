@@ -2,10 +2,12 @@
 
 ``python -m minitorch_l2.gradcheck`` runs every recipe; ``... Tanh Linear`` runs those; a
 ``package.module:Class`` argument builds your class from ``--args``/``--kwargs`` and draws its
-input from ``--input-shape`` (repeat it, or write a nested list, for a table), and a criterion's
-target from ``--target``. One row per check (module, blocks checked, max abs error, result),
-then the report of each failure (every report with ``-v``, or for your own layer); the exit
-status is 0 when all pass, 1 when one fails, 2 for a usage error.
+input from ``--input-shape`` (repeat it, or write a nested list, for a table; ``4,3:ints=10``
+draws integer indices, held fixed), and a criterion's target from ``--target``. One row per
+check (module, blocks checked, max abs error, result), then the report of each failure (every
+report with ``-v``, or for your own layer); the exit status is 0 when all pass, 1 when one
+fails or is inconclusive, 2 for a usage error (your class cannot be imported or built from the
+arguments given, a bad shape, a criterion without ``--target``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import ast
 import importlib
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from .._random import manual_seed
+from .. import nn
+from .._random import manual_seed, seeded
 from ._recipes import RECIPES, Recipe
-from ._report import format_number, format_table
+from ._text import format_number, format_table
 
 Draw = Callable[[np.random.Generator], object]
 
@@ -30,7 +34,10 @@ your own layer:
   python -m minitorch_l2.gradcheck mypkg.layers:Pair --input-shape 4,3 --input-shape 4,3
   python -m minitorch_l2.gradcheck mypkg.losses:MyLoss --input-shape 5,4 --target 5:labels=4
 
-shapes: 4,3 is a tensor of shape (4, 3); a list is a table: "[(4, 3), [(2,), (2,)]]".
+shapes: 4,3 is a tensor of shape (4, 3); a list is a table: "[(4, 3), [(2,), (2,)]]";
+  4,3:ints=10 is integer indices in [0, 10), held fixed (LookupTable, Index):
+  python -m minitorch_l2.gradcheck mypkg.layers:Embed --args 10 3 --input-shape 4,3:ints=10
+  python -m minitorch_l2.gradcheck mypkg.layers:Pick --input-shape 4,3 --input-shape 5:ints=4
 targets: SHAPE (uniform floats), SHAPE:labels=C (integers in [0, C)), SHAPE:signs (+1/-1).
 """
 
@@ -54,6 +61,9 @@ def main(argv: list[str] | None = None, recipes: dict[str, Recipe] | None = None
     parser = _parser()
     args = parser.parse_args(argv)
     chosen = _chosen(args, recipes, parser)
+    for name, recipe in chosen:
+        if ":" in name:
+            _try_building(name, recipe, args.seed, parser)
     manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     rows = [["module", "tensors checked", "max abs error", "result"]]
@@ -71,7 +81,7 @@ def main(argv: list[str] | None = None, recipes: dict[str, Recipe] | None = None
                 name,
                 ", ".join(tensors),
                 format_number(report.max_abs_error),
-                "pass" if report.ok else "FAIL",
+                "pass" if report.ok else ("inconclusive" if report.inconclusive else "FAIL"),
             ]
         )
         if args.verbose or not report.ok or ":" in name:
@@ -134,6 +144,17 @@ def _chosen(
         except (ImportError, AttributeError, ValueError, SyntaxError) as error:
             parser.error(str(error))
     return chosen
+
+
+def _try_building(name: str, recipe: Recipe, seed: int, parser: argparse.ArgumentParser) -> None:
+    # The user's class must build from the arguments given: a usage error (2) if not.
+    with seeded(seed):  # a trial, drawing nothing from the generator of the real check
+        try:
+            subject = recipe.make()
+        except Exception as error:
+            parser.error(f"{name}: the constructor raised {type(error).__name__}: {error}")
+    if isinstance(subject, nn.Criterion) and len(recipe.arguments) != 2:
+        parser.error(f"{name} is a criterion: give its target too, e.g. --target 5:labels=4")
 
 
 def _own_recipe(spec: str, args: argparse.Namespace) -> tuple[str, Recipe]:
@@ -199,25 +220,44 @@ def _range(text: str) -> tuple[float, float]:
     return low, high
 
 
-def _shape_spec(text: str) -> object:
-    # "4,3" -> (4, 3); "4" -> (4,); a list is a table of such specs.
+@dataclass(frozen=True)
+class Indices:
+    """An integer leaf of the input: indices in [0, high) of ``shape``, held fixed."""
+
+    shape: tuple[int, ...]
+    high: int
+
+
+def _shape_spec(text: str, option: str = "--input-shape") -> object:
+    # "4,3" -> (4, 3); "4" -> (4,); "4,3:ints=10" -> Indices; a list is a table of such specs.
+    shape_text, colon, kind = text.partition(":")
+    if colon and not text.lstrip().startswith("["):
+        high = _literal(kind.removeprefix("ints=")) if kind.startswith("ints=") else None
+        if option != "--input-shape" or isinstance(high, bool) or not isinstance(high, int):
+            raise ValueError(f"{option}: cannot read {text!r}; write 4,3 or 4,3:ints=10")
+        if high < 1:
+            raise ValueError(f"{option}: {text!r} needs ints=N with N >= 1")
+        shape = _shape_spec(shape_text, option)
+        if not isinstance(shape, tuple):
+            raise ValueError(f"{option}: {text!r}: the indices' shape must be one shape")
+        return Indices(shape, high)
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
-        raise ValueError(
-            f"--input-shape: cannot read {text!r}; write 4,3 or [(4, 3), (2,)]"
-        ) from None
+        raise ValueError(f"{option}: cannot read {text!r}; write 4,3 or [(4, 3), (2,)]") from None
 
     def check(item: object) -> object:
         if isinstance(item, bool):
-            raise ValueError(f"--input-shape: {text!r} holds a bool")
+            raise ValueError(f"{option}: {text!r} holds a bool")
         if isinstance(item, int):
             return (item,)
         if isinstance(item, tuple) and all(isinstance(n, int) and n >= 0 for n in item):
             return item
+        if isinstance(item, str) and ":" in item:  # "3:ints=4" inside a list
+            return _shape_spec(item, option)
         if isinstance(item, list) and item:
             return [check(inner) for inner in item]
-        raise ValueError(f"--input-shape: {text!r} is not a shape (4,3) or a list of them")
+        raise ValueError(f"{option}: {text!r} is not a shape (4,3) or a list of them")
 
     return check(value)
 
@@ -226,6 +266,8 @@ def _drawer(spec: object, low: float, high: float, dtype: type) -> Draw:
     def draw(rng: np.random.Generator) -> object:
         if isinstance(spec, list):
             return [_drawer(inner, low, high, dtype)(rng) for inner in spec]
+        if isinstance(spec, Indices):
+            return rng.integers(0, spec.high, spec.shape)
         return rng.uniform(low, high, spec).astype(dtype)
 
     return draw
@@ -234,7 +276,7 @@ def _drawer(spec: object, low: float, high: float, dtype: type) -> Draw:
 def _target(text: str, low: float, high: float, dtype: type) -> Draw:
     # SHAPE, SHAPE:labels=C or SHAPE:signs.
     shape_text, _, kind = text.partition(":")
-    shape = _shape_spec(shape_text)
+    shape = _shape_spec(shape_text, "--target")
     if kind == "":
         return _drawer(shape, low, high, dtype)
     if kind == "signs":

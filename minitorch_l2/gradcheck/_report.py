@@ -1,24 +1,20 @@
-"""What a gradient check found: per-block results, extra checks, and a short readable table.
+"""What a gradient check found: per-block results and the checks beyond the Jacobian, as data.
 
 A *block* is the Jacobian of one output tensor w.r.t. one checked tensor: for a tensor output
 the block of ``weight`` is just named ``weight``; for a table output it is ``weight → output[1]``.
 An element passes when |analytic − numeric| ≤ atol + rtol·|numeric| (numeric, from finite
 differences, is the reference); elements where the input sits on a kink (the one-sided
-derivatives differ) are set apart, not failed. ``str(report)`` prints one row per block and, for
-each failing block, its worst elements — with the checked tensor's value there — and a one-line
-diagnosis when one is evident.
+derivatives differ) are set apart, not failed. ``str(report)`` is laid out by ``_text.py``.
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 from dataclasses import dataclass, field
 
 import numpy as np
 
-#: How many of a failing block's worst elements (and of a tensor's kinks) ``str(report)`` shows.
-SHOWN_ELEMENTS = 3
+from ._text import render
 
 
 @dataclass(frozen=True)
@@ -71,8 +67,8 @@ class KinkElement:
     left, right : float
         (f(x) − f(x − h)) / h and (f(x + h) − f(x)) / h.
     analytic : float
-        What backward gave: between ``left`` and ``right`` (a subgradient), or the element
-        would have failed.
+        What backward gave: between ``left`` and ``right`` (a subgradient: set apart, not
+        failed), or outside both (the element fails too).
     """
 
     tensor_index: tuple[int, ...]
@@ -94,8 +90,9 @@ class TensorCheck:
 
     An element fails when |analytic − numeric| > atol + rtol·|numeric| (or either is NaN),
     unless the tensor sits on a kink there and the analytic value lies between the one-sided
-    derivatives: those elements are counted in :attr:`kinks` instead. The checker builds
-    these; the fields are also its attributes.
+    derivatives (a subgradient): that element is set apart. Every element on a kink, passing
+    or failing, is counted in :attr:`kinks`. The checker builds these; the fields are also its
+    attributes.
 
     Parameters
     ----------
@@ -131,13 +128,16 @@ class TensorCheck:
         Where the failing elements are, when that says something: "every failing element has
         input > 0 (the elements at input <= 0 pass)".
     kinks : int
-        Elements set apart because the tensor sits on a kink there.
+        Elements where the tensor sits on a kink (the one-sided derivatives differ), whether
+        they pass or not; those with a subgradient are set apart.
     kink_elements : list of KinkElement
         A few of them.
     kink_indices : numpy.ndarray or None
         Flat indices of the tensor's elements on a kink in this block.
     method : str
-        ``"full"`` (every element compared) or ``"fast"`` (random projections vᵀJu only).
+        ``"full"`` (every element compared), ``"fast"`` (random projections vᵀJu only) or
+        ``"float32"`` (the float32 result against the float64 clone's; ``analytic`` and
+        ``numeric`` of each worst element are the float32 and float64 values).
     compared : int or None
         For ``"fast"``: how many projections were compared.
     """
@@ -204,8 +204,13 @@ class PropertyCheck:
 class GradcheckReport:
     """The result of :func:`check_module` / :func:`check_criterion`.
 
-    ``ok`` is True when every block and every extra check passed. ``entries`` maps block names
-    to :class:`TensorCheck` (``report["weight"]``, ``report["input[1] → output[0]"]``).
+    :attr:`status` is ``"FAIL"`` when a block, an extra check or anything else failed;
+    ``"inconclusive"`` when nothing failed but every element of some checked tensor sits on a
+    kink (its one-sided derivatives differ), so its gradient was never compared where it is a
+    derivative; else ``"ok"``. :attr:`ok` is True for ``"ok"`` only: a check at an all-kink
+    input (Lua's all-zero input for ReLU) is not a pass, and ``raise_on_failure`` raises for
+    it too. ``entries`` maps block names to :class:`TensorCheck` (``report["weight"]``,
+    ``report["input[1] → output[0]"]``).
 
     The checker builds the report; the fields are also its attributes. ``str(report)`` is the
     readable table, which :class:`GradcheckError` carries as its message.
@@ -235,7 +240,8 @@ class GradcheckReport:
         partner) but are not declared: nothing checks their gradients, and optimisers never
         see them. They do not fail the check; the report names them.
     mode : str
-        ``"full"`` or ``"fast"``.
+        ``"full"`` or ``"fast"`` (a gradient check), or ``"float32"`` (:func:`check_float32`:
+        the float32 module against its float64 clone; ``atol`` and ``eps`` are 0 there).
     forward_calls, backward_calls : int
         How many forwards and backwards the check made.
     seconds : float
@@ -258,13 +264,33 @@ class GradcheckReport:
     seconds: float = 0.0
 
     @property
-    def ok(self) -> bool:
-        """True when all blocks and all extra checks passed."""
-        return (
-            not self.problems
-            and all(entry.ok for entry in self.entries.values())
-            and all(check.ok for check in self.properties)
+    def status(self) -> str:
+        """``"ok"``, ``"FAIL"``, or ``"inconclusive"`` (nothing failed, but every element of a
+        checked tensor sits on a kink: see :attr:`kinked_tensors`)."""
+        failed = (
+            self.problems
+            or not all(entry.ok for entry in self.entries.values())
+            or not all(check.ok for check in self.properties)
         )
+        if failed:
+            return "FAIL"
+        return "inconclusive" if self.kinked_tensors else "ok"
+
+    @property
+    def ok(self) -> bool:
+        """True for a clean pass: every block and extra check passed, and no checked tensor
+        sits on kinks only."""
+        return self.status == "ok"
+
+    @property
+    def inconclusive(self) -> bool:
+        """True when nothing failed but every element of a checked tensor sits on a kink."""
+        return self.status == "inconclusive"
+
+    @property
+    def kinked_tensors(self) -> dict[str, int]:
+        """``{tensor: size}`` for each checked tensor of which *every* element sits on a kink."""
+        return {name: size for name, (count, size) in self.kinks.items() if count == size > 0}
 
     @property
     def max_abs_error(self) -> float:
@@ -290,77 +316,9 @@ class GradcheckReport:
         return self.entries[name]
 
     def __str__(self) -> str:
-        verdict = "ok" if self.ok else "FAIL"
-        apart = sum(entry.kinks for entry in self.entries.values())
-        headline = f"gradcheck {self.subject}: {verdict}, max abs error "
-        headline += format_number(self.max_abs_error)
-        if apart:
-            headline += f" ({apart} kink elements set apart)"
-        if self.unchecked:
-            headline += f"; {len(self.unchecked)} weight-like attribute(s) unchecked"
-        lines = [
-            headline,
-            f"  pass when |analytic - numeric| <= {self.atol:g} + {self.rtol:g}*|numeric| "
-            f"(central differences, eps {self.eps:g}, {self.dtype})",
-        ]
-        if self.mode == "fast":
-            lines.append("  fast mode: random projections v'Ju, in full only where they disagree")
-        lines += [line for note in self.notes for line in _wrapped(f"note: {note}")]
-        lines += [line for problem in self.problems for line in _wrapped(f"problem: {problem}")]
-        lines += [line for text in self.unchecked for line in _wrapped(f"unchecked: {text}")]
-        tables = any(entry.output is not None for entry in self.entries.values())
-        rows = [["block" if tables else "tensor", "shape", "max abs error", "failing", "result"]]
-        for entry in self.entries.values():
-            result = "ok" if entry.ok else ("FAIL" if entry.checked else "not checked")
-            failing = f"{entry.failing}/{entry.total}" if entry.problem is None else "-"
-            if entry.method == "fast":
-                failing += " v'Ju"
-            rows.append(
-                [
-                    entry.name,
-                    _shape(entry.shape),
-                    format_number(entry.max_abs_error),
-                    failing,
-                    result,
-                ]
-            )
-        lines += format_table(rows, indent="  ")
-        passed = [check.name for check in self.properties if check.ok]
-        if passed:
-            lines += _wrapped("also ok: " + "; ".join(passed))
-        for check in self.properties:
-            if not check.ok:
-                lines += _wrapped(f"FAIL {check.name}: {check.detail}")
-        lines += self._kink_lines()
-        lines += [
-            f"  cost: {self.forward_calls:,} forward and {self.backward_calls:,} backward calls"
-        ]
-        for entry in self.failures:
-            if entry.checked:
-                lines += [""] + _failure(entry)
-        return "\n".join(lines)
+        return render(self)
 
     __repr__ = __str__
-
-    def _kink_lines(self) -> list[str]:
-        lines: list[str] = []
-        for tensor, (count, size) in self.kinks.items():
-            lines += _wrapped(
-                f"kink: {count} of {size} {tensor} elements sit on a kink (left and right "
-                f"derivatives differ); move the {tensor} off it"
-            )
-            shown = [
-                k for e in self.entries.values() if e.tensor == tensor for k in e.kink_elements
-            ]
-            rows = [[f"{tensor} index", "output index", f"{tensor} value", "left", "right"]]
-            rows[0].append("analytic")
-            for k in shown[:SHOWN_ELEMENTS]:
-                rows.append(
-                    [_index(k.tensor_index), _index(k.output_index), _number(k.value)]
-                    + [_number(k.left), _number(k.right), _number(k.analytic)]
-                )
-            lines += format_table(rows, indent="    ")
-        return lines
 
 
 class GradcheckError(AssertionError):
@@ -398,60 +356,3 @@ class GradcheckCostError(RuntimeError):
     def __init__(self, message: str, estimate: object = None) -> None:
         super().__init__(message)
         self.estimate = estimate
-
-
-def _failure(entry: TensorCheck) -> list[str]:
-    # "weight: <problem or diagnosis>", where, then the worst elements as a small table.
-    head = entry.problem or entry.diagnosis or f"{entry.failing} of {entry.total} elements differ"
-    lines = textwrap.wrap(f"{entry.name}: {head}", 100, subsequent_indent="    ")
-    if entry.problem is not None and entry.diagnosis is not None:
-        lines.append(f"  {entry.diagnosis}")
-    if entry.where is not None:
-        lines += _wrapped(f"where: {entry.where}")
-    if entry.worst:
-        with_output = entry.output_shape != ()
-        header = [f"{entry.tensor} index"]
-        header += [f"{entry.output or 'output'} index"] if with_output else []
-        header += [f"{entry.tensor} value", "analytic", "numeric", "abs error", "rel error"]
-        rows = [header]
-        for w in entry.worst[:SHOWN_ELEMENTS]:
-            rows.append(
-                [_index(w.tensor_index)]
-                + ([_index(w.output_index)] if with_output else [])
-                + [_number(w.value), _number(w.analytic), _number(w.numeric)]
-                + [format_number(w.abs_error), format_number(w.rel_error)]
-            )
-        lines += format_table(rows, indent="  ")
-    return lines
-
-
-def _wrapped(text: str) -> list[str]:
-    return textwrap.wrap(
-        text, 100, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False
-    )
-
-
-def format_table(rows: list[list[str]], indent: str = "") -> list[str]:
-    """Left-aligned columns, two spaces apart: the lines of a plain-text table."""
-    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-    return [
-        indent + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip()
-        for row in rows
-    ]
-
-
-def format_number(value: float) -> str:
-    """Three significant digits, or ``inf``."""
-    return "inf" if math.isinf(value) else f"{value:.3g}"
-
-
-def _number(value: float) -> str:
-    return f"{value + 0.0:.6g}"  # + 0.0: a negative zero prints as 0
-
-
-def _shape(shape: tuple[int, ...]) -> str:
-    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
-
-
-def _index(index: tuple[int, ...]) -> str:
-    return "[" + ", ".join(map(str, index)) + "]"

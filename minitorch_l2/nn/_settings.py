@@ -60,8 +60,9 @@ def real(
     too_low = value <= minimum if low_open else value < minimum
     too_high = value >= maximum if high_open else value > maximum
     if math.isnan(value) or (finite and math.isinf(value)) or too_low or too_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
+        # An infinite bound of a finite number is open: (0, inf), never (0, inf].
+        left = "(" if low_open or (finite and math.isinf(minimum)) else "["
+        right = ")" if high_open or (finite and math.isinf(maximum)) else "]"
         what = "a finite number" if finite else "a number"
         raise ValueError(
             f"{who}: {name} must be {what} in {left}{minimum:g}, {maximum:g}{right}, got {value!r}"

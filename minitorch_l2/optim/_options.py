@@ -101,8 +101,12 @@ class Options:
         )
 
     def integer(self, name: str, minimum: int = 1) -> int:
-        """An int ≥ minimum (a float such as Lua's 20.0 is refused)."""
-        return _settings.integer(self.who, self.label(name), self._values[name], minimum)
+        """An int ≥ minimum; a whole float such as 20.0 is read as 20 (Lua's numbers are
+        doubles, so a config Lua wrote or ported code holds them), any other float refused."""
+        value = self._values[name]
+        if isinstance(value, float | np.floating) and math.isfinite(value) and value.is_integer():
+            value = int(value)
+        return _settings.integer(self.who, self.label(name), value, minimum)
 
     def boolean(self, name: str) -> bool:
         """True or False, nothing truthy."""

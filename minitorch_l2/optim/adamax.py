@@ -6,7 +6,8 @@ One call, with g = ∇f(x) + λ x (weight decay λ) and t the step count after i
     x = x − η / (1 − β₁ᵗ) · m / u.
 
 Torch keeps ``u`` as a 1 × n tensor after the first call (``torch.max`` over a 2 × n buffer); here
-``u`` keeps x's shape, and the 2 × n buffer ``max`` holds the same two rows [β₂ u, |g| + ε].
+``u`` keeps x's shape, and the 2 × n buffer ``max`` holds the same two rows [β₂ u, |g| + ε]. A
+state Lua wrote, with its 1 × n ``u``, is read as it is (reshaped to x's shape).
 """
 
 from __future__ import annotations
@@ -60,6 +61,9 @@ def adamax(
     weight_decay = options.real("weight_decay")
     check_parameters(NAMES.who, x)
     steps = state.counter("t")
+    lua_u = state.get("u")
+    if isinstance(lua_u, np.ndarray) and lua_u.shape == (1, *x.shape):
+        state["u"] = lua_u.reshape(x.shape)  # Lua's u is 1 × n after torch.max: the same values
     m, u = state.array("m", x), state.array("u", x)
     rows = state.buffer("max", x, (2, *x.shape))
     block = block_buffer(state, x)

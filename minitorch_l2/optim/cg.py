@@ -37,7 +37,8 @@ NAMES = Names(
         "max_eval": ("maxEval", None),
         "verbose": ("verbose", False),
     },
-    state={name: name for name in ("df0", "df1", "df2", "s", "x0", "scratch")},
+    # Lua's state also keeps df3, a buffer it never uses: accepted in a Lua state, not made.
+    state={name: name for name in ("df0", "df1", "df2", "df3", "s", "x0", "scratch")},
 )
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from ..nn import _settings
 from ..nn._lua_names import attribute_alias, link_lua_names
 from ._common import divide
+from ._plotting import figure_class
 
 WHO = "optim.ConfusionMatrix"
 
@@ -35,7 +36,8 @@ class ConfusionMatrix:
         The number of classes, or the list of their names (Lua's ``ConfusionMatrix({'cat',
         'dog'})``), whose length is then the number of classes.
     classes : list, optional
-        The class names, printed beside each row (Lua's second argument).
+        The class names, printed beside each row (Lua's second argument). Fewer names than
+        classes is allowed, as in Lua: a class without a name prints an empty one.
     """
 
     totalValid = attribute_alias("total_valid")
@@ -46,17 +48,36 @@ class ConfusionMatrix:
         if isinstance(nclasses, list | tuple):
             nclasses, classes = len(nclasses), list(nclasses)
         self.nclasses = _settings.integer(WHO, "nclasses", nclasses, 1)
-        self.classes = [] if classes is None else list(classes)
-        if self.classes and len(self.classes) != self.nclasses:
-            raise ValueError(
-                f"{WHO}: {len(self.classes)} class names given for {self.nclasses} classes"
-            )
+        self.classes = [] if classes is None else classes
         self.mat = np.zeros((self.nclasses, self.nclasses), dtype=np.int64)
         self.valids = np.zeros(self.nclasses, dtype=np.float32)
         self.unionvalids = np.zeros(self.nclasses, dtype=np.float32)
         self.total_valid = 0.0
         self.average_valid = 0.0
         self.average_union_valid = 0.0
+        self.validate()
+
+    def validate(self) -> None:
+        """Check ``nclasses`` (an int >= 1), ``classes`` (at most one name per class), the counts
+        ``mat`` (int64, nclasses × nclasses, >= 0) and the float32 ``valids``/``unionvalids``."""
+        self.nclasses = n = _settings.integer(WHO, "nclasses", self.nclasses, 1)
+        if not isinstance(self.classes, list | tuple):
+            raise TypeError(f"{WHO}: classes must be a list of names, got {self.classes!r:.60}")
+        self.classes = list(self.classes)
+        if len(self.classes) > n:
+            raise ValueError(f"{WHO}: {len(self.classes)} class names given for {n} classes")
+        mat = _settings.array(
+            WHO, "mat", self.mat, (n, n), floating=False, shape_is="(nclasses, nclasses)"
+        )
+        if mat.dtype != np.int64 or (mat.size and mat.min() < 0):
+            raise ValueError(f"{WHO}: mat must hold int64 counts >= 0, got {mat.dtype}")
+        for name in ("valids", "unionvalids"):
+            value = getattr(self, name)
+            _settings.array(WHO, name, value, (n,), shape_is="(nclasses,)")
+            if value.dtype != np.float32:
+                raise ValueError(f"{WHO}: {name} must be float32 (Lua's FloatTensor)")
+        for name in ("total_valid", "average_valid", "average_union_valid"):
+            setattr(self, name, _settings.real(WHO, name, getattr(self, name), finite=False))
 
     @property
     def union_valids(self) -> np.ndarray:
@@ -138,7 +159,8 @@ class ConfusionMatrix:
             accuracy = _lua_format("%2.3f", float(self.valids[t]) * 100)
             cells = "".join(f"{count:{width}d}" for count in self.mat[t].tolist())
             end = "]]  " if t == self.nclasses - 1 else "]   "
-            name = f" \t[class: {self.classes[t]}]" if self.classes else " "
+            label = self.classes[t] if t < len(self.classes) else ""  # Lua: or ''
+            name = f" \t[class: {label}]" if self.classes else " "
             lines.append(("[" if t == 0 else " [") + cells + end + accuracy + "%" + name + "\n")
         lines.append(f" + average row correct: {_lua_number(self.average_valid * 100)}% \n")
         lines.append(
@@ -167,13 +189,7 @@ class ConfusionMatrix:
         matplotlib.figure.Figure
             The figure (no window is opened; it needs no display).
         """
-        try:
-            from matplotlib.figure import Figure
-        except ImportError:
-            raise ImportError(
-                f"{WHO}.plot needs matplotlib, which is not installed: pip install matplotlib "
-                "(or the package's [plot] extra)"
-            ) from None
+        Figure = figure_class(f"{WHO}.plot")  # noqa: N806 (matplotlib's class)
         self.update_valids()
         with np.errstate(invalid="ignore", divide="ignore"):
             shares = self.mat / np.maximum(self.mat.sum(axis=1, keepdims=True), 1)
@@ -185,7 +201,8 @@ class ConfusionMatrix:
         for (t, p), count in np.ndenumerate(self.mat):
             colour = "white" if shares[t, p] > 0.5 else "black"
             axes.text(p, t, str(count), ha="center", va="center", color=colour, fontsize=8)
-        names = [str(name) for name in self.classes] or [str(c) for c in range(self.nclasses)]
+        names = [str(c) for c in range(self.nclasses)]
+        names[: len(self.classes)] = [str(name) for name in self.classes]
         axes.set_xticks(range(self.nclasses), names, rotation=45 if self.classes else 0)
         axes.set_yticks(range(self.nclasses), names)
         axes.set_xlabel("prediction")

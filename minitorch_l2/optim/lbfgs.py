@@ -52,6 +52,7 @@ NAMES = Names(
         "al": "al",
         "tmp1": "tmp1",
         "dir_bufs": "dir_bufs",
+        "stp_bufs": "stp_bufs",  # Lua's second pool of buffers; ours is one pool, dir_bufs
         "scratch": "scratch",
     },
 )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._threads import refresh as refresh_threads
 from ._common import Feval, check_parameters, evaluate
 from ._options import Names, resolve
 
@@ -71,6 +72,8 @@ def lbfgsb(
     n_correction = options.integer("n_correction")
     check_parameters(NAMES.who, x)
     from scipy.optimize import minimize  # imported here: `import minitorch_l2` stays light
+
+    refresh_threads()  # SciPy's own OpenBLAS, just loaded, gets the thread count NumPy's has
 
     history: list[float] = []
 

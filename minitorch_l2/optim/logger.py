@@ -17,10 +17,13 @@ from __future__ import annotations
 import datetime
 import math
 import numbers
+import os
 import sys
 from pathlib import Path
 
+from ..nn import _settings
 from ..nn._lua_names import link_lua_names
+from ._plotting import figure_class
 
 WHO = "optim.Logger"
 # Lua's styles (gnuplot's) as matplotlib's line and marker: '~' (smoothed) is drawn as a line.
@@ -40,8 +43,9 @@ class Logger:
     """
 
     def __init__(self, path: str | None = None, timestamp: bool = False) -> None:
-        if not isinstance(timestamp, bool):
-            raise TypeError(f"{WHO}: timestamp must be True or False, got {timestamp!r}")
+        _settings.boolean(WHO, "timestamp", timestamp)  # before any file is made
+        if path is not None and not isinstance(path, str | os.PathLike):
+            raise TypeError(f"{WHO}: path must be a file name or None, got {path!r:.60}")
         self.name = "stdout" if path is None else str(path)
         self.path: Path | None = None
         self.plot_path: str | None = None if path is None else f"{path}.png"
@@ -61,6 +65,23 @@ class Logger:
         self.default_style = "+"
         self.logscale = False
         self.show_plot = True
+        self.validate()
+
+    def validate(self) -> None:
+        """Check the settings: ``logscale`` and ``show_plot`` bools, the columns and their
+        styles (one list of style strings per named column), ``default_style`` a string."""
+        self.logscale = _settings.boolean(WHO, "logscale", self.logscale)
+        self.show_plot = _settings.boolean(WHO, "show_plot", self.show_plot)
+        self.empty = _settings.boolean(WHO, "empty", self.empty)
+        if not isinstance(self.default_style, str):
+            raise TypeError(f"{WHO}: default_style must be a string, got {self.default_style!r}")
+        if not (isinstance(self.names, list) and all(isinstance(n, str) for n in self.names)):
+            raise TypeError(f"{WHO}: names must be a list of strings, got {self.names!r:.60}")
+        if set(self.symbols) != set(self.names) or set(self.styles) != set(self.names):
+            raise ValueError(f"{WHO}: symbols and styles must have one entry per column name")
+        for name, styles in self.styles.items():
+            if not (isinstance(styles, list) and all(isinstance(x, str) for x in styles)):
+                raise TypeError(f"{WHO}: the styles of {name!r} must be a list of strings")
 
     def set_names(self, names: list[str]) -> Logger:
         """Name the columns and write the header row (Lua's ``setNames``).
@@ -178,13 +199,7 @@ class Logger:
         str
             The path written.
         """
-        try:
-            from matplotlib.figure import Figure
-        except ImportError:
-            raise ImportError(
-                f"{WHO}.plot needs matplotlib, which is not installed: pip install matplotlib "
-                "(or the package's [plot] extra)"
-            ) from None
+        Figure = figure_class(f"{WHO}.plot")  # noqa: N806 (matplotlib's class)
         target = path or self.plot_path
         if target is None:
             raise ValueError(f"{WHO}: this log goes to stdout; give plot a path=")

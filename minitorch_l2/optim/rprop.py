@@ -34,6 +34,8 @@ NAMES = Names(
         "sign": "sign",
         "psign": "psign",
         "nsign": "nsign",
+        "zsign": "zsign",  # Lua's masks of sign = 0 and of clipped steps: accepted, not needed
+        "dminmax": "dminmax",
         "scratch": "scratch",
     },
 )

@@ -6,11 +6,15 @@ Lua values without a Python counterpart are ``TorchObject``, ``LuaFunction`` and
 See ``docs/serialization.md`` for a tour and the safety guarantees.
 """
 
+from ..nn import jacobian as _jacobian
 from ._files import DEFAULT_MAX_BYTES
 from .loading import load
 from .saving import save
 from .t7 import mapped_lua_classes
 from .t7.values import LuaFunction, LuaKey, TorchObject
+
+# nn.Jacobian.testIO saves and loads through us: nn never imports serialization.
+_jacobian.register_files(save, load)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -12,6 +12,9 @@ recipe (unless it is listed in :data:`NO_RECIPE` with the reason). Draw inputs a
 (``uniform`` almost never hits 0 exactly) and build random layers so that forward is
 deterministic, or the check says so: Dropout is checked both after ``.evaluate()`` and in
 training mode as a :class:`~.reseeded.ReseededDropout`, whose mask is the same on every forward.
+A ``float32_recipe`` ("Linear, float32 = float64 clone") checks the float32 code path itself: the
+float32 module's forward and backward against its float64 clone's (finite differences in float32
+would be noise, and checking the clone tests only float64).
 """
 
 from __future__ import annotations
@@ -25,24 +28,31 @@ import numpy as np
 
 from ... import nn
 from .._report import GradcheckReport
-from .._run import check_criterion, check_module
+from .._run import check_criterion, check_float32, check_module
 
 Arguments = Callable[[np.random.Generator], object]
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """One built-in to check: ``make()`` builds it, each of ``arguments`` draws one argument."""
+    """One built-in to check: ``make()`` builds it, each of ``arguments`` draws one argument.
+
+    With ``float32`` the subject is a float32 module, compared with its float64 clone by
+    :func:`~minitorch_l2.gradcheck.check_float32` instead of checked by finite differences.
+    """
 
     name: str
     make: Callable[[], object]
     arguments: tuple[Arguments, ...]
     options: dict[str, object] = field(default_factory=dict)
+    float32: bool = False
 
     def check(self, rng: np.random.Generator) -> GradcheckReport:
         """Build the subject, draw its arguments from ``rng`` and check it."""
         subject = self.make()
         args = [draw(rng) for draw in self.arguments]
+        if self.float32:
+            return check_float32(subject, *args, **self.options)
         if isinstance(subject, nn.Criterion):
             if len(args) != 2:
                 raise ValueError(f"{self.name} is a criterion: it needs an input and a target")
@@ -58,11 +68,6 @@ NO_RECIPE: dict[str, str] = {
     "Module": "abstract base class of the layers",
     "Criterion": "abstract base class of the losses",
     "Container": "base class of the containers, checked through each of them (Sequential, ...)",
-    "Index": "its indices are integers, which no finite difference moves: see FixedIndex",
-    "LookupTable": (
-        "its input is integer indices, which the checker cannot perturb (it refuses non-float "
-        "input); tests/test_lookup_table.py checks the weight gradient by finite differences"
-    ),
 }
 
 
@@ -74,6 +79,14 @@ def recipe(name: str, make: Callable[[], object], *arguments: Arguments, **optio
     if name in RECIPES:
         raise ValueError(f"gradcheck recipe {name!r} is defined twice")
     RECIPES[name] = Recipe(name, make, arguments, dict(options))
+
+
+def float32_recipe(name: str, make: Callable[[], object], *arguments: Arguments) -> None:
+    """Register a float32 recipe: ``make`` builds a float32 module, ``arguments`` draw its
+    float32 input; its float32 forward and backward must match its float64 clone's."""
+    if name in RECIPES:
+        raise ValueError(f"gradcheck recipe {name!r} is defined twice")
+    RECIPES[name] = Recipe(name, make, arguments, float32=True)
 
 
 def uniform(

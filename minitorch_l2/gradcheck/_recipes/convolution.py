@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ... import _random, nn
-from . import integers, recipe, uniform
+from ... import nn
+from .._reseeded import ReseededSpatialDropout
+from . import float32_recipe, integers, recipe, uniform
 
 recipe("SpatialConvolution, valid", lambda: nn.SpatialConvolution(2, 3, 2, 2), uniform(2, 2, 4, 4))
 recipe(
@@ -22,8 +23,8 @@ recipe(
     lambda: nn.SpatialConvolution(2, 2, 3, 3, 1, 1, 1).no_bias(),
     uniform(2, 4, 4),
 )
-recipe(
-    "SpatialConvolution, float32",
+float32_recipe(
+    "SpatialConvolution, float32 = float64 clone",
     lambda: nn.SpatialConvolution(1, 2, 3, 3).float(),
     uniform(2, 1, 5, 5, dtype=np.float32),
 )
@@ -59,22 +60,6 @@ recipe(
 )
 recipe("TemporalMaxPooling", lambda: nn.TemporalMaxPooling(2), uniform(2, 6, 3))
 recipe("TemporalMaxPooling, overlapping", lambda: nn.TemporalMaxPooling(3, 1), uniform(6, 2))
-
-
-class _ReseededSpatialDropout(nn.SpatialDropout):
-    """Training-mode SpatialDropout drawing the planes' mask of ``seed`` at every forward."""
-
-    def __init__(self, p: float, seed: int) -> None:
-        super().__init__(p)
-        self.seed = seed
-
-    def update_output(self, input: np.ndarray) -> np.ndarray:
-        saved = _random.generator()
-        _random.manual_seed(self.seed)
-        try:
-            return super().update_output(input)
-        finally:
-            _random._generator = saved  # the caller's generator, as it was
 
 
 def _positive(*shape: int):
@@ -137,7 +122,7 @@ recipe(
 recipe("SpatialDropout, evaluate", lambda: nn.SpatialDropout(0.3).evaluate(), uniform(2, 3, 2, 2))
 recipe(
     "SpatialDropout, training, fixed mask",
-    lambda: _ReseededSpatialDropout(0.5, seed=1),
+    lambda: ReseededSpatialDropout(0.5, seed=1),
     uniform(2, 4, 2, 2),
 )
 recipe("SpatialZeroPadding, crop", lambda: nn.SpatialZeroPadding(1, -1, 2, 0), uniform(2, 3, 3))

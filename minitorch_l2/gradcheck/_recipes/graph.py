@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import nn
-from . import recipe, uniform
+from . import float32_recipe, recipe, uniform
 from .table import pair
 
 
@@ -71,8 +71,8 @@ recipe("gModule, fan-out and split", _fan_out_and_split, uniform(5, 4))
 recipe(
     "gModule, LSTM cell in a Sequential, then JoinTable", _lstm_joined, pair((5, 3), (5, 4), (5, 4))
 )
-recipe(
-    "gModule, LSTM cell, float32",
+float32_recipe(
+    "gModule, LSTM cell, float32 = float64 clone",
     lambda: _lstm_joined(np.float32),
     pair((5, 3), (5, 4), (5, 4), dtype=np.float32),
 )

@@ -1,8 +1,8 @@
 """Recipes of the simple layers: shapes (View, Narrow, Sum, ...) and element-wise maps.
 
 Inputs are drawn from U(−2, 2), away from kinks almost surely; Sqrt, Log and a fractional Power
-get positive inputs. ``nn.Index`` takes integer indices, which no finite difference perturbs:
-it is checked as :class:`FixedIndex`, whose indices are part of the layer.
+get positive inputs. ``nn.Index`` takes ``[x, indices]``: the checker holds the integer indices
+fixed and checks x (repeated indices add their gradients up).
 """
 
 from __future__ import annotations
@@ -10,33 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from ... import nn
-from . import recipe, uniform
+from . import float32_recipe, recipe, uniform
 
 positive = uniform(3, 4, low=0.5, high=2.0)
-
-
-class FixedIndex(nn.Index):
-    """``nn.Index(dim)`` with fixed ``indices``: y = x.take(indices, dim) for a tensor input x."""
-
-    def __init__(self, dim: int, indices: list[int]) -> None:
-        super().__init__(dim)
-        self.indices = np.asarray(indices, dtype=np.int64)
-
-    def check_input(self, input: np.ndarray) -> None:
-        """Check ``[input, indices]`` as ``nn.Index`` does.
-
-        Parameters
-        ----------
-        input : numpy.ndarray
-            The tensor indexed.
-        """
-        super().check_input([input, self.indices])
-
-    def update_output(self, input: np.ndarray) -> np.ndarray:
-        return super().update_output([input, self.indices])
-
-    def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
-        return super().update_grad_input([input, self.indices], grad_output)[0]
 
 
 # ---------------------------------------------------------------- shapes
@@ -56,7 +32,16 @@ recipe("Copy", nn.Copy, uniform(3, 4))
 recipe("Copy, forced copy", lambda: nn.Copy(force_copy=True), uniform(3, 4))
 recipe("Padding, right, batch", lambda: nn.Padding(0, 2, 1, -1.0), uniform(2, 3))
 recipe("Padding, left, index", lambda: nn.Padding(1, -2, value=0.5, index=1), uniform(2, 3))
-recipe("Index, fixed indices", lambda: FixedIndex(0, [2, 0, 2]), uniform(4, 3))
+recipe(
+    "Index, repeated indices",
+    lambda: nn.Index(0),
+    lambda rng: [rng.uniform(-2, 2, (4, 3)), np.array([2, 0, 2], dtype=np.int64)],
+)
+recipe(
+    "Index, last dim",
+    lambda: nn.Index(-1),
+    lambda rng: [rng.uniform(-2, 2, (2, 3, 4)), np.array([3, 3, 1, 0, 2], dtype=np.int64)],
+)
 recipe("Sum", lambda: nn.Sum(1), uniform(3, 4))
 recipe("Sum, n_input_dims, size_average", lambda: nn.Sum(0, 1, True), uniform(2, 3))
 recipe("Mean", lambda: nn.Mean(1), uniform(3, 4))
@@ -82,4 +67,6 @@ recipe("CAdd, 2-d bias", lambda: nn.CAdd(3, 4), uniform(3, 4))
 recipe("Mul", nn.Mul, uniform(5, 4))
 recipe("Add, batch", lambda: nn.Add(4), uniform(5, 4))
 recipe("Add, scalar", lambda: nn.Add(4, scalar=True), uniform(5, 4))
-recipe("Add, float32", lambda: nn.Add(4).float(), uniform(5, 4, dtype=np.float32))
+float32_recipe(
+    "Add, float32 = float64 clone", lambda: nn.Add(4).float(), uniform(5, 4, dtype=np.float32)
+)

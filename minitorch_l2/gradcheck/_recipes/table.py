@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ... import nn
-from . import integers, recipe, uniform
+from . import float32_recipe, integers, recipe, uniform
 
 
 def pair(*shapes: tuple[int, ...], low: float = -2.0, high: float = 2.0, dtype: type = np.float64):
@@ -63,8 +63,8 @@ recipe("Euclidean", lambda: nn.Euclidean(4, 3), uniform(5, 4))
 recipe("Euclidean, vector input", lambda: nn.Euclidean(4, 3), uniform(4))
 recipe("Bilinear", lambda: nn.Bilinear(3, 4, 2), pair((5, 3), (5, 4)))
 recipe("Bilinear, no bias", lambda: nn.Bilinear(3, 4, 2, bias=False), pair((5, 3), (5, 4)))
-recipe(
-    "Bilinear, float32",
+float32_recipe(
+    "Bilinear, float32 = float64 clone",
     lambda: nn.Bilinear(3, 4, 2).float(),
     pair((5, 3), (5, 4), dtype=np.float32),
 )

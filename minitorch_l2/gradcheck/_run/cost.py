@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._jacobian import Calls, Layout, numerical
+from ..._jacobian import Layout, numerical
 from .._report import GradcheckCostError
+from .run import Run
 from .settings import Settings
 
 #: Buffers of a numerical row block's size a check holds at once: the block's three (central,
@@ -95,18 +96,13 @@ class Plan:
         return settings.keeps(elements)
 
 
-def plan(
-    tensors: list[tuple[str, np.ndarray]],
-    output: Layout,
-    calls: Calls,
-    settings: Settings,
-    subject: str,
-) -> Plan:
+def plan(run: Run, tensors: list[tuple[str, np.ndarray]], output: Layout) -> Plan:
     """Split the check into passes within ``settings.max_memory``, or refuse it.
 
     Raises :class:`GradcheckCostError` naming the estimate when even one element's rows do
     not fit, or when the estimated time exceeds ``settings.max_seconds``.
     """
+    calls, settings, subject = run.calls, run.settings, run.subject
     row_bytes = 8 * max(output.size, 1)
     total = sum(t.size for _, t in tensors)
     kept = sum(

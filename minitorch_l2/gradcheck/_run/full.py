@@ -19,22 +19,19 @@ from ..._jacobian import Calls, Layout, RowBlock, Rows, numerical_row_blocks, on
 from .._diagnosis.compare import Block, Comparison, JacobianComparison, WrongShapeComparison
 from .._report import TensorCheck
 from .cost import Plan
+from .run import Run
 from .settings import Settings
 
 
 def full_check(
-    calls: Calls,
-    output: Layout,
-    tensors: list[tuple[str, np.ndarray]],
-    settings: Settings,
-    plan: Plan,
-    problems: list[str],
+    run: Run, output: Layout, tensors: list[tuple[str, np.ndarray]], plan: Plan
 ) -> dict[str, TensorCheck]:
     """Compare every block of ``tensors`` × output tensors; returns the checks by block name.
 
-    An exception raised by backward is appended to ``problems`` and leaves the blocks it
+    An exception raised by backward is a problem of the run, and leaves the blocks it
     stopped "not checked".
     """
+    calls, settings = run.calls, run.settings
     arrays = dict(tensors)
     blocks = {name: _blocks(name, array.shape, output) for name, array in tensors}
     comparisons: dict[str, list[Comparison]] = {}
@@ -45,7 +42,7 @@ def full_check(
         except MemoryError:
             raise
         except Exception as exc:  # backward is code under test
-            problems.append(exception_text(exc))
+            run.problem(exception_text(exc))
             break
         for name, start, stop in ranges:
             if name not in comparisons:
@@ -62,7 +59,7 @@ def full_check(
             except MemoryError:
                 raise
             except Exception as exc:  # forward is code under test too
-                problems.append(exception_text(exc, f"forward at a perturbed {name}"))
+                run.problem(exception_text(exc, f"forward at a perturbed {name}"))
                 problem = "not checked: forward raised (see the problem above)"
                 comparisons[name] = [
                     Comparison(b, False, problem, checked=False) for b in blocks[name]

@@ -90,15 +90,46 @@ def grid_for(
     dilation: tuple[int, ...],
 ) -> tuple[np.ndarray, Grid]:
     """``input`` as a batch and its grid; a ValueError naming ``who`` if it is too small."""
-    x = as_batch(who, input, len(kernel), planes)
-    out = tuple(map(conv_out, x.shape[2:], kernel, stride, pad, dilation))
-    if min(out) < 1:
-        least = tuple(
-            smallest(lambda n, k=k, s=s, p=p, d=d: conv_out(n, k, s, p, d) >= 1)
-            for k, s, p, d in zip(kernel, stride, pad, dilation)
-        )
-        raise too_small(who, input.shape, out, least, planes)
+    geometry = list(zip(kernel, stride, pad, dilation))
+    x, out = checked_sizes(who, input, planes, conv_out, geometry)
     return x, Grid(x.shape[2:], kernel, stride, pad, dilation, out)
+
+
+def transposed_out(size: int, kernel: int, stride: int, pad: int, adjust: int) -> int:
+    """A full convolution's output size along one dimension: (size − 1)·s − 2·p + k + a."""
+    return (size - 1) * stride - 2 * pad + kernel + adjust
+
+
+def transposed_grid(
+    who: str,
+    input: np.ndarray,
+    planes: int,
+    kernel: tuple[int, ...],
+    stride: tuple[int, ...],
+    pad: tuple[int, ...],
+    adjust: tuple[int, ...],
+) -> tuple[np.ndarray, Grid]:
+    """A full convolution's input as a batch, and the grid of the convolution it transposes.
+
+    That convolution's input is the full convolution's output (:func:`transposed_out`); a
+    ValueError naming ``who`` when it would be empty.
+    """
+    geometry = list(zip(kernel, stride, pad, adjust))
+    x, size = checked_sizes(who, input, planes, transposed_out, geometry)
+    return x, Grid(size, kernel, stride, pad, (1,) * len(kernel), x.shape[2:])
+
+
+def checked_sizes(who: str, input: np.ndarray, planes, size_of, geometry: list) -> tuple:
+    """``input`` as a batch and ``size_of(n, *g)`` per spatial size n and its geometry g.
+
+    A ValueError naming ``who``, the input and the smallest accepted one when a size is below 1.
+    """
+    x = as_batch(who, input, len(geometry), planes)
+    sizes = tuple(size_of(n, *g) for n, g in zip(x.shape[2:], geometry))
+    if min(sizes) < 1:
+        least = tuple(smallest(lambda n, g=g: size_of(n, *g) >= 1) for g in geometry)
+        raise too_small(who, input.shape, sizes, least, planes)
+    return x, sizes
 
 
 def zero_bordered(module, name: str, shape: tuple[int, ...], dtype, fill: float = 0.0):

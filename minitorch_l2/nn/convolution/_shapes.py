@@ -77,16 +77,6 @@ def as_sequence(
     return batch, (batch.shape[1] - kernel) // stride + 1
 
 
-def plane_axis(who: str, input: np.ndarray) -> int:
-    """THNN's softmax axis: the planes of (C, H, W), (N, C, H, W); the features of (d,), (n, d)."""
-    if input.ndim not in (1, 2, 3, 4):
-        raise ValueError(
-            f"{who}: expected input of shape (C, H, W) or (N, C, H, W) (or (d,), (n, d)), got "
-            f"{input.shape}"
-        )
-    return 0 if input.ndim in (1, 3) else 1
-
-
 def checked_table(who: str, table: object) -> np.ndarray:
     """``table`` as an int64 (K, 2) array of plane numbers ≥ 0; errors name ``who``."""
     if not isinstance(table, np.ndarray) or table.dtype.kind not in "iuf":

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._shapes import as_batch, smallest, too_small
+from ._columns import checked_sizes
 
 
 class Windows(NamedTuple):
@@ -47,17 +47,17 @@ class Windows(NamedTuple):
         return list(itertools.product(*(range(k) for k in self.kernel)))
 
 
-def pool_out(size: int, kernel: int, stride: int, pad: int, ceil: bool = False) -> int:
-    """Lua's pooling output size along one dimension (floor or ceil mode).
+def pool_out(size: int, kernel: int, stride: int, pad: int, ceil: bool, padded: bool) -> int:
+    """THNN's pooling output size along one dimension (floor or ceil mode).
 
     ⌊ or ⌈(size + 2·pad − kernel) / stride⌉ + 1, less a last window that would start past the
-    input (in the right padding or beyond). THNN drops it only when there is padding; without,
-    in ceil mode with a stride above the kernel, it keeps a window of no input element, whose
-    maximum is −∞ and whose mean divides by zero. Here it is dropped too, as PyTorch does.
+    input (in the right padding or beyond) when the layer has any padding (``padded``: THNN
+    tests padW or padH, for both dimensions). Without padding THNN keeps that window: in ceil
+    mode with a stride above the kernel it holds no input element (see :func:`empty_windows`).
     """
     room = size + 2 * pad - kernel
     out = (-(-room // stride) if ceil else room // stride) + 1
-    if (out - 1) * stride >= size + pad:
+    if padded and (out - 1) * stride >= size + pad:
         out -= 1
     return out
 
@@ -71,15 +71,33 @@ def pooling(
     ceil: bool = False,
 ) -> tuple[np.ndarray, Windows]:
     """``input`` as a batch and its windows; a ValueError naming ``who`` if it is too small."""
-    x = as_batch(who, input, len(kernel))
-    out = tuple(pool_out(*args, ceil) for args in zip(x.shape[2:], kernel, stride, pad))
-    if min(out) < 1:
-        least = tuple(
-            smallest(lambda n, k=k, s=s, p=p: pool_out(n, k, s, p, ceil) >= 1)
-            for k, s, p in zip(kernel, stride, pad)
-        )
-        raise too_small(who, input.shape, out, least)
+    padded = any(pad)
+
+    def size_of(n: int, k: int, s: int, p: int) -> int:
+        return pool_out(n, k, s, p, ceil, padded)
+
+    x, out = checked_sizes(who, input, None, size_of, list(zip(kernel, stride, pad)))
     return x, Windows(x.shape[2:], kernel, stride, pad, out)
+
+
+def empty_windows(windows: Windows) -> tuple[int, ...]:
+    """Per dimension, how far past the input the last window starts (≥ 0: it holds nothing).
+
+    Negative where the last window starts inside the input, as every window does but in ceil
+    mode without padding and with a stride above the kernel, which THNN keeps.
+    """
+    return tuple((o - 1) * s - p - n for n, _, s, p, o in zip(*windows))
+
+
+def refuse_empty(who: str, input: np.ndarray, windows: Windows, what: str) -> None:
+    """A ValueError for a window THNN keeps though it holds no element, saying what Lua gives."""
+    raise ValueError(
+        f"{who}: in ceil mode, the input of shape {input.shape} gets a "
+        f"{'x'.join(map(str, windows.out))} output in Lua, whose last window along a dimension "
+        f"starts past the input and holds no element; Lua's THNN gives {what} there, refused "
+        f"here rather than copied: use floor(), some padding, or an input size whose last "
+        f"window starts inside it"
+    )
 
 
 def source(module, input: np.ndarray, windows: Windows, fill: float) -> np.ndarray:
@@ -175,3 +193,26 @@ def adaptive_bounds(size: int, out: int, single_rounding: bool) -> tuple[np.ndar
     else:
         edges = i / np.float32(out) * np.float32(size)
     return np.floor(edges[:-1]).astype(np.intp), np.ceil(edges[1:]).astype(np.intp)
+
+
+def fractional_starts(
+    x: np.ndarray, samples: np.ndarray, out: tuple[int, int], pool: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """THNN's fractional max pooling windows: their starts per sample and plane, (N, C, out).
+
+    Along an axis of size n, α = (n − k) / (out − 1); start_i = ⌊(i + u)·α⌋ − ⌊u·α⌋ for
+    i < out − 1 and n − k for the last, u the plane's sample (``samples[..., 0]`` for the
+    width, ``[..., 1]`` for the height, as Lua), in the input's dtype as THNN computes it.
+    Returns the rows' starts and the columns'.
+    """
+    found = []
+    for axis, (size, count, k) in enumerate(zip(x.shape[2:], out, pool)):
+        sample = samples[..., 1 - axis, None]
+        starts = np.full(x.shape[:2] + (count,), size - k, dtype=np.intp)
+        if count > 1:
+            alpha = x.dtype.type(size - k) / x.dtype.type(count - 1)
+            steps = np.arange(count - 1, dtype=x.dtype)
+            first = np.trunc(sample * alpha)
+            starts[..., :-1] = np.trunc((steps + sample) * alpha) - first
+        found.append(starts)
+    return found[0], found[1]

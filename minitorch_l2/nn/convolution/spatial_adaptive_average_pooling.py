@@ -12,9 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._lua_names import attribute_alias
-from .._settings import integer
-from ..module import Module
+from ._pooling import AdaptivePooling
 from ._shapes import as_batch
 from ._windows import adaptive_bounds
 
@@ -27,7 +25,7 @@ def _averaging(size: int, out: int, dtype: np.dtype) -> np.ndarray:
     return (inside / (end - start)[:, None]).astype(dtype)
 
 
-class SpatialAdaptiveAveragePooling(Module):
+class SpatialAdaptiveAveragePooling(AdaptivePooling):
     """Average pooling to an H×W output: ``Y = Aₕ X A_wᵀ`` per plane (see the module docstring).
 
     ∂L/∂X = Aₕᵀ G A_w. Input (C, H_in, W_in) or (N, C, H_in, W_in).
@@ -39,17 +37,6 @@ class SpatialAdaptiveAveragePooling(Module):
     h : int
         Output height (``H``).
     """
-
-    def __init__(self, w: int, h: int) -> None:
-        super().__init__()
-        self.w, self.h = w, h
-        self.validate()
-
-    def validate(self) -> None:
-        """Check the output size: two ints ≥ 1."""
-        self.w = integer("nn.SpatialAdaptiveAveragePooling", "w", self.w, 1)
-        self.h = integer("nn.SpatialAdaptiveAveragePooling", "h", self.h, 1)
-        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2)
@@ -71,12 +58,3 @@ class SpatialAdaptiveAveragePooling(Module):
         self.grad_input = reuse(self.grad_input, input.shape, x.dtype)
         np.matmul(rows.T, half, out=self.grad_input.reshape(x.shape))  # Aₕᵀ G A_w
         return self.grad_input
-
-    def __tostring__(self) -> str:
-        return "nn.SpatialAdaptiveAveragePooling"
-
-    def _who(self) -> str:
-        return f"nn.SpatialAdaptiveAveragePooling({self.w}x{self.h})"
-
-    W = attribute_alias("w")
-    H = attribute_alias("h")

@@ -15,9 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._lua_names import attribute_alias
-from .._settings import integer
-from ..module import Module
+from ._pooling import AdaptivePooling
 from ._shapes import as_batch
 from ._windows import adaptive_bounds, first_max, index_dtype
 
@@ -29,7 +27,7 @@ def _taps(size: int, out: int) -> np.ndarray:
     return np.minimum(start[None, :] + np.arange(k)[:, None], end[None, :] - 1)
 
 
-class SpatialAdaptiveMaxPooling(Module):
+class SpatialAdaptiveMaxPooling(AdaptivePooling):
     """Max pooling to an H×W output: ``y[i, j] = max of x over window (i, j)``.
 
     ∂L/∂x gets ∂L/∂y at each window's first maximum. Input (C, H_in, W_in) or (N, C, H_in, W_in).
@@ -41,17 +39,6 @@ class SpatialAdaptiveMaxPooling(Module):
     h : int
         Output height (``H``).
     """
-
-    def __init__(self, w: int, h: int) -> None:
-        super().__init__()
-        self.w, self.h = w, h
-        self.validate()
-
-    def validate(self) -> None:
-        """Check the output size: two ints ≥ 1."""
-        self.w = integer("nn.SpatialAdaptiveMaxPooling", "w", self.w, 1)
-        self.h = integer("nn.SpatialAdaptiveMaxPooling", "h", self.h, 1)
-        super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2)
@@ -89,12 +76,3 @@ class SpatialAdaptiveMaxPooling(Module):
         g = grad_output.reshape(n * planes, -1)
         np.add.at(image, (plane, flat.reshape(n * planes, -1)), g)  # overlapping windows add up
         return self.grad_input
-
-    def __tostring__(self) -> str:
-        return "nn.SpatialAdaptiveMaxPooling"
-
-    def _who(self) -> str:
-        return f"nn.SpatialAdaptiveMaxPooling({self.w}x{self.h})"
-
-    W = attribute_alias("w")
-    H = attribute_alias("h")

@@ -13,6 +13,7 @@ import numpy as np
 
 from .._lua_names import attribute_alias
 from ..module import Module
+from ._shapes import as_batch
 from .spatial_divisive_normalization import SpatialDivisiveNormalization
 from .spatial_subtractive_normalization import SpatialSubtractiveNormalization
 
@@ -60,6 +61,7 @@ class SpatialContrastiveNormalization(Module):
         return self.subtractive.n_input_plane
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
+        as_batch(self._who(), input, 2, self.n_input_plane)  # named here, not by a stage
         centred = self.subtractive.forward(input)
         self.output = self.divisive.forward(centred)
         return self.output

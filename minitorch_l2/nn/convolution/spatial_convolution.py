@@ -15,30 +15,15 @@ G = ∂L/∂y in the same layout:
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
-from ..._random import generator
 from .._checks import reuse
-from .._lua_names import attribute_alias
-from .._settings import array, integer
-from ..module import Module
-from ._columns import (
-    Grid,
-    as_matrix,
-    fold,
-    fold_columns,
-    grid_for,
-    narrow,
-    sample_sums,
-    unfold,
-    widen,
-)
+from ..simple._lua_uniform import lua_uniform
+from ._columns import fold, fold_columns, narrow, sample_sums, unfold, widen
+from ._convolution_settings import ConvolutionSettings
 
 
-class SpatialConvolution(Module):
+class SpatialConvolution(ConvolutionSettings):
     """2-D convolution ``y = W ⋆ x + b`` over (C, H, W) images (Torch's ``nn.SpatialConvolution``).
 
     Per sample, with the columns X̂ of x: Y = W X̂ + b; ∂L/∂X̂ = Wᵀ G,
@@ -86,60 +71,6 @@ class SpatialConvolution(Module):
         self.pad_h = pad_w if pad_h is None else pad_h
         self._make_parameters()
 
-    def _make_parameters(self) -> None:
-        # Shapes come from validated settings, then the arrays are checked against them.
-        self._validate_settings()
-        shape = self._weight_shape()
-        self.weight = np.empty(shape)
-        self.grad_weight = np.zeros(shape)
-        self.bias = np.empty(self.n_output_plane)
-        self.grad_bias = np.zeros(self.n_output_plane)
-        self.validate()
-        self.reset()
-
-    # ------------------------------------------------------------------ settings
-    def _integer_settings(self) -> dict[str, int]:
-        """Each integer setting with its smallest allowed value (subclasses add theirs)."""
-        return {
-            "n_input_plane": 1,
-            "n_output_plane": 1,
-            "k_w": 1,
-            "k_h": 1,
-            "d_w": 1,
-            "d_h": 1,
-            "pad_w": 0,
-            "pad_h": 0,
-        }
-
-    def _validate_settings(self) -> None:
-        """Check and normalise the integer settings (the part of ``validate`` before weights)."""
-        who = f"nn.{type(self).__name__}"
-        for name, least in self._integer_settings().items():
-            setattr(self, name, integer(who, name, getattr(self, name), least))
-
-    def validate(self) -> None:
-        """Check every setting, and that weight and bias have the shapes they imply."""
-        self._validate_settings()
-        who = f"nn.{type(self).__name__}"
-        shape = self._weight_shape()
-        self.weight = array(who, "weight", self.weight, shape)
-        self.grad_weight = array(who, "grad_weight", self.grad_weight, shape, self.weight.dtype)
-        if (self.bias is None) != (self.grad_bias is None):
-            raise ValueError(f"{who}: bias and grad_bias must both be arrays or both None")
-        if self.bias is not None:
-            dtype = self.weight.dtype
-            self.bias = array(who, "bias", self.bias, (self.n_output_plane,), dtype)
-            self.grad_bias = array(who, "grad_bias", self.grad_bias, self.bias.shape, dtype)
-        super().validate()
-
-    def _weight_shape(self) -> tuple[int, ...]:
-        """(n_output_plane, n_input_plane, k_h, k_w), as Lua stores it."""
-        return (self.n_output_plane, self.n_input_plane, self.k_h, self.k_w)
-
-    def _fan_in(self) -> int:
-        """Inputs seen by one output: k_w · k_h · n_input_plane (sets the default init)."""
-        return self.k_w * self.k_h * self.n_input_plane
-
     def reset(self, stdv: float | None = None) -> SpatialConvolution:
         """Draw weight and bias uniformly, in place, by Lua's rule; returns self.
 
@@ -152,23 +83,7 @@ class SpatialConvolution(Module):
         stdv : float, optional
             Standard deviation of the uniform draws.
         """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self._fan_in())
-        elif (
-            isinstance(stdv, bool)
-            or not isinstance(stdv, numbers.Real)
-            or not 0 <= stdv < math.inf  # also false for NaN
-        ):
-            raise ValueError(
-                f"{self._who()}: reset's stdv must be a finite number >= 0 (the standard "
-                f"deviation of the uniform draws), got {stdv!r}"
-            )
-        else:
-            bound = stdv * math.sqrt(3)
-        rng = generator()
-        self.weight[...] = rng.uniform(-bound, bound, self.weight.shape)
-        if self.bias is not None:
-            self.bias[...] = rng.uniform(-bound, bound, self.bias.shape)
+        lua_uniform(self._who(), stdv, self._fan_in(), self.weight, self.bias)
         return self
 
     def no_bias(self) -> SpatialConvolution:
@@ -178,14 +93,6 @@ class SpatialConvolution(Module):
         return self
 
     noBias = no_bias
-
-    # ------------------------------------------------------------------ geometry
-    def _geometry(self) -> tuple[tuple[int, ...], ...]:
-        """(kernel, stride, pad, dilation) per spatial dimension, height first."""
-        return (self.k_h, self.k_w), (self.d_h, self.d_w), (self.pad_h, self.pad_w), (1, 1)
-
-    def _grid(self, input: np.ndarray) -> tuple[np.ndarray, Grid]:
-        return grid_for(self._who(), input, self.n_input_plane, *self._geometry())
 
     # ------------------------------------------------------------------ the layer
     def update_output(self, input: np.ndarray) -> np.ndarray:
@@ -241,19 +148,6 @@ class SpatialConvolution(Module):
             self._add_weight_step(step[:-1].T)
             self.grad_bias += step[-1]
 
-    def _weight_matrix(self) -> np.ndarray:
-        """W as the (O, C·∏k) matrix of the products (a view)."""
-        return as_matrix(self.weight, self.n_output_plane)
-
-    def _add_weight_step(self, step: np.ndarray) -> None:
-        """∂L/∂W += step, ``step`` in the shape of :meth:`_weight_matrix`."""
-        grad_weight = as_matrix(self.grad_weight, self.n_output_plane)
-        grad_weight += step
-
-    # ------------------------------------------------------------------ printing
-    def _who(self) -> str:
-        return repr(self)
-
     def __tostring__(self) -> str:
         text = (
             f"nn.{type(self).__name__}({self.n_input_plane} -> {self.n_output_plane}, "
@@ -264,12 +158,3 @@ class SpatialConvolution(Module):
         if (self.pad_w, self.pad_h) != (0, 0):
             text += f", {self.pad_w},{self.pad_h}"
         return text + (")" if self.bias is not None else ") without bias")
-
-    nInputPlane = attribute_alias("n_input_plane")
-    nOutputPlane = attribute_alias("n_output_plane")
-    kW = attribute_alias("k_w")
-    kH = attribute_alias("k_h")
-    dW = attribute_alias("d_w")
-    dH = attribute_alias("d_h")
-    padW = attribute_alias("pad_w")
-    padH = attribute_alias("pad_h")

@@ -12,13 +12,11 @@ gradient of W[k] is the dense gradient's block (o_k, i_k): ∂L/∂W[k] += scale
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
 from ..._random import generator
 from .._settings import array
+from ..simple._lua_uniform import half_width
 from ._shapes import checked_table
 from .spatial_convolution import SpatialConvolution
 
@@ -85,23 +83,10 @@ class SpatialConvolutionMap(SpatialConvolution):
         stdv : float, optional
             Standard deviation of the uniform draws.
         """
+        fan = np.bincount(self.conn_table[:, 1], minlength=self._outputs())  # per output plane
+        bound = half_width(self._who(), stdv, self.k_w * self.k_h * np.maximum(fan, 1))
+        bound = np.broadcast_to(bound, fan.shape)  # one a per output plane
         rng = generator()
-        if stdv is not None:
-            if (
-                isinstance(stdv, bool)
-                or not isinstance(stdv, numbers.Real)
-                or not 0 <= stdv < math.inf
-            ):
-                raise ValueError(
-                    f"{self._who()}: reset's stdv must be a finite number >= 0 (the standard "
-                    f"deviation of the uniform draws), got {stdv!r}"
-                )
-            bound = stdv * math.sqrt(3)
-            self.weight[...] = rng.uniform(-bound, bound, self.weight.shape)
-            self.bias[...] = rng.uniform(-bound, bound, self.bias.shape)
-            return self
-        fan = np.bincount(self.conn_table[:, 1], minlength=self._outputs())
-        bound = 1 / np.sqrt(self.k_w * self.k_h * np.maximum(fan, 1))
         per_kernel = bound[self.conn_table[:, 1]][:, None, None]
         self.weight[...] = rng.uniform(-1, 1, self.weight.shape) * per_kernel
         self.bias[...] = rng.uniform(-1, 1, self.bias.shape) * bound

@@ -24,7 +24,7 @@ from .._checks import reuse
 from .._settings import boolean, integer
 from ..module import Module
 from ._shapes import as_batch
-from ._windows import first_max, index_dtype
+from ._windows import first_max, fractional_starts, index_dtype
 
 
 class SpatialFractionalMaxPooling(Module):
@@ -96,6 +96,9 @@ class SpatialFractionalMaxPooling(Module):
 
     fixPoolingRegions = fix_pooling_regions
 
+    def _pool(self) -> tuple[int, int]:
+        return self.pool_size_h, self.pool_size_w
+
     def _out(self, x: np.ndarray) -> tuple[int, int]:
         if self.ratio_w is None:
             out = (self.out_h, self.out_w)
@@ -111,29 +114,13 @@ class SpatialFractionalMaxPooling(Module):
             )
         return out
 
-    def _starts(self, x: np.ndarray, out: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-        """Window starts per sample and plane: rows (N, C, h), columns (N, C, w)."""
-        found = []
-        for axis, (size, count, pool) in enumerate(
-            zip(x.shape[2:], out, (self.pool_size_h, self.pool_size_w))
-        ):
-            sample = self.random_samples[..., 1 - axis, None]  # Lua: [0] for width, [1] height
-            starts = np.full(x.shape[:2] + (count,), size - pool, dtype=np.intp)
-            if count > 1:
-                alpha = x.dtype.type(size - pool) / x.dtype.type(count - 1)
-                steps = np.arange(count - 1, dtype=x.dtype)
-                first = np.trunc(sample * alpha)
-                starts[..., :-1] = np.trunc((steps + sample) * alpha) - first
-            found.append(starts)
-        return found[0], found[1]
-
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x = as_batch(self._who(), input, 2)
         out = self._out(x)
         samples = self.random_samples
         if samples is None or samples.shape != x.shape[:2] + (2,) or not self.new_random_pool:
             self.random_samples = generator().random(x.shape[:2] + (2,)).astype(x.dtype)
-        rows, cols = self._starts(x, out)
+        rows, cols = fractional_starts(x, self.random_samples, out, self._pool())
         shape = x.shape[:2] + out
         taps = []
         for u in range(self.pool_size_h):
@@ -155,7 +142,7 @@ class SpatialFractionalMaxPooling(Module):
                 f"{self._who()}: backward needs the windows of a forward on an input of shape "
                 f"{input.shape}; call forward first"
             )
-        rows, cols = self._starts(x, out)
+        rows, cols = fractional_starts(x, self.random_samples, out, self._pool())
         u, v = np.divmod(index, self.pool_size_w)
         flat = (rows[..., :, None] + u) * x.shape[3] + (cols[..., None, :] + v)
         n, planes = x.shape[:2]

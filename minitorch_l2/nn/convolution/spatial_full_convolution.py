@@ -22,8 +22,7 @@ import numpy as np
 from .._checks import reuse
 from .._lua_names import attribute_alias
 from .._tables import check_leaves, reuse_list
-from ._columns import Grid, as_matrix, fold, fold_columns, narrow, sample_sums, unfold, widen
-from ._shapes import as_batch, smallest, too_small
+from ._columns import Grid, fold, fold_columns, narrow, sample_sums, transposed_grid, unfold, widen
 from .spatial_convolution import SpatialConvolution
 
 
@@ -101,24 +100,14 @@ class SpatialFullConvolution(SpatialConvolution):
         return input[0] if isinstance(input, list) else input
 
     def _frame(self, input: np.ndarray | list) -> tuple[np.ndarray, Grid]:
-        # The geometry of the convolution this one transposes: its input is our output.
-        image = self._image(input)
-        x = as_batch(self._who(), image, 2, self.n_input_plane)
         kernel, stride, pad = (self.k_h, self.k_w), (self.d_h, self.d_w), (self.pad_h, self.pad_w)
         if isinstance(input, list):  # Lua's calculateAdj: what the target's size needs
             sizes = input[1].shape[-2:]
             adjust = tuple((t + 2 * p - k) % s for t, k, p, s in zip(sizes, kernel, pad, stride))
         else:
             adjust = (self.adj_h, self.adj_w)
-        geometry = list(zip(kernel, stride, pad, adjust))
-        size = tuple((n - 1) * s - 2 * p + k + a for n, (k, s, p, a) in zip(x.shape[2:], geometry))
-        if min(size) < 1:
-            least = tuple(
-                smallest(lambda n, k=k, s=s, p=p, a=a: (n - 1) * s - 2 * p + k + a >= 1)
-                for k, s, p, a in geometry
-            )
-            raise too_small(self._who(), image.shape, size, least, self.n_input_plane)
-        return x, Grid(size, kernel, stride, pad, (1, 1), x.shape[2:])
+        image = self._image(input)
+        return transposed_grid(self._who(), image, self.n_input_plane, kernel, stride, pad, adjust)
 
     def update_output(self, input: np.ndarray | list) -> np.ndarray:
         x, grid = self._frame(input)
@@ -179,15 +168,6 @@ class SpatialFullConvolution(SpatialConvolution):
             if scale != 1:
                 sums *= scale
             self.grad_bias += sums
-
-    def _weight_matrix(self) -> np.ndarray:
-        """W as the (C, O·∏k) matrix of the products (a view)."""
-        return as_matrix(self.weight, self.n_input_plane)
-
-    def _add_weight_step(self, step: np.ndarray) -> None:
-        """∂L/∂W += step, ``step`` in the shape of :meth:`_weight_matrix`."""
-        grad_weight = as_matrix(self.grad_weight, self.n_input_plane)
-        grad_weight += step
 
     def __tostring__(self) -> str:
         text = super().__tostring__()

@@ -4,11 +4,13 @@ For input x (N, C, H, W) padded with −∞ (padH, padW) into x̃:
 
     y[n, c, i, j] = max_{u < kH, v < kW} x̃[n, c, i·dH + u, j·dW + v],
 
-H_out = ⌊(H + 2·padH − kH)/dH⌋ + 1, or ⌈…⌉ + 1 after ``ceil()``, less a last window that would
-start past the input (THNN keeps one when there is no padding: its maximum is −∞; see
-``_windows.pool_out``). Gradient: each ∂L/∂y[n, c, i, j] goes to the element
+H_out = ⌊(H + 2·padH − kH)/dH⌋ + 1, or ⌈…⌉ + 1 after ``ceil()`` (THNN's sizes; with padding,
+less a last window that would start in it). Gradient: each ∂L/∂y[n, c, i, j] goes to the element
 that held the maximum, the first of equal ones in row-major order (Lua's rule); elements of
-overlapping windows add up. A NaN in a window is its maximum here (Lua skips NaN).
+overlapping windows add up. A NaN in a window is its maximum here (Lua skips NaN). In ceil mode
+without padding and with a stride above the kernel, THNN keeps a last window that starts past
+the input: its maximum is −∞. That geometry is refused with a ValueError saying so (a Lua bug,
+which no working model relies on: −∞ turns into NaN in the next linear layer).
 """
 
 from __future__ import annotations
@@ -16,23 +18,20 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._lua_names import attribute_alias
-from .._settings import boolean, integer
-from ..module import Module
+from ._pooling import Pooling
 from ._windows import (
-    Windows,
-    check_pooling,
+    empty_windows,
     first_max,
     grad_image,
     index_dtype,
     inside,
-    pooling,
+    refuse_empty,
     source,
     views,
 )
 
 
-class SpatialMaxPooling(Module):
+class SpatialMaxPooling(Pooling):
     """Max over kH×kW windows, stride (dH, dW): ``y = max over each window of x``.
 
     ∂L/∂x gets ∂L/∂y at the first maximum of each window (row-major, as Lua). Input (C, H, W)
@@ -57,41 +56,15 @@ class SpatialMaxPooling(Module):
         pad_w: int = 0,
         pad_h: int = 0,
     ) -> None:
-        super().__init__()
-        self.k_w, self.k_h = k_w, k_h
-        self.d_w = k_w if d_w is None else d_w
-        self.d_h = k_h if d_h is None else d_h
-        self.pad_w, self.pad_h = pad_w, pad_h
-        self.ceil_mode = False
+        super().__init__(
+            k_w, k_h, k_w if d_w is None else d_w, k_h if d_h is None else d_h, pad_w, pad_h
+        )
         self.validate()
-
-    def validate(self) -> None:
-        """Check every setting (sizes ≥ 1, pads in [0, ⌊k/2⌋], ``ceil_mode`` a bool)."""
-        who = f"nn.{type(self).__name__}"
-        for name, least in (("k_w", 1), ("k_h", 1), ("d_w", 1), ("d_h", 1)):
-            setattr(self, name, integer(who, name, getattr(self, name), least))
-        self.pad_w = integer(who, "pad_w", self.pad_w, 0)
-        self.pad_h = integer(who, "pad_h", self.pad_h, 0)
-        self.ceil_mode = boolean(who, "ceil_mode", self.ceil_mode)
-        check_pooling(who, (self.k_h, self.k_w), (self.pad_h, self.pad_w))
-        super().validate()
-
-    def ceil(self) -> SpatialMaxPooling:
-        """Round the output size up: a last, partial window covers the input's end."""
-        self.ceil_mode = True
-        return self
-
-    def floor(self) -> SpatialMaxPooling:
-        """Round the output size down (the default): only whole windows."""
-        self.ceil_mode = False
-        return self
-
-    def _windows(self, input: np.ndarray) -> tuple[np.ndarray, Windows]:
-        kernel, stride, pad = (self.k_h, self.k_w), (self.d_h, self.d_w), (self.pad_h, self.pad_w)
-        return pooling(self._who(), input, kernel, stride, pad, self.ceil_mode)
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         x, windows = self._windows(input)
+        if max(empty_windows(windows)) >= 0:
+            refuse_empty(self._who(), input, windows, "its maximum as −inf")
         taps = views(source(self, x, windows, -np.inf), windows)
         shape = x.shape[:2] + windows.out
         self.output = reuse(
@@ -126,19 +99,3 @@ class SpatialMaxPooling(Module):
         if windows.needs_padding:
             np.copyto(self.grad_input.reshape(x.shape), inside(image, windows))
         return self.grad_input
-
-    def _who(self) -> str:
-        return repr(self)
-
-    def __tostring__(self) -> str:
-        text = f"nn.{type(self).__name__}({self.k_w}x{self.k_h}, {self.d_w},{self.d_h}"
-        if (self.pad_w, self.pad_h) != (0, 0):
-            text += f", {self.pad_w},{self.pad_h}"
-        return text + ")"
-
-    kW = attribute_alias("k_w")
-    kH = attribute_alias("k_h")
-    dW = attribute_alias("d_w")
-    dH = attribute_alias("d_h")
-    padW = attribute_alias("pad_w")
-    padH = attribute_alias("pad_h")

@@ -13,18 +13,15 @@ windows stacked as rows X̂ (N·T_out, kW·F): Y = X̂ Wᵀ + b. Gradients, G = 
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ..._blas import add_column_sums, add_transposed_product, write_affine
-from ..._random import generator
 from .._checks import reuse
 from .._lua_names import attribute_alias
 from .._settings import array, integer
 from ..module import Module
+from ..simple._lua_uniform import lua_uniform
 from ._shapes import as_sequence
 
 
@@ -56,22 +53,23 @@ class TemporalConvolution(Module):
         self, input_frame_size: int, output_frame_size: int, k_w: int, d_w: int = 1
     ) -> None:
         super().__init__()
-        who = "nn.TemporalConvolution"
-        self.input_frame_size = integer(who, "input_frame_size", input_frame_size, 1)
-        self.output_frame_size = integer(who, "output_frame_size", output_frame_size, 1)
-        self.k_w = integer(who, "k_w", k_w, 1)
-        self.d_w = integer(who, "d_w", d_w, 1)
+        self.input_frame_size, self.output_frame_size = input_frame_size, output_frame_size
+        self.k_w, self.d_w = k_w, d_w
+        self._check_settings()
         shape = (self.output_frame_size, self.k_w * self.input_frame_size)
         self.weight, self.grad_weight = np.empty(shape), np.zeros(shape)
         self.bias, self.grad_bias = np.empty(shape[0]), np.zeros(shape[0])
         self.validate()
         self.reset()
 
+    def _check_settings(self) -> None:
+        for name in ("input_frame_size", "output_frame_size", "k_w", "d_w"):
+            setattr(self, name, integer("nn.TemporalConvolution", name, getattr(self, name), 1))
+
     def validate(self) -> None:
         """Check the settings, and that weight and bias have the shapes they imply."""
+        self._check_settings()
         who = "nn.TemporalConvolution"
-        for name in ("input_frame_size", "output_frame_size", "k_w", "d_w"):
-            setattr(self, name, integer(who, name, getattr(self, name), 1))
         shape = (self.output_frame_size, self.k_w * self.input_frame_size)
         self.weight = array(who, "weight", self.weight, shape)
         dtype = self.weight.dtype
@@ -91,22 +89,8 @@ class TemporalConvolution(Module):
         stdv : float, optional
             Standard deviation of the uniform draws.
         """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self.k_w * self.input_frame_size)
-        elif (
-            isinstance(stdv, bool)
-            or not isinstance(stdv, numbers.Real)
-            or not 0 <= stdv < math.inf  # also false for NaN
-        ):
-            raise ValueError(
-                f"{self._who()}: reset's stdv must be a finite number >= 0 (the standard "
-                f"deviation of the uniform draws), got {stdv!r}"
-            )
-        else:
-            bound = stdv * math.sqrt(3)
-        rng = generator()
-        self.weight[...] = rng.uniform(-bound, bound, self.weight.shape)
-        self.bias[...] = rng.uniform(-bound, bound, self.bias.shape)
+        fan_in = self.k_w * self.input_frame_size
+        lua_uniform(self._who(), stdv, fan_in, self.weight, self.bias)
         return self
 
     def _windows(self, input: np.ndarray) -> tuple[np.ndarray, int]:

@@ -12,14 +12,12 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from ._target_checks import check_float_target
-from ._weights import check_weight_count, checked_weights, scan_with_weights
-from .criterion import Criterion
+from ._weights import WeightsCriterion
 
 EPS = 1e-12  # Lua's, inside both logarithms and the gradient's denominator
 
 
-class BCECriterion(Criterion):
+class BCECriterion(WeightsCriterion):
     """Binary cross-entropy: L = −Σᵢ wᵢ (yᵢ log(xᵢ + ε) + (1 − yᵢ) log(1 − xᵢ + ε)) / N.
 
     Feed it probabilities (``nn.Sigmoid``'s output); x outside [0, 1] is a ValueError, as Lua
@@ -35,17 +33,6 @@ class BCECriterion(Criterion):
     """
 
     per_call_attributes = ("_log_x", "_log_1mx")  # reused work buffers
-
-    def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.weights = weights
-        self.size_average = size_average
-        self.validate()
-
-    def validate(self) -> None:
-        """Check ``weights`` (1-D, finite) and ``size_average`` (a bool)."""
-        self.weights = checked_weights(self._who(), self.weights)
-        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked(input, target)
@@ -79,16 +66,11 @@ class BCECriterion(Criterion):
 
     def _checked(self, input: np.ndarray, target: object) -> np.ndarray:
         """The target in the input's shape, after the checks (x in [0, 1], one weight a column)."""
-        target = check_float_target(self._who(), input, target)
+        target = super()._checked(input, target)
         if not (input.min() >= 0 and input.max() <= 1):  # NaN fails too
             bad = input[~((input >= 0) & (input <= 1))].flat[0]
             raise ValueError(
                 f"{self._who()}: input must hold probabilities in [0, 1] (a Sigmoid's output), "
                 f"got {bad!r}"
             )
-        if self.weights is not None:
-            check_weight_count(self._who(), self.weights, input)
         return target
-
-    def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
-        return scan_with_weights(super()._inputs_to_scan(input, target), self.weights)

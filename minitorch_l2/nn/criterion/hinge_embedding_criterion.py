@@ -12,12 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import real
+from ._margin import MarginSetting
 from ._target_checks import check_real_target, check_sign_values
-from .criterion import Criterion
 
 
-class HingeEmbeddingCriterion(Criterion):
+class HingeEmbeddingCriterion(MarginSetting):
     """Hinge embedding loss: pull similar pairs' distances x to 0, push others beyond ``margin``.
 
     ℓᵢ = xᵢ for yᵢ = 1 and max(0, margin − xᵢ) for yᵢ = −1; L = Σᵢ ℓᵢ / N. The target holds +1
@@ -34,17 +33,6 @@ class HingeEmbeddingCriterion(Criterion):
     """
 
     per_call_attributes = ("_loss",)  # a reused work buffer
-
-    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
-        super().__init__()
-        self.margin = margin
-        self.size_average = size_average
-        self.validate()
-
-    def validate(self) -> None:
-        """Check ``margin`` (a finite real) and ``size_average`` (a bool)."""
-        self.margin = real(self._who(), "margin", self.margin)
-        super().validate()
 
     def update_output(self, input: np.ndarray, target: object) -> float:
         target = self._checked(input, target)

@@ -16,12 +16,11 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_float_array, reuse
-from .._settings import real
+from ._margin import MarginSetting
 from ._target_checks import check_sign_values
-from .criterion import Criterion
 
 
-class L1HingeEmbeddingCriterion(Criterion):
+class L1HingeEmbeddingCriterion(MarginSetting):
     """Hinge loss on the L1 distance d of a pair: ℓ = d (y = 1), max(0, margin − d) (y = −1).
 
     The input is the table ``[x1, x2]`` of two arrays of one shape and dtype; the target a number
@@ -37,17 +36,6 @@ class L1HingeEmbeddingCriterion(Criterion):
     """
 
     takes_table = True
-
-    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
-        super().__init__()
-        self.margin = margin
-        self.size_average = size_average
-        self.validate()
-
-    def validate(self) -> None:
-        """Check ``margin`` (a finite real) and ``size_average`` (a bool)."""
-        self.margin = real(self._who(), "margin", self.margin)
-        super().validate()
 
     def update_output(self, input: list, target: object) -> float:
         diff, labels = self._difference(input, target)

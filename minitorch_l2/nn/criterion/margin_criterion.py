@@ -11,12 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import real
+from ._margin import MarginSetting
 from ._target_checks import check_real_target
-from .criterion import Criterion
 
 
-class MarginCriterion(Criterion):
+class MarginCriterion(MarginSetting):
     """Hinge loss for labels ±1: L = Σᵢ max(0, margin − xᵢ yᵢ) / N.
 
     ∂L/∂xᵢ = −yᵢ / N where xᵢ yᵢ < margin, 0 elsewhere. The target has the input's number of
@@ -32,17 +31,6 @@ class MarginCriterion(Criterion):
     """
 
     per_call_attributes = ("_hinge",)  # a reused work buffer
-
-    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
-        super().__init__()
-        self.margin = margin
-        self.size_average = size_average
-        self.validate()
-
-    def validate(self) -> None:
-        """Check ``margin`` (a finite real) and ``size_average`` (a bool)."""
-        self.margin = real(self._who(), "margin", self.margin)
-        super().validate()
 
     def update_output(self, input: np.ndarray, target: object) -> float:
         target = check_real_target(self._who(), input, target)

@@ -13,13 +13,12 @@ import numbers
 import numpy as np
 
 from .._checks import reuse
-from .._settings import real
 from .._tables import describe, reuse_list
+from ._margin import MarginSetting
 from ._target_checks import check_sign_targets
-from .criterion import Criterion
 
 
-class MarginRankingCriterion(Criterion):
+class MarginRankingCriterion(MarginSetting):
     """Hinge loss on the difference of a pair of scores: ℓ = max(0, −y (x1 − x2) + margin).
 
     L = Σᵢ ℓᵢ / n with ``size_average`` (Lua's default), else Σᵢ ℓᵢ. ``backward`` returns the
@@ -36,16 +35,6 @@ class MarginRankingCriterion(Criterion):
     takes_table = True
 
     per_call_attributes = ("_hinge",)  # a reused work buffer
-
-    def __init__(self, margin: float = 1.0, size_average: bool = True) -> None:
-        super().__init__(size_average)
-        self.margin = margin
-        self.validate()
-
-    def validate(self) -> None:
-        """Check ``margin`` (a finite real)."""
-        self.margin = real(self._who(), "margin", self.margin)
-        super().validate()
 
     def _distances(self, input: object, target: object) -> tuple:
         """Validate; return x1, x2, the targets and the hinge arguments −y (x1 − x2) + margin."""

@@ -12,15 +12,13 @@ without averaging).
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 from .._checks import reuse
-from ._target_checks import check_float_target
-from ._weights import check_weight_count, checked_weights, scan_with_weights
-from .criterion import Criterion
+from .._logistic import logistic
+from ._weights import WeightsCriterion
 
 
-class MultiLabelSoftMarginCriterion(Criterion):
+class MultiLabelSoftMarginCriterion(WeightsCriterion):
     """Sigmoid cross-entropy of scores x and 0/1 targets y, class by class: the stable form.
 
     L = Σᵢ wᵢ (log(1 + e^(−|xᵢ|)) − xᵢ (yᵢ − [xᵢ ≥ 0])) / N, equal to the binary cross-entropy
@@ -36,17 +34,6 @@ class MultiLabelSoftMarginCriterion(Criterion):
     """
 
     per_call_attributes = ("_linear", "_loss")  # reused work buffers
-
-    def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
-        super().__init__()
-        self.weights = weights
-        self.size_average = size_average
-        self.validate()
-
-    def validate(self) -> None:
-        """Check ``weights`` (1-D, finite) and ``size_average`` (a bool)."""
-        self.weights = checked_weights(self._who(), self.weights)
-        super().validate()
 
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked(input, target)
@@ -70,20 +57,10 @@ class MultiLabelSoftMarginCriterion(Criterion):
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         target = self._checked(input, target)
         grad = self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
-        expit(input, out=grad)  # σ(x)
+        logistic(input, grad)  # σ(x)
         grad -= target
         if self.weights is not None:
             grad *= self.weights
         if self.size_average:
             grad *= 1 / input.size
         return grad
-
-    def _checked(self, input: np.ndarray, target: object) -> np.ndarray:
-        """The target in the input's shape, after the checks (one weight per class)."""
-        target = check_float_target(self._who(), input, target)
-        if self.weights is not None:
-            check_weight_count(self._who(), self.weights, input)
-        return target
-
-    def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:
-        return scan_with_weights(super()._inputs_to_scan(input, target), self.weights)

@@ -10,9 +10,9 @@ far on the wrong side gives its large finite loss where Lua's log(1 + exp(·)) o
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 from .._checks import reuse
+from .._logistic import logistic
 from ._target_checks import check_real_target
 from .criterion import Criterion
 
@@ -53,7 +53,7 @@ class SoftMarginCriterion(Criterion):
         grad = self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         np.multiply(input, target, out=grad)
         np.negative(grad, out=grad)
-        expit(grad, out=grad)  # σ(−x y) = e^(−x y) / (1 + e^(−x y))
+        logistic(grad, grad)  # σ(−x y) = e^(−x y) / (1 + e^(−x y))
         grad *= target
         grad *= -1 / input.size if self.size_average else -1.0
         return grad

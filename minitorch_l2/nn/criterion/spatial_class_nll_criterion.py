@@ -15,11 +15,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from ._weights import checked_weights
-from .criterion import Criterion
+from ._weights import WeightsCriterion
 
 
-class SpatialClassNLLCriterion(Criterion):
+class SpatialClassNLLCriterion(WeightsCriterion):
     """Negative log-likelihood of a class per pixel: ``L = −Σ w[t] x[t] / Σ w[t]``.
 
     ∂L/∂x[n, t, i, j] = −w[t]/Z at each pixel's target class, 0 elsewhere.
@@ -31,16 +30,6 @@ class SpatialClassNLLCriterion(Criterion):
     size_average : bool, default True
         Divide by the total weight of the targets (Torch's default) or not.
     """
-
-    def __init__(self, weights: np.ndarray | None = None, size_average: bool = True) -> None:
-        super().__init__(size_average)
-        self.weights = weights
-        self.validate()
-
-    def validate(self) -> None:
-        """Check ``weights`` (None, or 1-D and finite) and ``size_average`` (a bool)."""
-        self.weights = checked_weights(self._who(), self.weights)
-        super().validate()
 
     def _checked(self, input: np.ndarray, target: object) -> tuple[np.ndarray, np.ndarray]:
         """``input`` as (N, C, H, W) and ``target`` as (N, H, W) int, after every check."""

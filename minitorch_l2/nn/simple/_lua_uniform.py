@@ -1,4 +1,8 @@
-"""The ``reset`` of Lua's CMul, CAdd, Mul and Add: U(−a, a) with a = 1/√size, or stdv·√3."""
+"""Lua's ``reset(stdv)`` rule: U(−a, a) with a = stdv·√3 when stdv is given, else 1/√fan_in.
+
+U(−a, a) has standard deviation a/√3, so a given stdv is the draws' standard deviation; Lua's
+layers (Linear, the convolutions, CMul, Cosine, Bilinear, ...) differ only in their fan-in.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,22 @@ import numpy as np
 from ..._random import generator
 
 
-def lua_uniform(who: str, parameter: np.ndarray, stdv: float | None) -> None:
-    """Fill ``parameter`` in place from U(−a, a): a = stdv·√3 (U's std is a/√3), or 1/√size."""
+def half_width(who: str, stdv: float | None, fan_in: int | np.ndarray) -> float | np.ndarray:
+    """a = stdv·√3 (stdv checked: finite, ≥ 0), or 1/√fan_in (elementwise for an array)."""
     if stdv is None:
-        half_width = 1.0 / math.sqrt(parameter.size)
-    elif isinstance(stdv, bool) or not isinstance(stdv, numbers.Real) or not 0 <= stdv < math.inf:
+        return 1.0 / np.sqrt(fan_in) if isinstance(fan_in, np.ndarray) else 1.0 / math.sqrt(fan_in)
+    if isinstance(stdv, bool) or not isinstance(stdv, numbers.Real) or not 0 <= stdv < math.inf:
         raise ValueError(
             f"{who}: reset's stdv must be a finite number >= 0 (the standard deviation of the "
-            f"uniform draw), got {stdv!r}"
+            f"uniform draws), got {stdv!r}"
         )
-    else:
-        half_width = stdv * math.sqrt(3)
-    # In place, so views made by get_parameters() stay valid.
-    parameter[...] = generator().uniform(-half_width, half_width, parameter.shape)
+    return stdv * math.sqrt(3)
+
+
+def lua_uniform(who: str, stdv: float | None, fan_in: int, *parameters: np.ndarray | None) -> None:
+    """Fill each parameter (None skipped), in place and in order, from U(−a, a) of one a."""
+    bound = half_width(who, stdv, fan_in)
+    rng = generator()
+    for parameter in parameters:
+        if parameter is not None:  # in place, so views made by get_parameters() stay valid
+            parameter[...] = rng.uniform(-bound, bound, parameter.shape)

@@ -63,7 +63,7 @@ class Add(Module):
         stdv : float, optional
             The standard deviation of the uniform draw.
         """
-        lua_uniform(self._who(), self.bias, stdv)
+        lua_uniform(self._who(), stdv, self.bias.size, self.bias)
         return self
 
     def _rows(self, array: np.ndarray) -> np.ndarray:

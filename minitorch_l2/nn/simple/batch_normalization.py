@@ -19,12 +19,10 @@ import numpy as np
 
 from ..._random import generator
 from .._checks import reuse
-from .._settings import array, boolean, integer, real
-from .._state_checks import check_no_overlap, parameter_arrays
-from ..module import Module
+from ._batch_norm_settings import BatchNormSettings
 
 
-class BatchNormalization(Module):
+class BatchNormalization(BatchNormSettings):
     """Batch normalization of (n, C) features: y = w (x − μ) / √(σ² + eps) + b, per feature.
 
     Training uses the batch's mean and biased variance and updates ``running_mean`` and
@@ -66,31 +64,6 @@ class BatchNormalization(Module):
         self._batch_statistics = None
         self.validate()
         self.reset()
-
-    def _check_settings(self) -> None:
-        who = self._who()
-        self.n_output = integer(who, "n_output", self.n_output, 1)
-        self.eps = real(who, "eps", self.eps, 0.0)
-        self.momentum = real(who, "momentum", self.momentum, 0.0, 1.0)
-        self.affine = boolean(who, "affine", self.affine)
-
-    def validate(self) -> None:
-        """Check the settings, the running statistics (n_output,) and, with affine, w and b."""
-        self._check_settings()
-        who, shape = self._who(), (self.n_output,)
-        mean = array(who, "running_mean", self.running_mean, shape, shape_is="(n_output,)")
-        var = array(who, "running_var", self.running_var, shape, mean.dtype, shape_is="(n_output,)")
-        if not (var >= 0).all():  # a variance: σ² + eps must have a square root
-            raise ValueError(f"{who}: running_var must be >= 0 everywhere, got {var}")
-        if self.affine:
-            array(who, "weight", self.weight, shape, mean.dtype, shape_is="(n_output,)")
-            array(who, "bias", self.bias, shape, mean.dtype, shape_is="(n_output,)")
-        elif self.weight is not None or self.bias is not None:
-            raise ValueError(f"{who}: with affine=False, weight and bias must be None")
-        check_no_overlap(
-            who, [("running_mean", mean), ("running_var", var), *parameter_arrays(self)]
-        )
-        super().validate()
 
     def reset(self) -> BatchNormalization:
         """w ~ U(0, 1), b = 0, running_mean = 0, running_var = 1 (Lua's ``reset``), in place."""
@@ -164,24 +137,6 @@ class BatchNormalization(Module):
     def _uses_batch(self, x: np.ndarray) -> bool:
         # Lua: train and input:size(1) > 1 — a single sample is normalised as in evaluation.
         return self.train and x.shape[0] > 1
-
-    def _features(self, input: np.ndarray) -> np.ndarray:
-        """``input`` as (n, C, L), L = 1 or the pixels; checks the shape, naming the module."""
-        single = not self.train and input.ndim == self.n_dim - 1  # evaluate() takes one sample
-        if (input.ndim != self.n_dim and not single) or input.shape[0 if single else 1] != (
-            self.n_output
-        ):
-            self._refuse(input)
-        batch = input[None] if single else input
-        return batch.reshape(batch.shape[0], self.n_output, -1)
-
-    def _refuse(self, input: np.ndarray) -> None:
-        expected = "(n, C)" if self.n_dim == 2 else "(n, C, H, W)"
-        single = "(C,)" if self.n_dim == 2 else "(C, H, W)"
-        raise ValueError(
-            f"{self._who()}: expected input of shape {expected} with C = {self.n_output} "
-            f"(or one sample {single} after evaluate()), got {input.shape}"
-        )
 
     def __tostring__(self) -> str:
         return f"nn.{type(self).__name__} ({self.n_dim}D) ({self.n_output})"

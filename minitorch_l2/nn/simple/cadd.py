@@ -9,13 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import reuse
-from .._settings import array, int_tuple
-from ..module import Module
-from ._broadcast import broadcast_axes, layout
-from ._lua_uniform import lua_uniform
+from ._broadcast import BroadcastParameter, broadcast_axes
 
 
-class CAdd(Module):
+class CAdd(BroadcastParameter):
     """Element-wise sum with a learnt bias: y = x + b; ∂L/∂x = g, ∂L/∂b += scale · Σ g.
 
     b fits the input as in Lua: the same number of elements; the same dims with 1 where b is
@@ -32,41 +29,10 @@ class CAdd(Module):
         b drawn from U(−1/√b.size, 1/√b.size) by :meth:`reset`.
     """
 
-    def __init__(self, *size: int) -> None:
-        super().__init__()
-        if len(size) == 1 and isinstance(size[0], tuple | list):
-            size = tuple(size[0])
-        self.size = size
-        self._check_settings()
-        self.bias = np.empty(self.size)
-        self.grad_bias = np.zeros(self.size)
-        self.validate()
-        self.reset()
-
-    def _check_settings(self) -> None:
-        self.size = int_tuple("nn.CAdd", "size", self.size, minimum=1)
-        if not self.size:
-            raise ValueError("nn.CAdd: expected at least one size, got none")
-
-    def validate(self) -> None:
-        """Check the size (ints ≥ 1) and the bias's shape, ``size``."""
-        self._check_settings()
-        array("nn.CAdd", "bias", self.bias, self.size, shape_is="size")
-        super().validate()
-
-    def reset(self, stdv: float | None = None) -> CAdd:
-        """Draw b from U(−a, a): a = stdv·√3, or 1/√b.size by default (Lua's); returns self.
-
-        Parameters
-        ----------
-        stdv : float, optional
-            The standard deviation of the uniform draw.
-        """
-        lua_uniform(self._who(), self.bias, stdv)
-        return self
+    parameter = "bias"
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        seen, shape = layout(self._who(), "bias", input.shape, self.bias.shape)
+        seen, shape = self._layout(input)
         self.output = reuse(self.output, input.shape, input.dtype)
         np.add(input.reshape(seen), self.bias.reshape(shape), out=self.output.reshape(seen))
         return self.output
@@ -79,6 +45,6 @@ class CAdd(Module):
     def acc_grad_parameters(
         self, input: np.ndarray, grad_output: np.ndarray, scale: float = 1.0
     ) -> None:
-        seen, shape = layout(self._who(), "bias", input.shape, self.bias.shape)
+        seen, shape = self._layout(input)
         total = grad_output.reshape(seen).sum(axis=broadcast_axes(seen, shape), keepdims=True)
         self.grad_bias += scale * total.reshape(self.bias.shape)

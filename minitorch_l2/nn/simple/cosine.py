@@ -8,19 +8,15 @@ W (output_size, input_size); with ‖·‖ the 2-norm plus 1e-12 (Lua's guard), 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..._random import generator
 from .._checks import check_feature_input, reuse
-from .._settings import array, integer, real
-from ..module import Module
+from ._weight_matrix import WeightMatrix
 
 GUARD = 1e-12  # added to every norm, as Lua's Cosine does
 
 
-class Cosine(Module):
+class Cosine(WeightMatrix):
     """Cosine similarity of x with every row of W: yⱼ = ⟨wⱼ, x⟩ / (‖wⱼ‖ ‖x‖).
 
     ∂L/∂x = (Σⱼ gⱼ wⱼ/‖wⱼ‖ − (g·y) x/‖x‖) / ‖x‖ and ∂L/∂wⱼ += scale · gⱼ (x/‖x‖ − yⱼ wⱼ/‖wⱼ‖)
@@ -40,43 +36,7 @@ class Cosine(Module):
         ``weight`` drawn from U(−1/√output_size, 1/√output_size) by :meth:`reset`, as Lua.
     """
 
-    parameter_names = (("weight", "grad_weight"),)
-
-    def __init__(self, input_size: int, output_size: int) -> None:
-        super().__init__()
-        self.input_size = input_size
-        self.output_size = output_size
-        self._check_settings()
-        self.weight = np.empty((self.output_size, self.input_size))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.validate()
-        self.reset()
-
-    def validate(self) -> None:
-        """Check the sizes (ints >= 1) and the weight's shape."""
-        self._check_settings()
-        shape = (self.output_size, self.input_size)
-        array("nn.Cosine", "weight", self.weight, shape, shape_is="(output_size, input_size)")
-        super().validate()
-
-    def _check_settings(self) -> None:
-        self.input_size = integer("nn.Cosine", "input_size", self.input_size, 1)
-        self.output_size = integer("nn.Cosine", "output_size", self.output_size, 1)
-
-    def reset(self, stdv: float | None = None) -> Cosine:
-        """Draw ``weight`` from U(−s, s), in place: s = stdv·√3 if given, else 1/√output_size.
-
-        Parameters
-        ----------
-        stdv : float, optional
-            The standard deviation of the uniform draw (Lua's meaning for this layer).
-        """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self.output_size)
-        else:
-            bound = real(self._who(), "stdv", stdv, 0.0) * math.sqrt(3)
-        self.weight[...] = generator().uniform(-bound, bound, self.weight.shape)
-        return self
+    weight_shape = ("output_size", "input_size")
 
     def _norms(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         # ‖wⱼ‖ + ε and ‖xₙ‖ + ε, in reused buffers.

@@ -8,19 +8,15 @@ W (input_size, output_size), column wⱼ; for a row x, with dⱼ = x − wⱼ:
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..._random import generator
 from .._checks import check_feature_input, reuse
-from .._settings import array, integer, real
-from ..module import Module
+from ._weight_matrix import WeightMatrix
 
 GUARD = 1e-7  # added to y before dividing, as Lua's Euclidean does
 
 
-class Euclidean(Module):
+class Euclidean(WeightMatrix):
     """Euclidean distance of x to every column of W: yⱼ = ‖x − wⱼ‖.
 
     ∂L/∂x = Σⱼ gⱼ (x − wⱼ) / (yⱼ + 1e-7), ∂L/∂wⱼ += −scale Σₙ gₙⱼ (xₙ − wⱼ) / (yₙⱼ + 1e-7). The
@@ -40,43 +36,7 @@ class Euclidean(Module):
         ``weight`` drawn from U(−1/√input_size, 1/√input_size) by :meth:`reset`, as Lua.
     """
 
-    parameter_names = (("weight", "grad_weight"),)
-
-    def __init__(self, input_size: int, output_size: int) -> None:
-        super().__init__()
-        self.input_size = input_size
-        self.output_size = output_size
-        self._check_settings()
-        self.weight = np.empty((self.input_size, self.output_size))
-        self.grad_weight = np.zeros_like(self.weight)
-        self.validate()
-        self.reset()
-
-    def validate(self) -> None:
-        """Check the sizes (ints >= 1) and the weight's shape."""
-        self._check_settings()
-        shape = (self.input_size, self.output_size)
-        array("nn.Euclidean", "weight", self.weight, shape, shape_is="(input_size, output_size)")
-        super().validate()
-
-    def _check_settings(self) -> None:
-        self.input_size = integer("nn.Euclidean", "input_size", self.input_size, 1)
-        self.output_size = integer("nn.Euclidean", "output_size", self.output_size, 1)
-
-    def reset(self, stdv: float | None = None) -> Euclidean:
-        """Draw ``weight`` from U(−s, s), in place: s = stdv·√3 if given, else 1/√input_size.
-
-        Parameters
-        ----------
-        stdv : float, optional
-            The standard deviation of the uniform draw (Lua's meaning for this layer).
-        """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self.input_size)
-        else:
-            bound = real(self._who(), "stdv", stdv, 0.0) * math.sqrt(3)
-        self.weight[...] = generator().uniform(-bound, bound, self.weight.shape)
-        return self
+    weight_shape = ("input_size", "output_size")
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         if input.ndim not in (1, 2) or input.shape[-1] != self.input_size:

@@ -2,15 +2,16 @@
 
 Jacobian of one row (see docs/l2normalize.md for the derivation):
     J = ∂y/∂x = (‖x‖² I − x xᵀ) / ‖x‖³ = (I − y yᵀ) / ‖x‖,     so     J g = (g − y (y·g)) / ‖x‖.
-The code below is that recipe, for rows inside the safe range, with one guard per call. Rows
-outside it — a zero row, a row whose ‖x‖² over- or underflows, a row of ``grad_output`` too
-large or too small for the products — are handed to ``_out_of_range_rows``, which divides each
-by a power of two (exact) and puts the factor back, so the result is exact for every finite row.
+The three functions below are that recipe (F1–F3, B4′–B5 in docs/l2normalize.md), exact for
+rows inside the safe range. Each call runs it on every row, then guards once, with two
+reductions over n numbers: the rows it could not trust — a zero row, a row whose ‖x‖² over- or
+underflows, a row of ``grad_output`` too large or too small for the products — are recomputed by
+``_out_of_range_rows``, which divides each by a power of two (exact) and puts the factor back.
 """
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
 
 import numpy as np
 
@@ -19,13 +20,54 @@ from .._settings import boolean, integer
 from ..module import Module
 from ._out_of_range_rows import (
     NO_ROWS,
-    backward_out_of_range,
-    direct_guard,
-    forward_out_of_range,
-    in_safe_range,
-    jacobian_guard,
+    g_range,
+    gradient_rows,
+    in_range,
+    normalize_rows,
+    outside,
+    rows_to_redo,
+    x_range,
 )
 from ._row_checks import as_rows, check_forward_input, check_grad_output
+
+Array = np.ndarray
+Buffer = Callable[[str, tuple[int, ...], np.dtype], np.ndarray]  # the layer's ``_buffer``
+
+
+def _forward(x: Array, sum_sq: Array, norm: Array, inv_norm: Array, y: Array) -> None:
+    """F1–F3: ‖x‖², ‖x‖, 1/‖x‖ and y = x / ‖x‖ of every row, into the arrays given."""
+    np.vecdot(x, x, out=sum_sq)  # ‖x‖²
+    np.sqrt(sum_sq, out=norm)  # ‖x‖
+    np.reciprocal(norm, out=inv_norm)  # 1/‖x‖
+    # x · (1/‖x‖) by einsum, not multiply(x, inv_norm[:, None]): NumPy's multiply with a
+    # broadcast (n, 1) operand and a separate output runs a slow loop (docs/performance.md)
+    np.einsum("ij,i->ij", x, inv_norm, out=y)  # y
+
+
+def _jacobian_backward(
+    x: Array, g: Array, sum_sq: Array, norm: Array, inv_norm: Array, grad: Array, buffer: Buffer
+) -> None:
+    """B4′–B5, the 2015 Torch recipe: every row's J in one reused (n, d, d) buffer, then J g.
+
+    J = (‖x‖² I − x xᵀ) / ‖x‖³ is written I/‖x‖ − (x/‖x‖³) xᵀ: its n·d² entries are written
+    once (the scaled outer product) and read once (J g); only the diagonal again.
+    """
+    n, d = x.shape
+    cube = np.multiply(sum_sq, norm, out=buffer("cube", (n,), x.dtype))  # ‖x‖³
+    np.divide(-1, cube, out=cube)  # −1/‖x‖³
+    scaled = np.einsum("ij,i->ij", x, cube, out=buffer("scaled_rows", x.shape, x.dtype))
+    jac = buffer("jacobian", (n, d, d), x.dtype)
+    np.einsum("ij,ik->ijk", scaled, x, out=jac)  # −x xᵀ / ‖x‖³
+    np.einsum("ijj->ij", jac)[...] += inv_norm[:, None]  # + I / ‖x‖
+    np.einsum("ijk,ik->ij", jac, g, out=grad)  # J g
+
+
+def _direct_backward(y: Array, g: Array, y_dot_g: Array, inv_norm: Array, grad: Array) -> None:
+    """The same J g without the matrix, O(n·d): grad = (g − y (y·g)) / ‖x‖."""
+    np.einsum("ij,i->ij", y, y_dot_g, out=grad)  # y (y·g); einsum: see _forward
+    np.subtract(g, grad, out=grad)  # g − y (y·g)
+    np.multiply(grad, inv_norm[:, None], out=grad)  # / ‖x‖
+
 
 #: Default ``max_jacobian_bytes``: the Jacobian path refuses a larger (n, d, d) buffer.
 MAX_JACOBIAN_BYTES = 1 << 30
@@ -55,7 +97,8 @@ class L2Normalize(Module):
     jacobian : bool, default True
         True: backward builds each row's Jacobian J = (‖x‖² I − x xᵀ)/‖x‖³ in a reused (n, d, d)
         buffer and applies it, J g (the 2015 Torch recipe). False: computes the same
-        J g = (g − y (y·g)) / ‖x‖ directly in O(n·d) time and memory.
+        J g = (g − y (y·g)) / ‖x‖ directly in O(n·d) time and memory. Rows outside the safe
+        range get that direct formula on either path, after their rescaling.
     max_jacobian_bytes : int or None, default 2**30 (1 GiB)
         The Jacobian path refuses, with a ValueError naming n·d²·itemsize, an (n, d, d) buffer
         larger than this; None removes the limit. An attribute: it may be changed later.
@@ -74,9 +117,9 @@ class L2Normalize(Module):
     ``grad_output`` of another shape is a ValueError, never reshaped.
     """
 
-    # Which rows the last forward rescaled (a RowScale, or None), and the forward's input itself
-    # (a reference, not a copy): backward needs both; clear_state and save drop them.
-    per_call_attributes = ("_rescaled", "_forward_input")
+    # The forward's ‖x‖², ‖x‖, 1/‖x‖, its rows out of range, and its input (a reference, not a
+    # copy): backward needs them; clear_state and save drop them.
+    per_call_attributes = ("_norms", "_outside", "_forward_input")
 
     def __init__(
         self,
@@ -95,7 +138,7 @@ class L2Normalize(Module):
         self.eps = eps
         self.jacobian = jacobian
         self.max_jacobian_bytes = max_jacobian_bytes
-        self._rescaled = None
+        self._norms = self._outside = None
         self._forward_input: np.ndarray | None = None
         self.validate()
 
@@ -115,104 +158,53 @@ class L2Normalize(Module):
         super().validate()
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        rows = as_rows(self._who(), input)
-        n, dtype = rows.shape[0], input.dtype
+        x = as_rows(self._who(), input)
+        n, dtype = x.shape[0], input.dtype
         self.output = reuse(self.output, input.shape, dtype)
-        with np.errstate(over="ignore", under="ignore"):  # such rows fail the guard below
-            sum_sq = np.vecdot(rows, rows, out=self._buffer("sum_sq", (n,), dtype))  # ‖x‖²
-        self._rescaled = None
-        if not in_safe_range(sum_sq):  # the guard: a zero row, or one whose ‖x‖² over/underflows
-            scaled = partial(self._buffer, "scaled_input", rows.shape, dtype)
-            self._rescaled = forward_out_of_range(rows, sum_sq, scaled)
-            rows = self._rescaled.input  # those rows divided by 2ᵉ; ‖x/2ᵉ‖² in sum_sq
-        norm = np.sqrt(sum_sq, out=self._buffer("norm", (n,), dtype))  # ‖x‖
-        inv_norm = np.reciprocal(norm, out=self._buffer("inv_norm", (n,), dtype))
-        # y = x / ‖x‖ as x · (1/‖x‖). einsum, not multiply(rows, inv_norm[:, None]): NumPy's
-        # multiply with a broadcast (n, 1) operand and a separate output runs a slow loop (see
-        # docs/performance.md).
-        np.einsum("ij,i->ij", rows, inv_norm, out=self.output.reshape(rows.shape))
+        y = self.output.reshape(x.shape)
+        buffer = self._buffer
+        sum_sq = buffer("sum_sq", (n,), dtype)
+        self._norms = (sum_sq, buffer("norm", (n,), dtype), buffer("inv_norm", (n,), dtype))
+        with np.errstate(all="ignore"):  # a row that over- or underflows fails the guard
+            _forward(x, *self._norms, y)
+        self._outside = NO_ROWS
+        if not in_range(sum_sq, x_range(dtype)):  # the guard: is every ‖x‖² in range?
+            self._outside = outside(sum_sq, x_range(dtype))
+            normalize_rows(x, self._outside, y)
         self._forward_input = input
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
         if input is not self._forward_input:  # the hot path is one identity test
             check_forward_input(self._who(), input, self._forward_input)
-        rows = as_rows(self._who(), input)
+        x = as_rows(self._who(), input)
         check_grad_output(self._who(), grad_output, input)
         if self.jacobian:
-            self._check_jacobian_size(rows)
+            self._check_jacobian_size(x)
         if self.grad_input is not None and np.may_share_memory(self.grad_input, grad_output):
             # g is (a view of) the buffer the result goes to: keep a copy, or writing J g would
             # overwrite g while it is still read.
             copy = self._buffer("grad_output_copy", grad_output.shape, input.dtype)
             np.copyto(copy, grad_output)
             grad_output = copy
-        g = grad_output.reshape(rows.shape)
+        g = grad_output.reshape(x.shape)
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
-        grad = self.grad_input.reshape(rows.shape)  # a view: the squeeze the 2015 code forgot
-        product = self._jacobian_product if self.jacobian else self._direct_product
-        outside = None  # rows of g out of range; unknown while the forward rescaled rows of x
-        if self._rescaled is None:
-            outside = product(rows, g, grad, detect=True)  # the recipe, behind its guard
-            if not outside.size:
-                return self.grad_input
-        backward_out_of_range(
-            product, rows, g, grad, self._rescaled, outside, self._buffer, self.eps
-        )
+        grad = self.grad_input.reshape(x.shape)  # a view: the squeeze the 2015 code forgot
+        sum_sq, norm, inv_norm = self._norms
+        size = self._buffer("guard", (x.shape[0],), x.dtype)  # ‖g‖² or y·g, for the guard
+        with np.errstate(all="ignore"):  # a row that over- or underflows fails the guard
+            if self.jacobian:
+                np.vecdot(g, g, out=size)  # ‖g‖²
+                _jacobian_backward(x, g, sum_sq, norm, inv_norm, grad, self._buffer)
+            else:
+                y = self.output.reshape(x.shape)
+                _direct_backward(y, g, np.vecdot(y, g, out=size), inv_norm, grad)
+        rows = self._outside
+        if not in_range(np.abs(size, out=size), g_range(x.dtype)):  # the guard: |y·g| or ‖g‖²
+            rows = rows_to_redo(size, g, rows)
+        if rows.size:
+            gradient_rows(x, g, rows, self.eps, grad)
         return self.grad_input
-
-    def _jacobian_product(
-        self, rows: np.ndarray, g: np.ndarray, grad: np.ndarray, detect: bool
-    ) -> np.ndarray:
-        """grad = J g with J built in the reused (n, d, d) buffer (the 2015 Torch recipe).
-
-        With ``detect``, the guard first: rows of g out of range (from ‖g‖² per row) are
-        returned before any work is done, NO_ROWS once grad is written.
-        """
-        if detect:
-            outside = jacobian_guard(g, grad, self._buffer)
-            if outside.size:
-                return outside
-        n, d = rows.shape
-        dtype = rows.dtype
-        sum_sq, norm = self._buffer("sum_sq", (n,), dtype), self._buffer("norm", (n,), dtype)
-        inv_norm = self._buffer("inv_norm", (n,), dtype)  # ‖x‖², ‖x‖, 1/‖x‖ of the forward
-        # J = (‖x‖² I − x xᵀ) / ‖x‖³, written as I/‖x‖ − (x/‖x‖³) xᵀ: the n·d² entries are
-        # written once (the scaled outer product) and read once (J g); only the diagonal again.
-        jac = self._buffer("jacobian", (n, d, d), dtype)
-        cube = np.multiply(sum_sq, norm, out=self._buffer("cube", (n,), dtype))  # ‖x‖³
-        neg_inv_cube = np.divide(-1, cube, out=cube)
-        scaled = self._buffer("scaled_rows", rows.shape, dtype)
-        np.einsum("ij,i->ij", rows, neg_inv_cube, out=scaled)  # −x / ‖x‖³, O(n·d)
-        np.einsum("ij,ik->ijk", scaled, rows, out=jac)  # −x xᵀ / ‖x‖³
-        np.einsum("ijj->ij", jac)[...] += inv_norm[:, None]  # + I / ‖x‖
-        np.einsum("ijk,ik->ij", jac, g, out=grad)  # batched mat-vec J g
-        return NO_ROWS
-
-    def _direct_product(
-        self, rows: np.ndarray, g: np.ndarray, grad: np.ndarray, detect: bool
-    ) -> np.ndarray:
-        """grad = (g − y (y·g)) / ‖x‖ in O(n·d), no matrix.
-
-        With ``detect``, the guard after y·g (which it reads): rows of g out of range are
-        returned before the rest is done, NO_ROWS once grad is written.
-        """
-        n, dtype = rows.shape[0], rows.dtype
-        y = self.output.reshape(rows.shape)
-        inv_norm = self._buffer("inv_norm", (n,), dtype)
-        with np.errstate(over="ignore", invalid="ignore"):  # an extreme g: the guard's finding
-            y_dot_g = np.vecdot(y, g, out=self._buffer("y_dot_g", (n,), dtype))  # y·g
-        if detect:
-            outside = direct_guard(y_dot_g, inv_norm, g, grad, self._buffer)
-            if outside.size:
-                return outside
-        np.einsum("ij,i->ij", y, y_dot_g, out=grad)  # y (y·g); einsum: see update_output
-        # Overflow now is a true gradient beyond the range (→ ±inf); invalid only in rows of g
-        # holding ±inf, which have no finite gradient. Neither is worth a warning.
-        with np.errstate(over="ignore", invalid="ignore"):
-            np.subtract(g, grad, out=grad)  # g − y (y·g)
-            np.multiply(grad, inv_norm[:, None], out=grad)  # / ‖x‖
-        return NO_ROWS
 
     def _check_jacobian_size(self, rows: np.ndarray) -> None:
         """Refuse an (n, d, d) Jacobian buffer above ``max_jacobian_bytes``, naming the fix."""

@@ -7,16 +7,13 @@ Gradients (batch form, G = ∂L/∂y of shape (n, output_size)):
 
 from __future__ import annotations
 
-import math
-import numbers
-
 import numpy as np
 
 from ..._blas import add_column_sums, add_transposed_product, write_affine
-from ..._random import generator
 from .._checks import check_feature_input, reuse
 from .._settings import array, boolean, integer
 from ..module import Module
+from ._lua_uniform import lua_uniform
 
 
 class Linear(Module):
@@ -78,24 +75,7 @@ class Linear(Module):
         stdv : float, optional
             Standard deviation of the uniform draws (not their half-width, as in Lua).
         """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self.input_size)
-        elif (
-            isinstance(stdv, bool)
-            or not isinstance(stdv, numbers.Real)
-            or not 0 <= stdv < math.inf  # also false for NaN
-        ):
-            raise ValueError(
-                f"{self._who()}: reset's stdv must be a finite number >= 0 (the standard deviation "
-                f"of the uniform draws), got {stdv!r}"
-            )
-        else:
-            bound = stdv * math.sqrt(3)
-        rng = generator()
-        # Written in place so views made by get_parameters() stay valid.
-        self.weight[...] = rng.uniform(-bound, bound, self.weight.shape)
-        if self.bias is not None:
-            self.bias[...] = rng.uniform(-bound, bound, self.bias.shape)
+        lua_uniform(self._who(), stdv, self.input_size, self.weight, self.bias)
         return self
 
     def no_bias(self) -> Linear:

@@ -44,7 +44,7 @@ class Mul(Module):
         stdv : float, optional
             The standard deviation of the uniform draw.
         """
-        lua_uniform(self._who(), self.weight, stdv)
+        lua_uniform(self._who(), stdv, self.weight.size, self.weight)
         return self
 
     def update_output(self, input: np.ndarray) -> np.ndarray:

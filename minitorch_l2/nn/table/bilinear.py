@@ -8,14 +8,12 @@ W (out, in1, in2), b (out,); for rows x1 (in1,), x2 (in2,):
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from ..._random import generator
 from .._checks import reuse
-from .._settings import array, boolean, integer, real
+from .._settings import array, boolean, integer
 from .._tables import reuse_list
+from ..simple._lua_uniform import lua_uniform
 from ._inputs import TensorTable
 
 
@@ -90,14 +88,7 @@ class Bilinear(TensorTable):
         stdv : float, optional
             The standard deviation of the uniform draw (Lua's meaning for this layer).
         """
-        if stdv is None:
-            bound = 1.0 / math.sqrt(self.input_size1)
-        else:
-            bound = real(self._who(), "stdv", stdv, 0.0, low_open=True) * math.sqrt(3)
-        rng = generator()
-        self.weight[...] = rng.uniform(-bound, bound, self.weight.shape)
-        if self.bias is not None:
-            self.bias[...] = rng.uniform(-bound, bound, self.bias.shape)
+        lua_uniform(self._who(), stdv, self.input_size1, self.weight, self.bias)
         return self
 
     def _pair(self, input: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import expit
 
 from .._checks import reuse
+from .._logistic import logistic
 from ..module import Module
 
 
@@ -18,8 +18,7 @@ class Sigmoid(Module):
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
         self.output = reuse(self.output, input.shape, input.dtype)
-        # expit evaluates 1/(1+e^(−x)) without overflowing e^(−x) for very negative x.
-        expit(input, out=self.output)
+        logistic(input, self.output)  # exactly 0 where e^(−x) overflows
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""``nn.SoftMin``: y = SoftMax(−x) over the last dimension, as Lua computes it.
+"""``nn.SoftMin``: y = SoftMax(−x) over the classes (THNN's, as ``nn.SoftMax``), as Lua does.
 
 yᵢ = e^(−xᵢ) / Σⱼ e^(−xⱼ) (stable: the row's extreme is subtracted first). Gradient, with
 SoftMax's rule applied to −x: ∂L/∂xᵢ = −yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
@@ -12,7 +12,7 @@ from .softmax import SoftMax
 
 
 class SoftMin(SoftMax):
-    """Softmax of −x over the last dim of a vector (d,) or a batch (n, d).
+    """Softmax of −x over the classes of (C,), (n, C), (C, H, W) or (N, C, H, W), as SoftMax.
 
     yᵢ = e^(−xᵢ) / Σⱼ e^(−xⱼ); ∂L/∂xᵢ = −yᵢ (gᵢ − Σⱼ gⱼ yⱼ). As Lua's ``SoftMin``, it negates
     the input and runs SoftMax forward and backward, then negates the gradient.

@@ -1,21 +1,24 @@
-"""``nn.SoftMax``: yᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m) over the last dimension, m = maxⱼ xⱼ.
+"""``nn.SoftMax``: yᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m) over the classes, m = maxⱼ xⱼ.
 
-Subtracting the row maximum m changes nothing mathematically and keeps every exp ≤ 1, so
-logits of ±1000 give exact probabilities instead of inf/inf. Gradient (Jacobian-vector product,
-read from the stored output y as Torch does):  ∂L/∂xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
+The classes are THNN's: the last dimension of (C,) and (n, C), the planes C of (C, H, W) and
+(N, C, H, W) at every pixel (``_softmax_axis``). Subtracting the maximum m changes nothing
+mathematically and keeps every exp ≤ 1, so logits of ±1000 give exact probabilities instead of
+inf/inf. Gradient (Jacobian-vector product, read from the stored output y as Torch does):
+∂L/∂xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._checks import check_class_scores, reuse
-from .._row_reductions import row_max, row_sum
+from .._checks import reuse
 from ..module import Module
+from ._softmax_axis import axis_max, axis_sum, forward_axis, kept_shape, softmax_axis
 
 
 class SoftMax(Module):
-    """Softmax over the last dimension of a vector ``(d,)`` or a batch ``(n, d)``.
+    """Softmax over the classes: of a vector (C,) or a batch (n, C), or per pixel over the planes
+    of an image (C, H, W) or a batch (N, C, H, W), as Lua's THNN.
 
     yᵢ = exp(xᵢ − m) / Σⱼ exp(xⱼ − m) with m = maxⱼ xⱼ (the same value as exp xᵢ / Σⱼ exp xⱼ,
     without overflow); backward: ∂L/∂xᵢ = yᵢ (gᵢ − Σⱼ gⱼ yⱼ).
@@ -27,26 +30,27 @@ class SoftMax(Module):
     """
 
     def update_output(self, input: np.ndarray) -> np.ndarray:
-        check_class_scores(self._who(), input)
+        axis = softmax_axis(self._who(), input)
         self.output = reuse(self.output, input.shape, input.dtype)
-        row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
-        row_max(input, out=row)
+        row = self._buffer("row", kept_shape(input.shape, axis), input.dtype)
+        axis_max(input, axis, out=row)
         # The one step that can warn: inf − inf (a row holding +inf, or only −inf) is NaN, and
         # a finite spread beyond the largest float overflows to −inf (probability 0). Both are
         # the IEEE result (see the class Notes), so NumPy's warnings are silenced here.
         with np.errstate(invalid="ignore", over="ignore"):
             np.subtract(input, row, out=self.output)
         np.exp(self.output, out=self.output)
-        row_sum(self.output, out=row)
+        axis_sum(self.output, axis, out=row)
         self.output /= row
         return self.output
 
     def update_grad_input(self, input: np.ndarray, grad_output: np.ndarray) -> np.ndarray:
+        axis = forward_axis(input)
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
-        row = self._buffer("row", input.shape[:-1] + (1,), input.dtype)
+        row = self._buffer("row", kept_shape(input.shape, axis), input.dtype)
         # Σⱼ gⱼ yⱼ per row, then yᵢ (gᵢ − that sum), all in the buffer.
         np.multiply(grad_output, self.output, out=self.grad_input)
-        row_sum(self.grad_input, out=row)
+        axis_sum(self.grad_input, axis, out=row)
         np.subtract(grad_output, row, out=self.grad_input)
         self.grad_input *= self.output
         return self.grad_input
