@@ -31,7 +31,7 @@ recipe("SoftPlus, beta 2", lambda: nn.SoftPlus(2.0), uniform(3, 4, low=-15.0, hi
 recipe("SoftSign", nn.SoftSign, uniform(3, 4))
 recipe("LogSigmoid", nn.LogSigmoid, uniform(3, 4))
 recipe("SoftMin", nn.SoftMin, uniform(3, 4))
-recipe("SoftMin, 4-d (N, C, H, W): over C", nn.SoftMin, uniform(2, 3, 2, 2))
+recipe("SoftMin, 4-d (N, C, H, W), over C", nn.SoftMin, uniform(2, 3, 2, 2))
 recipe("TanhShrink", nn.TanhShrink, uniform(3, 4))
 recipe("HardShrink", lambda: nn.HardShrink(0.5), uniform(3, 4))
 recipe("SoftShrink", lambda: nn.SoftShrink(0.5), uniform(3, 4))
