@@ -1,7 +1,8 @@
 """The package's import graph: no circles, and lower layers never import higher ones.
 
 Read from the source with ``ast`` (every ``import``, also those inside functions), so a lazy
-import counts as much as one at the top of a file.
+import counts as much as one at the top of a file; only ``if TYPE_CHECKING:`` imports, never
+run, are left out.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _run_time_nodes(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -51,6 +52,20 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
     return {m for m in found if m in modules and m != name}
+
+
+def _run_time_nodes(tree: ast.AST) -> list[ast.AST]:
+    # Every node, but not those under ``if TYPE_CHECKING:``: imports for annotations only are
+    # never executed, so they make no circle (every other import counts, lazy ones included).
+    nodes, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        nodes.append(node)
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            stack.extend(node.orelse)
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return nodes
 
 
 def graph() -> dict[str, set[str]]:

@@ -203,7 +203,7 @@ def public_methods(cls: type, documented: set[type]) -> list[tuple[str, object]]
         name
         for base in cls.__mro__[1:]
         if base in documented or base is object
-        for name in vars(base)
+        for name in dir(base)
     }
     sources = [
         klass

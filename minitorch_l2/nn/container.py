@@ -15,8 +15,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ._errors import duplicate_message, with_place
 from ._tables import as_table, check_like
-from .module import Module, duplicate_message, with_place
+from .module import Module
 
 
 def _unchanged_below(below: list) -> bool:

@@ -21,28 +21,15 @@ own ``clone()``.
 
 from __future__ import annotations
 
-import copy
 import numbers
-import re
-import weakref
-from collections.abc import Callable, Iterator
 
 import numpy as np
 
 from ._checks import SUPPORTED_FLOAT_CHARS, reuse
+from ._errors import called_on_a_module
 from ._lua_names import MODULE_METHODS, attribute_alias, link_lua_names
 from ._node import call_node, wants_node
-from ._parameters import (
-    Parameter,
-    array_key,
-    attribute_path,
-    consecutive_base,
-    converted,
-    floating_arrays,
-    held_items,
-    replace_references,
-    unique_pairs,
-)
+from ._parameter_methods import ParameterMethods
 from ._settings import boolean
 from ._state_checks import check_no_overlap, check_parameter_pairs, parameter_arrays
 from ._tables import (
@@ -54,6 +41,7 @@ from ._tables import (
     holds_tensors,
     table_refused,
 )
+from ._tree_methods import TreeMethods
 
 #: State rebuilt on use, never saved, copied by ``type`` or taken from a file: the last output
 #: and grad_input, the named internal buffers, and the last table input ``forward`` checked (so
@@ -61,115 +49,8 @@ from ._tables import (
 #: ``per_call_attributes``.
 TRANSIENT_ATTRIBUTES: tuple[str, ...] = ("output", "grad_input", "_buffers", "_checked_input")
 
-#: Modules that ``share`` tied together (weakly): ``get_parameters`` re-points them too.
-_SHARE_PARTNERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-_TORCH_TYPES = {
-    "torch.FloatTensor": np.dtype(np.float32),
-    "torch.DoubleTensor": np.dtype(np.float64),
-}
-
-
-class _NoArgument:
-    def __repr__(self) -> str:
-        return "<no argument>"
-
-
-_NO_ARGUMENT = _NoArgument()
-
-
-def _camel_to_snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower()
-
-
-def as_module_dtype(dtype: object, who: str) -> np.dtype:
-    """float32 or float64 from any spelling (``np.float32``, ``"float64"``, Lua's type names).
-
-    Anything else — None, another dtype, a string NumPy does not know — is a TypeError naming
-    ``who`` and the two accepted types.
-
-    Parameters
-    ----------
-    dtype : object
-        The requested type.
-    who : str
-        The module or criterion asking, for the message.
-
-    Returns
-    -------
-    numpy.dtype
-        float32 or float64.
-    """
-    if isinstance(dtype, str) and dtype in _TORCH_TYPES:
-        return _TORCH_TYPES[dtype]
-    if dtype is None:
-        raise TypeError(
-            f"{who}: type() needs a dtype, float32 or float64 (np.float32, 'float64', "
-            f"'torch.FloatTensor', ...), got None; call type() without arguments to read it"
-        )
-    try:
-        resolved = np.dtype(dtype)
-    except TypeError:
-        resolved = None
-    if resolved is None or resolved.char not in SUPPORTED_FLOAT_CHARS:
-        got = repr(dtype) if resolved is None else resolved.name
-        raise TypeError(
-            f"{who}: type() expects a floating dtype modules compute in (np.float32, 'float64', "
-            f"'torch.FloatTensor', 'torch.DoubleTensor'): float32 or float64, got {got}"
-        )
-    return resolved
-
-
-def lua_type_name(dtype: np.dtype) -> str:
-    """``'torch.FloatTensor'`` or ``'torch.DoubleTensor'``, as Lua's ``module:type()`` answers.
-
-    Parameters
-    ----------
-    dtype : numpy.dtype
-        float32 or float64.
-
-    Returns
-    -------
-    str
-        Lua's tensor type name.
-    """
-    return "torch.FloatTensor" if dtype == np.float32 else "torch.DoubleTensor"
-
-
-def with_place(error: Exception, place: str) -> Exception:
-    """``error`` re-made with ``place`` in front of its message, as Lua's ``rethrowErrors`` does.
-
-    ``In module (1) of nn.Sequential: nn.Linear(4 -> 3): expected input ...``; nested
-    containers each add their part. An exception type that cannot be rebuilt from a message
-    keeps its own and gets the place as a note instead.
-
-    Parameters
-    ----------
-    error : Exception
-        The exception raised inside a child.
-    place : str
-        Where: ``In module (1) of nn.Sequential``.
-
-    Returns
-    -------
-    Exception
-        The exception to raise (``raise with_place(error, place) from None``).
-    """
-    message = f"{place}: {error}"
-    try:
-        new = type(error)(message)
-    except Exception:
-        new = None
-    if new is None or str(new) != message:
-        error.add_note(place)
-        return error
-    new.__traceback__ = error.__traceback__
-    for note in getattr(error, "__notes__", ()):
-        new.add_note(note)
-    return new
-
-
-class Module:
+class Module(ParameterMethods, TreeMethods):
     """Base class of every layer and container.
 
     Subclasses implement ``update_output(input)`` and ``update_grad_input(input, grad_output)``
@@ -400,7 +281,7 @@ class Module:
                 if wants_node(argument):
                     return call_node(self, argument)
                 if isinstance(argument, Module):
-                    raise TypeError(_called_on_a_module(self, argument))
+                    raise TypeError(called_on_a_module(self, argument))
             return self.forward(argument)
         if not args:
             return call_node(self)
@@ -531,225 +412,6 @@ class Module:
         custom = not type(self).__module__.startswith("minitorch_l2.")
         return table_refused(self._who(), input, custom)
 
-    # ------------------------------------------------------------------ parameters
-    def _parameter_dtype(self) -> np.dtype | None:
-        """The dtype of the module's own first parameter, or None (no parameters, a container)."""
-        if self._lua_parameters and not self._children():
-            params = self.parameters()[0]
-            return params[0].dtype if params else None
-        for param_name, _ in type(self).parameter_names:
-            param = getattr(self, param_name, None)
-            if param is not None:
-                return param.dtype
-        return None
-
-    def _declared_dtype_matches(self, dtype: np.dtype) -> bool:
-        for param_name, _ in type(self).parameter_names:
-            param = getattr(self, param_name, None)
-            if param is not None:
-                return param.dtype == dtype
-        return True
-
-    def _own_pairs(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        pairs = []
-        for param_name, grad_name in type(self).parameter_names:
-            param = getattr(self, param_name, None)
-            if param is not None:
-                pairs.append((param, getattr(self, grad_name, None)))
-        return pairs
-
-    def parameters(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """``(params, grads)``: two lists of the actual arrays (not copies), as Torch returns.
-
-        The module's own arrays (``parameter_names``) then its children's ``parameters()``,
-        concatenated as Torch's containers do, so a child overriding ``parameters()`` is
-        honoured. A parameter reached twice (a module used twice, ``share``d weights, two views
-        of one memory) is listed once; a weight shared without its gradient is a ValueError.
-        A layer may override this the Lua way, returning its own arrays: ``get_parameters``,
-        ``type`` and ``gradcheck`` then use what it returns.
-        """
-        pairs = self._own_pairs()
-        for child in self._children():
-            pairs += zip(*child.parameters())
-        return unique_pairs(self._who(), pairs)
-
-    def named_parameters(self) -> list[Parameter]:
-        """``[Parameter(name, param, grad), ...]``, names ``weight``, ``3.weight``, ``1.0.bias``.
-
-        The arrays of :meth:`parameters`, each named by the first attribute of the tree that
-        holds it (child index, dot, attribute); a parameter held by no attribute is named by
-        its place, ``parameters()[k]``.
-        """
-        params, grads = self.parameters()
-        tree = list(self._named_tree(""))
-        named = []
-        for index, (param, grad) in enumerate(zip(params, grads)):
-            name = None
-            for prefix, module in tree:
-                found = attribute_path(module, param)
-                if found is not None:
-                    name = prefix + found
-                    break
-            named.append(Parameter(name or f"parameters()[{index}]", param, grad))
-        return named
-
-    def zero_grad_parameters(self) -> Module:
-        """Set every parameter gradient to zero, in place (views from get_parameters stay valid)."""
-        if self._lua_parameters:
-            for grad in self.parameters()[1]:
-                grad.fill(0)
-        else:
-            for param_name, grad_name in type(self).parameter_names:
-                if getattr(self, param_name, None) is not None:
-                    grad = getattr(self, grad_name, None)
-                    if grad is not None:
-                        grad.fill(0)
-        for child in self._children():
-            child.zero_grad_parameters()
-        return self
-
-    def update_parameters(self, learning_rate: float) -> Module:
-        """Plain gradient step, in place: ``p -= learning_rate * grad`` for every parameter.
-
-        Each distinct array moves once, even when a module is used twice in the tree.
-
-        Parameters
-        ----------
-        learning_rate : float
-            The step size η in θ ← θ − η · ∂L/∂θ.
-
-        Returns
-        -------
-        Module
-            ``self``.
-        """
-        for param, grad in zip(*self.parameters()):
-            if grad is not None:
-                param -= learning_rate * grad
-        return self
-
-    def get_parameters(self) -> tuple[np.ndarray, np.ndarray]:
-        """Flatten all parameters and gradients into two 1-D arrays (Torch's ``getParameters``).
-
-        Afterwards every parameter and gradient array of the tree is a view into them (every
-        attribute holding one is re-pointed, in this tree and in modules tied to it by
-        :meth:`share`), so an optimiser can update one vector. A second call returns the same
-        vectors, as does a call on arrays that already tile one vector (a loaded flattened
-        file). A shared parameter takes one place. A parameter that no attribute holds (an
-        overridden ``parameters()`` returning computed arrays) is a TypeError: it could not be
-        re-pointed.
-        """
-        params, grads = self.parameters()
-        for param, grad in zip(params, grads):
-            if grad is None or grad.shape != param.shape:
-                got = "None" if grad is None else f"shape {grad.shape}"
-                raise ValueError(
-                    f"{self._who()}: get_parameters needs a gradient array of each parameter's "
-                    f"shape; a parameter of shape {param.shape} has a gradient of {got}"
-                )
-        flat_params, flat_grads = consecutive_base(params), consecutive_base(grads)
-        if flat_params is not None and flat_grads is not None:
-            return flat_params, flat_grads
-        dtypes = {param.dtype for param in params} | {grad.dtype for grad in grads}
-        if len(dtypes) > 1:
-            raise TypeError(
-                f"{self._who()}: get_parameters needs one dtype, found {sorted(map(str, dtypes))}; "
-                f"convert with .float() or .double() first"
-            )
-        dtype = dtypes.pop() if dtypes else np.dtype(np.float64)
-        total = sum(param.size for param in params)
-        flat_params = np.empty(total, dtype=dtype)
-        flat_grads = np.empty(total, dtype=dtype)
-        by_key: dict[tuple, np.ndarray] = {}
-        offset = 0
-        for param, grad in zip(params, grads):
-            for flat, old in ((flat_params, param), (flat_grads, grad)):
-                view = flat[offset : offset + old.size].reshape(old.shape)
-                view[...] = old
-                by_key[array_key(old)] = view
-            offset += param.size
-        modules = self._reachable_modules(partners=True)
-        replace_references(modules, self._views_by_id(modules, by_key), self._skipped())
-        params, grads = self.parameters()
-        if consecutive_base(params) is not flat_params or consecutive_base(grads) is not flat_grads:
-            raise TypeError(
-                f"{self._who()}: get_parameters could not re-point every parameter: "
-                f"parameters() returns arrays that no attribute of the module holds (a computed "
-                f"array, or one kept outside the module); keep each parameter and gradient in "
-                f"an attribute (or a list attribute) and return those arrays"
-            )
-        return flat_params, flat_grads
-
-    def _views_by_id(self, modules: list[Module], by_key: dict[tuple, np.ndarray]) -> dict:
-        # Every array object the modules hold that views a parameter's memory the same way.
-        mapping: dict[int, np.ndarray] = {}
-        skip = self._skipped()
-        for module in modules:
-            for name, value in vars(module).items():
-                if name not in skip:
-                    for item in held_items(value):
-                        if isinstance(item, np.ndarray):
-                            view = by_key.get(array_key(item))
-                            if view is not None:
-                                mapping[id(item)] = view
-        return mapping
-
-    # ------------------------------------------------------------------ the tree
-    def _children(self) -> list[Module]:
-        """The modules kept in ``self.modules`` (Lua's containers), or none."""
-        modules = self.__dict__.get("modules")
-        return modules if type(modules) is list else []
-
-    def _named_tree(self, prefix: str) -> Iterator[tuple[str, Module]]:
-        yield prefix, self
-        for index, child in enumerate(self._children()):
-            yield from child._named_tree(f"{prefix}{index}.")
-
-    def list_modules(self) -> list[Module]:
-        """This module followed by every module below it, depth first (Lua's ``listModules``).
-
-        A module met twice (the same object in two places of the tree) is a ValueError: its
-        ``output`` would be overwritten by its second use. Share weights between clones instead.
-        """
-        found: list[Module] = []
-        seen: set[int] = set()
-
-        def visit(module: Module, path: str) -> None:
-            if id(module) in seen:
-                raise ValueError(duplicate_message(module, path))
-            seen.add(id(module))
-            found.append(module)
-            for index, child in enumerate(module._children()):
-                if not isinstance(child, Module):
-                    raise TypeError(
-                        f"{module._who()}: modules[{index}] is a {type(child).__name__}, "
-                        f"not an nn.Module"
-                    )
-                visit(child, f"{path}.modules[{index}]")
-
-        visit(self, "self")
-        return found
-
-    def _reachable_modules(self, partners: bool = False) -> list[Module]:
-        """The tree, plus modules held by other attributes, plus (optionally) ``share`` partners."""
-        found: dict[int, Module] = {}
-        stack: list[Module] = [self]
-        skip = self._skipped()
-        while stack:
-            module = stack.pop()
-            if id(module) in found:
-                continue
-            found[id(module)] = module
-            for name, value in vars(module).items():
-                if name in skip:
-                    continue
-                for item in held_items(value):
-                    if isinstance(item, Module):
-                        stack.append(item)
-            if partners:
-                stack.extend(_SHARE_PARTNERS.get(module, ()))
-        return list(found.values())
-
     @classmethod
     def transient_attributes(cls) -> frozenset[str]:
         """Names of per-call state: never saved, loaded, converted or kept by ``clear_state``."""
@@ -758,258 +420,19 @@ class Module:
     def _skipped(self) -> frozenset[str]:
         return type(self).transient_attributes()
 
-    def apply(self, function: Callable[[Module], object]) -> Module:
-        """Call ``function(module)`` on this module and every module below it, parents first.
-
-        Parameters
-        ----------
-        function : callable
-            Called with each module; its return value is ignored.
-
-        Returns
-        -------
-        Module
-            ``self`` (Lua's ``module:apply(fn)`` returns nothing).
-        """
-        function(self)
-        for child in self._children():
-            child.apply(function)
-        return self
-
-    def replace(self, function: Callable[[Module], Module]) -> Module:
-        """Lua's ``replace``: ``function(module)`` returns the module to put in its place.
-
-        Applied to this module, then to each child of the result. A replacement that is
-        already elsewhere in the tree is a ValueError, as at ``add``: it would be used twice.
-
-        Parameters
-        ----------
-        function : callable
-            ``function(module)`` returns the module itself or the one to use in its place.
-
-        Returns
-        -------
-        Module
-            The replacement of this module (``net = net.replace(fn)``).
-        """
-        result = function(self)
-        if not isinstance(result, Module):
-            raise TypeError(
-                f"{self._who()}: replace's function must return an nn.Module, got "
-                f"{type(result).__name__}"
-            )
-        children = result._children()
-        for index, child in enumerate(children):
-            children[index] = child.replace(function)
-        result.list_modules()  # refuses a module now in two places (containers cache the check)
-        return result
-
-    def find_modules(
-        self, type_or_name: type | str, container: Module | None = None
-    ) -> tuple[list[Module], list[Module]]:
-        """Every module of the given class below (and including) this one, and its container.
-
-        Lua's ``findModules(typename)``: the class must match exactly (``nn.Linear``, or the
-        names ``'nn.Linear'``/``'Linear'``), not a subclass. As in Lua (its code and its
-        documentation), a module found without a parent container — this module itself —
-        has itself as its container (not nil): ``seq.find_modules(nn.Sequential)`` gives
-        ``([seq], [seq])``.
-
-        Parameters
-        ----------
-        type_or_name : type or str
-            The class, or its name with or without ``nn.``.
-        container : Module, optional
-            The container reported for this module itself (default: itself, as Lua).
-
-        Returns
-        -------
-        tuple of (list, list)
-            ``(modules, containers)``: each module found, and the container holding it.
-        """
-        if isinstance(type_or_name, str):
-            name = type_or_name.removeprefix("nn.")
-            matches = type(self).__name__ == name
-        elif isinstance(type_or_name, type):
-            matches = type(self) is type_or_name
-        else:
-            raise TypeError(
-                f"{self._who()}: find_modules expects a class or a class name such as "
-                f"'nn.Linear', got {type_or_name!r}"
-            )
-        holder = self if container is None else container  # an empty container is falsy
-        found, containers = ([self], [holder]) if matches else ([], [])
-        for child in self._children():
-            more, their = child.find_modules(type_or_name, self)
-            found += more
-            containers += their
-        return found, containers
-
-    def training(self) -> Module:
-        """Set ``train = True`` here and below (Dropout becomes active)."""
-        for module in self.list_modules():
-            module.train = True
-        return self
-
-    def evaluate(self) -> Module:
-        """Set ``train = False`` here and below (Dropout becomes the identity)."""
-        for module in self.list_modules():
-            module.train = False
-        return self
-
-    def reset(self, stdv: float | None = None) -> Module:
-        """Re-draw the parameters (layers with weights override this); children are reset too.
-
-        Parameters
-        ----------
-        stdv : float, optional
-            Passed on to each child's ``reset``; its meaning is the layer's (see ``nn.Linear``).
-        """
-        for child in self._children():
-            child.reset(stdv)
-        return self
-
-    def clear_state(self) -> Module:
-        """Drop ``output``, ``grad_input``, internal buffers and per-call state here and below."""
-        for module in self.list_modules():
-            for name in type(module).transient_attributes():
-                if name == "_buffers":
-                    module.__dict__.pop(name, None)
-                else:
-                    setattr(module, name, None)
-        return self
-
-    def type(self, dtype: object = _NO_ARGUMENT, tensor_cache: object = None) -> Module | str:
-        """Convert every floating array attribute to ``dtype`` (float32/float64); drop buffers.
-
-        As Lua's ``Module:type`` converts every tensor field: parameters, gradients, running
-        statistics, lists of arrays, in this module, its children and modules held by its
-        attributes. Arrays already of ``dtype`` are kept (``get_parameters`` views stay valid);
-        arrays viewing one contiguous base stay views of one converted base, so flattened
-        parameters stay flattened. A shared array stays shared. Ends with :meth:`clear_state`.
-        With no argument, returns the current type as Lua does: ``'torch.DoubleTensor'``.
-
-        Parameters
-        ----------
-        dtype : numpy.dtype, type or str
-            float32 or float64, in any spelling ``numpy.dtype`` accepts (``np.float32``,
-            ``"float64"``) or Lua's (``"torch.FloatTensor"``, ``"torch.DoubleTensor"``).
-            Anything else (None included) raises a TypeError.
-        tensor_cache : object, optional
-            Accepted for Lua's signature and ignored.
-
-        Returns
-        -------
-        Module or str
-            ``self``; or, without ``dtype``, the type name.
-        """
-        if dtype is _NO_ARGUMENT:
-            params = self.parameters()[0]
-            return lua_type_name(params[0].dtype if params else np.dtype(np.float64))
-        dtype = as_module_dtype(dtype, self._who())
-        modules = self._reachable_modules()
-        skip = frozenset().union(*(type(m).transient_attributes() for m in modules))
-        mapping = converted(floating_arrays(modules, skip), dtype)
-        replace_references(modules, mapping, skip)
-        return self.clear_state()
-
-    def float(self) -> Module:
-        """Convert to float32 (Torch's ``:float()``)."""
-        return self.type(np.float32)
-
-    def double(self) -> Module:
-        """Convert to float64, the default (Torch's ``:double()``)."""
-        return self.type(np.float64)
-
-    def clone(self, *names: str) -> Module:
-        """A deep copy; with ``names``, the copy shares those fields with this module (Lua's).
-
-        ``clone()`` gives new arrays throughout — the way to give each thread its own module —
-        and no transient state: the copy starts as after :meth:`clear_state`.
-        ``clone('weight', 'bias', 'grad_weight', 'grad_bias')`` (Lua's camelCase names work
-        too) makes the copy use this module's very arrays for those fields, in every module of
-        the two trees: the Siamese-network recipe, whose gradients then add up in one place.
-
-        Parameters
-        ----------
-        *names : str
-            Fields to share (``weight``, ``grad_weight`` or ``gradWeight``, ``running_mean``).
-
-        Returns
-        -------
-        Module
-            The copy.
-        """
-        # Transient state is not copied (the copy starts as after clear_state): seeding the
-        # memo with None keeps deepcopy from copying outputs, buffers or a caller's input.
-        modules = self._reachable_modules()
-        kept = {
-            id(item)
-            for m in modules
-            for name, value in vars(m).items()
-            if name not in type(m).transient_attributes()
-            for item in [value, *held_items(value)]
-        }
-        memo: dict[int, object] = {}
-        for m in modules:
-            for name in type(m).transient_attributes():
-                value = m.__dict__.get(name)
-                if value is not None and id(value) not in kept:
-                    memo[id(value)] = None
-        twin = copy.deepcopy(self, memo)
-        twin.clear_state()
-        if names:
-            twin.share(self, *names)
-        return twin
-
-    def share(self, other: Module, *names: str) -> Module:
-        """Make this module use ``other``'s arrays for the fields ``names``, module by module.
-
-        Lua's ``share``: the two trees are walked in step (they must have the same layout, as a
-        clone has) and each named field present in both is set to ``other``'s array. The
-        modules stay tied: ``get_parameters`` on either re-points both.
-
-        Parameters
-        ----------
-        other : Module
-            The module whose arrays this one takes.
-        *names : str
-            The fields, in our spelling or Lua's (``grad_weight`` or ``gradWeight``).
-
-        Returns
-        -------
-        Module
-            ``self``.
-        """
-        if not isinstance(other, Module):
-            raise TypeError(
-                f"{self._who()}: share expects an nn.Module, got {type(other).__name__}"
-            )
-        for name in names:
-            if not isinstance(name, str):
-                raise TypeError(f"{self._who()}: share's field names must be str, got {name!r}")
-        mine, theirs = self.list_modules(), other.list_modules()
-        if len(mine) != len(theirs) or any(type(a) is not type(b) for a, b in zip(mine, theirs)):
-            raise ValueError(
-                f"{self._who()}: share needs two trees of the same layout (as a clone has); "
-                f"got {len(mine)} and {len(theirs)} modules"
-            )
-        for a, b in zip(mine, theirs):
-            for name in names:
-                attribute = _field_name(b, name)
-                value = getattr(b, attribute, None)
-                if value is not None and getattr(a, attribute, None) is not None:
-                    setattr(a, attribute, value)
-            if a is not b:
-                _SHARE_PARTNERS.setdefault(a, weakref.WeakSet()).add(b)
-                _SHARE_PARTNERS.setdefault(b, weakref.WeakSet()).add(a)
-        return self
-
     def _buffer(self, name: str, shape: tuple[int, ...], dtype: np.dtype) -> np.ndarray:
         """A named internal buffer, reused while ``shape`` and ``dtype`` match (see ``reuse``)."""
         buffers = self.__dict__.setdefault("_buffers", {})
         buffer = buffers[name] = reuse(buffers.get(name), shape, dtype)
         return buffer
+
+    def _drop_state(self) -> None:
+        """This module's transient state, dropped: buffers forgotten, the rest set to None."""
+        for name in type(self).transient_attributes():
+            if name == "_buffers":
+                self.__dict__.pop(name, None)
+            else:
+                setattr(self, name, None)
 
     def _existing_buffer(self, name: str) -> np.ndarray | None:
         """The named buffer as the last call left it, or None (none yet, or after clear_state)."""
@@ -1047,48 +470,6 @@ class Module:
 
     def __repr__(self) -> str:
         return self.__tostring__()
-
-
-def _called_on_a_module(module: Module, argument: Module) -> str:
-    # nngraph's second call forgotten: nn.Tanh()(nn.Linear(3, 3)) for nn.Tanh()(nn.Linear(3, 3)(x)).
-    name = f"nn.{type(argument).__name__}"
-    return (
-        f"{module._who()} was called on a module, {argument!r}, not on a graph node or a "
-        f"tensor: did you forget the second call that makes a node? In a graph write "
-        f"{name}(...)(x), with x a node (nn.Identity()() for an input), as Lua's nngraph; "
-        f"to chain modules without a graph, use nn.Sequential(...)"
-    )
-
-
-def _field_name(module: Module, name: str) -> str:
-    # Lua's camelCase field ('gradWeight') or ours ('grad_weight'): whichever the module has.
-    if name in vars(module) or hasattr(type(module), name):
-        return name
-    snake = _camel_to_snake(name)
-    return snake if snake in vars(module) else name
-
-
-def duplicate_message(module: Module, path: str) -> str:
-    """The error for one module object placed twice in a tree, with the sharing recipe.
-
-    Parameters
-    ----------
-    module : Module
-        The module met twice.
-    path : str
-        Where it was met the second time.
-
-    Returns
-    -------
-    str
-        The message.
-    """
-    return (
-        f"{module._who()} appears twice in one module tree (again at {path}); a module keeps "
-        f"the output and grad_input of its last call, so a second use would overwrite the "
-        f"first's and give wrong gradients. To use the same weights twice, add a clone that "
-        f"shares them: m.clone('weight', 'bias', 'grad_weight', 'grad_bias')"
-    )
 
 
 link_lua_names(Module, MODULE_METHODS)

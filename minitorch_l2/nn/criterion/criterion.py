@@ -15,7 +15,8 @@ from .._lua_names import CRITERION_METHODS, attribute_alias, link_lua_names
 from .._parameters import held_items
 from .._settings import boolean
 from .._tables import as_table, check_leaves, holds_tensors, leaves, table_refused
-from ..module import _NO_ARGUMENT, Module, as_module_dtype, lua_type_name
+from .._types import NO_ARGUMENT, as_module_dtype, lua_type_name
+from ..module import Module
 from ._non_finite import check_loss
 
 
@@ -191,7 +192,7 @@ class Criterion:
         return [*leaves(input, "input"), *leaves(target, "target")]
 
     # ------------------------------------------------------------------ type and copies
-    def type(self, dtype: object = _NO_ARGUMENT, tensor_cache: object = None) -> Criterion | str:
+    def type(self, dtype: object = NO_ARGUMENT, tensor_cache: object = None) -> Criterion | str:
         """Convert every floating array attribute (class weights, buffers) to ``dtype``.
 
         With no argument, returns the type as ``Module.type()`` does: ``'torch.FloatTensor'``
@@ -211,7 +212,7 @@ class Criterion:
         Criterion or str
             ``self``, with ``grad_input`` dropped; or, without ``dtype``, the type name.
         """
-        if dtype is _NO_ARGUMENT:
+        if dtype is NO_ARGUMENT:
             return lua_type_name(self._array_dtype() or np.dtype(np.float64))
         dtype = as_module_dtype(dtype, self._who())
         for name, value in list(vars(self).items()):

@@ -5,8 +5,8 @@ L = Σᵢ wᵢ Lᵢ(x, t);  ∂L/∂x = Σᵢ wᵢ ∂Lᵢ/∂x (tensors, or tab
 
 from __future__ import annotations
 
+from .._errors import with_place
 from .._table_sums import add_into, scaled_into
-from ..module import with_place
 from ._weighted_criteria import WeightedCriteria
 
 

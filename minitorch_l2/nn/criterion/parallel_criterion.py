@@ -6,10 +6,10 @@ L = Σᵢ wᵢ Lᵢ(xᵢ, tᵢ), with tᵢ = target[i] (or the whole target for 
 
 from __future__ import annotations
 
+from .._errors import with_place
 from .._settings import boolean
 from .._table_sums import scaled_into
 from .._tables import describe, reuse_list, zeros_like_table
-from ..module import with_place
 from ._weighted_criteria import WeightedCriteria
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from .._errors import duplicate_message
 from .._node import _not_a_node
-from ..module import duplicate_message
 from .node import Node, describe_node
 
 

@@ -20,9 +20,10 @@ import os
 
 import numpy as np
 
+from .._errors import with_place
 from .._tables import check_like, describe, reuse_list
 from ..container import Container
-from ..module import Module, with_place
+from ..module import Module
 from . import _build, _data, _dot, _sums
 from ._plan import BACKWARD, FORWARD, NONE, Plan, Step, build_plan
 from .node import Node

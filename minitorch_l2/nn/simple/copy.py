@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._settings import boolean
-from ..module import _NO_ARGUMENT, Module, as_module_dtype, lua_type_name
+from .._types import NO_ARGUMENT, as_module_dtype, lua_type_name
+from ..module import Module
 
 
 class Copy(Module):
@@ -85,7 +86,7 @@ class Copy(Module):
             np.copyto(self.grad_input, grad_output, casting="unsafe")
         return self.grad_input
 
-    def type(self, dtype: object = _NO_ARGUMENT, tensor_cache: object = None) -> Module | str:
+    def type(self, dtype: object = NO_ARGUMENT, tensor_cache: object = None) -> Module | str:
         """Make both types ``dtype`` (unless ``dont_cast``), then ``Module.type``.
 
         Parameters
@@ -100,7 +101,7 @@ class Copy(Module):
         Module or str
             ``self``; or, without ``dtype``, the output's type name.
         """
-        if dtype is _NO_ARGUMENT:
+        if dtype is NO_ARGUMENT:
             return lua_type_name(self.out_type)
         if self.dont_cast:
             return self

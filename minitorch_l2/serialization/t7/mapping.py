@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ...nn.module import Module, lua_type_name
+from ...nn._types import lua_type_name
+from ...nn.module import Module
 from .._validation import validated
 
 _REQUIRED = object()
