@@ -118,6 +118,9 @@ def test_a_tensor_over_the_wrong_storage_is_refused():
         (A.torch(1, b"cudnn.Thing") + A.ints(77), r"tag 77 .*\(inside an object of class cudnn"),
         (A.ints(4, 1) + A.string(b"V x") + A.string(b"A"), "class version 'V x'"),
         (A.ints(3, 1, 1) + A.ints(1) + A.doubles(1) + b"\0\0", "tag needs 4 bytes but only 2"),
+        # ASCII: a count of 5000 digits (Python's int() refuses past 4300, naming no file)
+        (b"9" * 5000 + b"\n", "a type tag: a number of 5000 digits is out of range"),
+        (b"3\n1\n" + b"9" * 5000 + b"\n", "a number of 5000 digits is out of range"),
     ],
 )
 def test_every_count_is_checked_against_the_bytes_left(data, match):

@@ -147,9 +147,12 @@ class AsciiStream(Stream):
         values = []
         for _ in range(count):
             start = self.position
-            value = int(self._token(_INTEGER, what))
-            if not bounds[0] <= value <= bounds[1]:
-                raise self.fail(f"{what}: {value} is out of range", at=start)
+            token = self._token(_INTEGER, what)
+            # A long token is out of range anyway, and int() refuses past 4300 digits.
+            value = int(token) if len(token) <= 24 else None
+            if value is None or not bounds[0] <= value <= bounds[1]:
+                shown = token.decode() if value is not None else f"a number of {len(token)} digits"
+                raise self.fail(f"{what}: {shown} is out of range", at=start)
             values.append(value)
         if count:
             self._end_of_write()
