@@ -155,6 +155,21 @@ def test_nesting_is_bounded_and_never_overflows_the_stack():
     refused(nested(100_000), "nested more than 10000 deep")
 
 
+def nested_modules(depth: int) -> bytes:
+    # nn.Sequential{nn.Sequential{... nn.Identity() ...}}: within the parser's bound, but a
+    # module tree deeper than Python's stack lets validate() walk.
+    out = b""
+    for i in range(depth):
+        out += A.torch(2 * i + 1, b"nn.Sequential") + A.ints(3, 2 * i + 2, 1)
+        out += A.ints(2) + A.string(b"modules") + A.ints(3, 10**7 + i, 1) + A.ints(1) + A.doubles(1)
+    return out + A.torch(10**8, b"nn.Identity") + A.ints(3, 10**8 + 1, 0)
+
+
+def test_modules_nested_too_deeply_are_refused_naming_the_offset():
+    assert type(minitorch_l2.load(io.BytesIO(nested_modules(20))).get(0)).__name__ == "Sequential"
+    refused(nested_modules(sys.getrecursionlimit()), "nn.Sequential: modules nested too deeply")
+
+
 def test_a_million_references_to_one_object_are_one_object():
     # The "billion laughs" of references: a table of 1000 references to one table of 1000
     # references to one table... converted once each, not once per path.

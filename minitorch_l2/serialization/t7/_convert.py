@@ -171,6 +171,8 @@ class Converter:
         fields = _fields(name, (yield raw.payload), raw.at)
         try:
             build(entry, shell, fields, raw.version)
+        except RecursionError:  # validate() walks the module tree: too deep for Python's stack
+            raise FormatError(f"at byte {raw.at}: {name}: modules nested too deeply") from None
         except (MappingError, ValueError, TypeError) as error:
             # An object holding an unknown class is kept as one too (or refused with them);
             # any other failure is the file's fault.
