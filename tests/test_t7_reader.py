@@ -183,6 +183,17 @@ def test_numbers_strings_booleans_and_nil():
     assert math.isnan(load_bytes(number(math.nan)))
 
 
+def test_an_integer_comes_back_as_the_int_it_was_or_is_refused():
+    for value in (2**53, -(2**53), np.int64(7), 0):
+        back = load_bytes(write_t7({"n": value}))["n"]
+        assert type(back) is int and back == value
+    # Past 2**53 load gives a float (even for 2**70, which a double holds exactly): refused.
+    for value in (2**53 + 1, 2**70, -(2**60), np.int64(2**62)):
+        with pytest.raises(ValueError, match=r"the value\['n'\] is the integer .* past 2\*\*53"):
+            write_t7({"n": value})
+    assert load_bytes(write_t7({"n": float(2**70)}))["n"] == 2.0**70
+
+
 def test_keys_of_any_type():
     a = Assembler()
     table = a.ints(3, 1, 4)

@@ -336,16 +336,13 @@ def _views_base(array: np.ndarray, root: np.ndarray) -> bool:
 
 
 def _number(value: object, where: str) -> None:
+    # Past 2**53 a double skips integers, and load gives a whole number there back as a float.
     if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
-        if abs(int(value)) > _EXACT and not _exact_double(int(value)):
-            raise WriteError(f"{where} is the integer {value}, which a Lua number cannot hold")
-
-
-def _exact_double(value: int) -> bool:
-    try:
-        return int(float(value)) == value
-    except OverflowError:
-        return False
+        if abs(int(value)) > _EXACT:
+            raise WriteError(
+                f"{where} is the integer {value}, past 2**53: a Lua number would hold it as a "
+                f"float (save float(...) if that is meant)"
+            )
 
 
 def _too_deep(depth: int) -> WriteError:
