@@ -83,6 +83,14 @@ def test_a_char_rnn_style_checkpoint_round_trips_in_t7(tmp_path):
     np.testing.assert_array_equal(loaded["protos"]["rnn"].forward(X), protos["rnn"].forward(X))
 
 
+def test_a_vocabulary_of_numpy_strings_saves_in_both_formats(tmp_path):
+    # np.unique over a text's characters gives np.str_ keys (str subclasses).
+    vocab = {c: i for i, c in enumerate(np.unique(list("hello world")))}
+    for format in ("npz", "t7"):
+        minitorch_l2.save(tmp_path / "vocab", {"vocab": vocab}, format=format)
+        assert minitorch_l2.load(tmp_path / "vocab")["vocab"] == vocab
+
+
 @pytest.mark.parametrize("format", ["npz", "t7"])
 def test_criteria_and_shared_arrays_round_trip(tmp_path, format):
     net = mlp()

@@ -106,7 +106,7 @@ class Writer:
         kind = type(value)
         if value is None or kind in (bool, bytes):
             return None
-        if kind is str:
+        if kind is str or kind is np.str_:  # np.str_: the keys np.unique gives, a str
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
@@ -202,8 +202,8 @@ class Writer:
         elif isinstance(value, int | float | np.integer | np.floating):
             sink.int(tags.NUMBER)
             sink.double(float(value))
-        elif kind is str or kind is bytes:
-            data = value.encode("utf-8") if kind is str else value
+        elif kind is str or kind is bytes or kind is np.str_:
+            data = value if kind is bytes else value.encode("utf-8")
             sink.int(tags.STRING)
             sink.int(len(data))
             sink.chars(data)
