@@ -68,6 +68,60 @@ def test_training_resumed_from_a_checkpoint_is_bit_identical(tmp_path, format):
         assert resumed.tobytes() == uninterrupted.tobytes()
 
 
+DECAYS = {"weight_decay": 1e-3, "learning_rate_decay": 0.01}
+#: Optimisers whose state holds other things than Adam's: momentum buffers and counters (sgd),
+#: lists of past directions (lbfgs), asgd's average, rprop's step sizes and bool masks.
+OPTIMISERS = {
+    "sgd": (
+        optim.sgd,
+        {"learning_rate": 0.1, "momentum": 0.9, "nesterov": True, "dampening": 0} | DECAYS,
+    ),
+    "lbfgs": (optim.lbfgs, {"max_iter": 3, "learning_rate": 0.5}),
+    "asgd": (optim.asgd, {"eta0": 0.1}),
+    "rprop": (optim.rprop, {"stepsize": 0.01}),
+}
+
+
+def steps(model, method, config, state, count, losses) -> None:
+    """``count`` calls of ``method`` on the whole batch, in the model's dtype."""
+    criterion = nn.ClassNLLCriterion()
+    params, grads = model.get_parameters()
+    x = X.astype(params.dtype)
+
+    def feval(_):
+        model.zero_grad_parameters()
+        output = model.forward(x)
+        loss = criterion.forward(output, TARGETS)
+        model.backward(x, criterion.backward(output, TARGETS))
+        return loss, grads
+
+    for _ in range(count):
+        losses.append([float(f) for f in method(feval, params, config, state)[1]])
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("format", ["npz", "t7"])
+@pytest.mark.parametrize("name", sorted(OPTIMISERS))
+def test_every_optimiser_s_state_resumes_bit_identically(tmp_path, name, format, dtype):
+    method, config = OPTIMISERS[name]
+    make = (lambda: mlp().float()) if dtype == "float32" else mlp
+    straight, straight_losses = make(), []
+    steps(straight, method, dict(config), {}, 7, straight_losses)
+    model, state, losses = make(), {}, []
+    steps(model, method, dict(config), state, 3, losses)
+    checkpoint = {"model": model, "config": dict(config), "optim_state": state}
+    if format == "t7" and name == "rprop":  # its masks are bool arrays, which no Torch tensor is
+        with pytest.raises(ValueError, match=r"\['optim_state'\]\['\w+'\] is an array of bool"):
+            minitorch_l2.save(tmp_path / "c", checkpoint, format=format)
+        return
+    minitorch_l2.save(tmp_path / "c", checkpoint, format=format)
+    back = minitorch_l2.load(tmp_path / "c")
+    steps(back["model"], method, back["config"], back["optim_state"], 4, losses)
+    assert losses == straight_losses
+    for resumed, uninterrupted in zip(back["model"].parameters()[0], straight.parameters()[0]):
+        assert resumed.dtype == np.dtype(dtype) and resumed.tobytes() == uninterrupted.tobytes()
+
+
 def test_a_char_rnn_style_checkpoint_round_trips_in_t7(tmp_path):
     # char-rnn saves {protos = {rnn = ..., criterion = ...}, opt = {...}, vocab = {...}, ...}.
     protos = {"rnn": mlp(), "criterion": nn.ClassNLLCriterion()}
