@@ -678,3 +678,22 @@ def test_batch_normalization_s_old_running_std_becomes_running_var():
     np.testing.assert_array_equal(fields["running_var"], std**-2 - np.float32(1e-5))
     untouched = {"running_var": np.ones(2), "eps": 1e-5}
     assert running_std_to_running_var(untouched, 2) is untouched
+
+
+def test_an_old_spatial_convolution_loads_as_lua_s_back_compatibility_reads_it():
+    conv = nn.SpatialConvolution(2, 3, 3, 2)
+    root, _ = raw_graph(write_t7(conv))
+    fields = {k.decode(): v for k, v in root.payload.pairs if k not in (b"_type", b"train")}
+    x = RNG.normal(size=(1, 2, 5, 6))
+    # 2014's files: no pad fields, and the weight of Lua's MM layout, (nOutputPlane, nIn·kH·kW).
+    old = {k: v for k, v in fields.items() if k not in ("padW", "padH")}
+    old.update(weight=conv.weight.reshape(3, 12), gradWeight=conv.grad_weight.reshape(3, 12))
+    loaded = load_t7(TorchObject("nn.SpatialConvolution", old))
+    assert (loaded.pad_w, loaded.pad_h) == (0, 0) and loaded.weight.shape == (3, 2, 2, 3)
+    np.testing.assert_array_equal(loaded.forward(x), conv.forward(x))
+    # then one `padding` for both sides
+    padded = load_t7(TorchObject("nn.SpatialConvolution", dict(old, padding=1)))
+    assert (padded.pad_w, padded.pad_h) == (1, 1)
+    # a 2-D weight of another size is still refused
+    with pytest.raises(ValueError, match="weight must have shape"):
+        load_t7(TorchObject("nn.SpatialConvolution", dict(old, weight=np.ones((3, 11)))))

@@ -5,7 +5,8 @@ Lua's field names are ours in camelCase (``nInputPlane`` → ``n_input_plane``, 
 ``padW`` → ``pad_w``); THNN's column buffers (``finput``, ``fgradInput``) and the pooling
 indices are per-call state. A connection table (SpatialConvolutionMap) holds 1-based plane
 numbers in Lua, 0-based ones here. An old SpatialConvolution's ``padding`` is both pads, as Lua's
-``read`` makes it. Lua's SpatialLPPooling is a Sequential of four modules (Power or Square,
+``read`` makes it; older still, it has no pads (0) and a 2-D weight, viewed as 4-D as Lua's
+backCompatibility does. Lua's SpatialLPPooling is a Sequential of four modules (Power or Square,
 SpatialAveragePooling, MulConstant, Power or Sqrt), which save writes and load reads back; Lua
 keeps no plane count there, so it loads with ``n_input_plane=1`` (which changes nothing).
 """
@@ -32,6 +33,22 @@ def _old_padding(fields: dict, version: int) -> dict:
     return fields
 
 
+def _old_spatial_convolution(fields: dict, version: int) -> dict:
+    # Lua's backCompatibility: a file from before padding has no pads (0), and an old 2-D
+    # weight (the MM layout) is viewed as (nOutputPlane, nInputPlane, kH, kW).
+    fields = dict(_old_padding(fields, version))
+    if "padW" not in fields and "padH" not in fields:
+        fields["padW"] = fields["padH"] = 0
+    sizes = [fields.get(name) for name in ("nOutputPlane", "nInputPlane", "kH", "kW")]
+    if all(isinstance(size, int) and size > 0 for size in sizes):
+        for name in ("weight", "gradWeight"):
+            tensor = fields.get(name)
+            if isinstance(tensor, np.ndarray) and tensor.ndim == 2:
+                if tensor.shape == (sizes[0], sizes[1] * sizes[2] * sizes[3]):
+                    fields[name] = tensor.reshape(sizes)  # a view, as Lua's :view
+    return fields
+
+
 def _convolution(lua_name: str, cls: type, *extra: str, **options: object) -> LuaClass:
     fields = (
         "nInputPlane", "nOutputPlane", "kW", "kH", "dW", "dH", "padW", "padH", *extra,
@@ -43,8 +60,7 @@ def _convolution(lua_name: str, cls: type, *extra: str, **options: object) -> Lu
         fields=fields,
         optional={"bias": None, "gradBias": None},  # absent after Lua's noBias()
         buffers=CONVOLUTION_BUFFERS,
-        upgrade=_old_padding,
-        **options,
+        **{"upgrade": _old_padding, **options},
     )
 
 
@@ -122,7 +138,7 @@ ENTRIES = (
         },
     ),
     batch_normalization("nn.SpatialBatchNormalization", nn.SpatialBatchNormalization),
-    _convolution("nn.SpatialConvolution", nn.SpatialConvolution),
+    _convolution("nn.SpatialConvolution", nn.SpatialConvolution, upgrade=_old_spatial_convolution),
     LuaClass(
         "nn.SpatialConvolutionMap",
         nn.SpatialConvolutionMap,
