@@ -697,3 +697,21 @@ def test_an_old_spatial_convolution_loads_as_lua_s_back_compatibility_reads_it()
     # a 2-D weight of another size is still refused
     with pytest.raises(ValueError, match="weight must have shape"):
         load_t7(TorchObject("nn.SpatialConvolution", dict(old, weight=np.ones((3, 11)))))
+
+
+def test_a_gmodule_s_input_nodes_must_stand_for_its_inputs_once_each(monkeypatch):
+    a, b = nn.Identity()(), nn.Identity()()
+    graph = nn.gModule([a, b], [nn.CAddTable()([nn.Linear(3, 3)(a), b])])
+    with monkeypatch.context() as patch:  # nngraph's web as plain TorchObjects, to edit
+        patch.delitem(_registry.BY_LUA_NAME, "nn.gModule")
+        web = minitorch_l2.load(io.BytesIO(write_t7(graph)), unknown_classes="keep")
+    selects = [n["data"] for n in web["forwardnodes"] if "selectindex" in n["data"]]
+    assert [data["selectindex"] for data in selects] == [1, 2]  # the innode's split
+    x = [RNG.normal(size=(2, 3)), RNG.normal(size=(2, 3))]
+    for values, match in [((1, 1), r"stand for inputs \[1, 1\]"), ((1.5, 2), "selectindex")]:
+        for data, value in zip(selects, values):
+            data["selectindex"] = value
+        with pytest.raises(ValueError, match=rf"at byte \d+: nn.gModule: .*{match}"):
+            load_t7(web)
+    selects[0]["selectindex"], selects[1]["selectindex"] = 2, 1  # swapped, as Lua reads it
+    np.testing.assert_array_equal(load_t7(web).forward(x[::-1]), graph.forward(x))

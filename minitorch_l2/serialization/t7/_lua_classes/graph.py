@@ -75,12 +75,12 @@ def graph_from_lua(lua: dict) -> tuple[list[dict], list[int], list[int]]:
             if len(sources) != 1 or id(sources[0]) not in splits:
                 raise MappingError(f"{WHO}: a node with selectindex must follow a split node")
             source, count = splits[id(sources[0])]
-            if source is innode:  # which of the gModule's inputs this dummy stands for
-                entry_of[id(data)] = data["selectindex"]
-                continue
             select = data["selectindex"]
             if type(select) is not int or type(count) is not int or not 1 <= select <= count:
                 raise MappingError(f"{WHO}: selectindex must be in 1..nSplitOutputs")
+            if source is innode:  # which of the gModule's inputs this dummy stands for
+                entry_of[id(data)] = select
+                continue
             inputs_of_node = [_our_number(ours, source)]
             module, select, split = None, select - 1, count
         else:
@@ -110,6 +110,10 @@ def graph_from_lua(lua: dict) -> tuple[list[dict], list[int], list[int]]:
                 "declared_at": label if isinstance(label, str) else "",
             }
         )
+    places = sorted(inputs.values())
+    if places != list(range(1, len(places) + 1)) and places != [0]:
+        # Each input node stands for its own input of the gModule's 1..n (or the one input).
+        raise MappingError(f"{WHO}: the input nodes stand for inputs {places}, not 1..n once each")
     order = sorted(inputs, key=inputs.__getitem__)
     outputs = [_our_number(ours, source) for source in _inputs(outnode)]
     return nodes, order, outputs
