@@ -584,6 +584,15 @@ def test_weight_and_gradient_sharing_memory_in_the_file_are_refused():
     assert load_t7(lua_object("nn.Linear", **fields)).weight.base is not None
 
 
+def test_a_weight_that_is_another_module_s_gradient_is_refused_naming_both_offsets():
+    gradient = np.zeros((2, 3))
+    first = lua_object("nn.Linear", **linear_fields(gradWeight=gradient))
+    second = lua_object("nn.Linear", **linear_fields(weight=gradient))
+    pattern = r"nn.Linear \(at byte \d+\)'s grad_weight and nn.Linear \(at byte \d+\)'s weight"
+    with pytest.raises(ValueError, match=pattern):
+        load_t7(lua_object("nn.Sequential", modules=[first, second]))
+
+
 def test_transient_state_is_never_taken_from_the_file():
     output = np.full((4, 2), 7.0)
     linear = load_t7(lua_object("nn.Linear", **linear_fields(output=output, gradInput=output)))

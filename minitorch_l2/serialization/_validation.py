@@ -38,17 +38,20 @@ def validated(owner: object) -> None:
         ) from None
 
 
-def check_sharing(owners: Iterable[object]) -> None:
+def check_sharing(owners: Iterable[object], places: dict[int, str] | None = None) -> None:
     """Refuse parameters shared between loaded modules other than by the same field (ValueError).
 
     Parameters
     ----------
     owners : iterable of object
         Every module and criterion the load built.
+    places : dict, optional
+        Where each owner is in the file, by ``id`` (``"at byte 57"``), for the message.
     """
     by_key: dict[tuple, tuple[str, str, np.ndarray]] = {}
     for owner in owners:
-        who = f"nn.{type(owner).__name__}"
+        place = (places or {}).get(id(owner))
+        who = f"nn.{type(owner).__name__}" + (f" ({place})" if place else "")
         for name, array in parameter_arrays(owner):
             if array.size == 0:
                 continue

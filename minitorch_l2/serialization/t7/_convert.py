@@ -78,6 +78,7 @@ class Converter:
         self.memo: dict[int, object] = {}
         self.unknown: dict[str, list[int]] = {}  # class → [count, byte offset of the first]
         self.built: list[object] = []  # every module and criterion made, for check_sharing
+        self.places: dict[int, str] = {}  # id(built) → "at byte N", for check_sharing's message
 
     def convert(self, root: object) -> object:
         """The Python value of ``root``; a FormatError for a class that cannot be mapped."""
@@ -95,7 +96,7 @@ class Converter:
                 f"fields"
             )
         try:
-            check_sharing(self.built)
+            check_sharing(self.built, self.places)
         except ValueError as error:
             raise FormatError(str(error)) from None
         return value
@@ -181,6 +182,7 @@ class Converter:
             kept = self.memo[id(raw)] = TorchObject(name, fields, raw.version)
             return kept
         self.built.append(shell)
+        self.places[id(shell)] = f"at byte {raw.at}"
         return shell
 
 
