@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "examples" / "lenet.py"
@@ -43,7 +46,16 @@ def test_lenet_reaches_095_and_beats_the_mlp_of_its_size():
     assert len(parameters) == 2 and abs(parameters[0] - parameters[1]) < 800  # the same size
 
 
+def test_plot_without_matplotlib_says_what_to_install(tmp_path):
+    if importlib.util.find_spec("matplotlib") is not None:
+        pytest.skip("matplotlib is installed: the message for its absence is not printed")
+    out = run("--epochs", "1", "--per-class", "20", "--plot", cwd=tmp_path)
+    assert "matplotlib is not installed: no pictures (pip install matplotlib)" in out
+    assert not (tmp_path / "lenet_filters.png").exists()
+
+
 def test_plot_saves_the_filters_and_the_errors(tmp_path):
+    pytest.importorskip("matplotlib", reason="matplotlib not installed: the plot is skipped")
     out = run("--epochs", "1", "--per-class", "20", "--plot", cwd=tmp_path)
     assert "saved lenet_filters.png and lenet_errors.png" in out
     assert (tmp_path / "lenet_filters.png").stat().st_size > 0
