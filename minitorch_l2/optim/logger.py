@@ -199,7 +199,6 @@ class Logger:
         str
             The path written.
         """
-        Figure = figure_class(f"{WHO}.plot")  # noqa: N806 (matplotlib's class)
         target = path or self.plot_path
         if target is None:
             raise ValueError(f"{WHO}: this log goes to stdout; give plot a path=")
@@ -208,6 +207,7 @@ class Logger:
                 raise ValueError(f"{WHO}: no column {name!r}; the log has {self.names}")
             if not all(_is_number(value) for value in self.symbols[name]):
                 raise ValueError(f"{WHO}: column {name!r} holds strings, which cannot be drawn")
+        Figure = figure_class(f"{WHO}.plot")  # noqa: N806 (matplotlib's class)
         chosen = list(names) or [
             name
             for name, values in self.symbols.items()
