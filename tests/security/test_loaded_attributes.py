@@ -320,3 +320,49 @@ def test_every_class_s_validate_ends_in_the_shared_checks(name, example, monkeyp
         monkeypatch.setattr(base, "validate", counted)
     example.validate()
     assert type(example) in calls
+
+
+# ---------------------------------------------------------------------- what the class defines
+
+
+@pytest.mark.parametrize(
+    "module, attribute, node",
+    [
+        # A Linear computing a tanh, printing as a Linear: the method replaced by a module.
+        (nn.Linear(2, 2), "update_output", {"$": "module", "id": 99,
+                                            "class": "minitorch_l2.nn:Tanh",
+                                            "attributes": {"train": True}}),
+        (nn.Linear(2, 2), "forward", 1),
+        (nn.Linear(2, 2), "gradWeight", 1.0),  # a Lua alias: a property
+        (nn.Tanh(), "__class__", "x"),
+        (nn.BatchNormalization(2), "n_dim", 4),  # class constants of built-in classes
+        (nn.SpatialReflectionPadding(1, 1), "rule", "replicate"),
+        (nn.Linear(2, 2), "parameter_names", []),
+    ],
+)  # fmt: skip
+def test_a_file_cannot_set_what_the_class_defines(module, attribute, node):
+    def add(architecture: dict) -> None:
+        architecture["value"]["attributes"][attribute] = node
+
+    refused(with_architecture(npz_bytes(module), add), f"nn.{type(module).__name__}", attribute)
+
+
+class _Scaled(nn.Module):
+    """A user's module whose class holds a default an instance overrides."""
+
+    factor = 1.0
+
+    def __init__(self, factor: float) -> None:
+        super().__init__()
+        self.factor = factor
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        self.output = input * self.factor
+        return self.output
+
+
+def test_class_defaults_an_instance_overrides_still_load():
+    relu = nn.ReLU(True)  # inplace: a default annotated on the class
+    assert minitorch_l2.load(io.BytesIO(npz_bytes(relu))).inplace is True
+    assert minitorch_l2.load(io.BytesIO(npz_bytes(nn.Tanh().evaluate()))).train is False
+    assert minitorch_l2.load(io.BytesIO(npz_bytes(_Scaled(3.0)))).factor == 3.0
