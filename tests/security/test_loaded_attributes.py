@@ -46,6 +46,10 @@ VARIANTS = [
     nn.L2Normalize(eps=1e-8),
     nn.ClassNLLCriterion(),
     nn.MultiMarginCriterion(1, weights=[1.0, 2.0]),
+    # Not mapped to Lua (so not in EXAMPLES), but built in: fuzzed all the same.
+    nn.SpatialSubtractiveNormalization(2, np.ones((3, 3))),
+    nn.SpatialDivisiveNormalization(2, np.ones((3, 3)), 1e-3, 0.5),
+    nn.SpatialContrastiveNormalization(2, np.ones((3, 3))),
 ]
 
 #: Attributes whose shape no setting fixes: any array of floats is valid there.
@@ -53,7 +57,7 @@ FREE_SHAPE = {("WeightedMSECriterion", "weight"), ("AddConstant", "constant_scal
 #: Criterion class weights: the constructor takes any real numbers (ints, a list) and copies
 #: them to floats, so those forms are normalised, not refused; a None is no weights; their
 #: number is checked against the input's classes at each call.
-WEIGHTS = {"weights", "conn_table"}  # a connection table too: any whole numbers, copied
+WEIGHTS = {"weights", "conn_table", "kernel"}  # a connection table, a kernel: copied too
 #: Attributes ``validate()`` computes from others (what a file says there is not read).
 DERIVED = {("Reshape", "num_elements"), ("View", "num_elements")}
 
@@ -62,6 +66,17 @@ def examples() -> list[object]:
     found = [make() for make, _ in EXAMPLES.values()] + [copy.deepcopy(v) for v in VARIANTS]
     assert {f"nn.{type(o).__name__}" for o in found} >= set(EXAMPLES)
     return found
+
+
+def test_every_exported_class_has_an_example():
+    exported = {
+        name
+        for name in nn.__all__
+        if isinstance(cls := getattr(nn, name), type)
+        and issubclass(cls, nn.Module | nn.Criterion)
+        and cls not in (nn.Module, nn.Criterion, nn.Container)  # the abstract bases
+    }
+    assert exported - {type(o).__name__ for o in examples()} == set()
 
 
 def state(owner: object) -> dict:
@@ -226,6 +241,9 @@ def test_out_of_domain_settings_are_refused():
         (nn.CosineEmbeddingCriterion(), "margin", 1.5),
         (nn.View(4), "size", (0,)),
         (nn.Narrow(0, 1, 2), "length", 0),
+        (nn.SpatialSubtractiveNormalization(1, np.ones(3)), "kernel", np.zeros(3)),  # Σk = 0
+        (nn.SpatialDivisiveNormalization(1, np.ones(3)), "kernel", np.array([1, math.nan, 1])),
+        (nn.SpatialDivisiveNormalization(1, np.ones(3)), "kernel", None),
     ]
     for module, attribute, value in cases:
         setattr(module, attribute, value)
