@@ -384,3 +384,24 @@ def test_class_defaults_an_instance_overrides_still_load():
     assert minitorch_l2.load(io.BytesIO(npz_bytes(relu))).inplace is True
     assert minitorch_l2.load(io.BytesIO(npz_bytes(nn.Tanh().evaluate()))).train is False
     assert minitorch_l2.load(io.BytesIO(npz_bytes(_Scaled(3.0)))).factor == 3.0
+
+
+@pytest.mark.parametrize("cls", [nn.MultiCriterion, nn.ParallelCriterion])
+def test_a_criterion_holding_itself_is_refused(cls):
+    """A cycle through criterions would recurse at every forward until RecursionError."""
+
+    def cycle(architecture: dict) -> None:
+        root = architecture["value"]
+        inner = root["attributes"]["criterions"][0]  # the inner one holds the outer again
+        inner["attributes"]["criterions"].append({"$": "module_ref", "id": root["id"]})
+        inner["attributes"]["weights"].append(1.0)
+
+    outer = cls().add(nn.MultiCriterion().add(nn.MSECriterion()))
+    refused(with_architecture(npz_bytes(outer), cycle), f"nn.{cls.__name__}", "itself")
+    inner = nn.MultiCriterion()
+    outer = cls().add(inner)
+    with pytest.raises(ValueError, match="itself"):
+        inner.add(outer)
+    assert inner.criterions == [] and inner.weights == []
+    shared = nn.MSECriterion()  # the same criterion twice is no cycle
+    assert nn.MultiCriterion().add(shared).add(shared).forward(np.ones(2), np.zeros(2)) == 2.0
