@@ -451,6 +451,7 @@ def test_a_plain_npz_of_arrays_is_refused(tmp_path):
         (np.array("[1, NaN]"), "non-standard constant NaN"),
         (np.array(3.0), "not a JSON string"),
         (np.array(["{}", "{}"]), "not a JSON string"),
+        (np.array('{"id": ' + "1" * 5000 + "}"), "not valid JSON .*4300 digits"),  # Python's
     ],
 )
 def test_a_garbled_architecture_is_refused(saved, entry, match):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_count, check_scale
+from ._checks import check_count, check_scale, finite_points
 from ._random import rng_for
 
 # Stroke ends in a unit box (x right, y down): the seven segments a…g of a seven-segment digit.
@@ -105,5 +105,6 @@ def make_glyphs(
         lit = _LIT[y, k][:, None, None]
         nearest = np.where(lit, np.minimum(nearest, distance), nearest)
     X = np.clip(1 - (nearest - stroke[:, None, None] / 2), 0, 1)
-    X += rng.normal(0.0, noise, X.shape)
-    return X[:, None], y
+    with np.errstate(over="ignore"):  # a noise past the float range: refused just below
+        X += rng.normal(0.0, noise, X.shape)
+    return finite_points(who, f"noise={noise!r}", X)[:, None], y

@@ -87,6 +87,8 @@ def _member_header(member: io.BufferedIOBase, key: str) -> tuple[tuple, bool, np
     shape, fortran_order, dtype = read_header(member)
     if dtype.hasobject:
         raise FormatError(f"entry {key!r} is a pickled object array; refused")
+    if any(size < 0 for size in shape):  # numpy's parser takes them; they would lower the total
+        raise FormatError(f"entry {key!r} declares the negative shape {shape}")
     return shape, fortran_order, dtype, math.prod(shape) * dtype.itemsize
 
 
@@ -182,6 +184,6 @@ def read_archive(file: io.BufferedIOBase, max_bytes: int) -> tuple[object, dict[
         raise FormatError(f"its {ARCHITECTURE_KEY!r} entry is not a JSON string")
     try:
         architecture = json.loads(str(entry[()]), parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
+    except ValueError as error:  # a JSONDecodeError, or an int past Python's 4300 digits
         raise FormatError(f"its {ARCHITECTURE_KEY!r} entry is not valid JSON ({error})") from None
     return architecture, arrays

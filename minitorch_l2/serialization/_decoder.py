@@ -15,7 +15,7 @@ import numpy as np
 from ..nn.module import Module
 from ._classes import resolve_class
 from ._format import FORMAT_NAME, FORMAT_VERSION, NON_FINITE_FLOATS, TAG, FormatError
-from ._validation import check_sharing, validated
+from ._validation import check_attribute, check_sharing, validated
 from .t7.values import LuaFunction, LuaKey, TorchObject
 
 #: The versions this minitorch_l2 reads, and the key of each one's root node.
@@ -114,6 +114,10 @@ class Decoder:
                     f"{where}: nn.{cls.__name__}'s {name} is per-call state, which a file never "
                     f"sets"
                 )
+            try:
+                check_attribute(cls, name)
+            except ValueError as error:
+                raise FormatError(f"{where}: {error}") from None
             state[name] = self.value(value, f"{where}.{name}")
         module.__dict__.update(state)
         try:

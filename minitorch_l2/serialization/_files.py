@@ -66,7 +66,11 @@ def checked_path(target: object, who: str) -> str:
         raise TypeError(f"{who}: the path must be a non-empty str without NUL, got {path!r}")
     if isinstance(target, io.TextIOBase):
         raise TypeError(f"{who}: a text-mode file was given; open it in binary mode ('rb'/'wb')")
-    hint = "; to read bytes in memory pass io.BytesIO(data)" if isinstance(target, bytes) else ""
+    hint = ""
+    if isinstance(target, bytes):  # file content by mistake, or a bytes path
+        hint = "; for a bytes path pass os.fsdecode(path)" + (
+            ", to read bytes in memory io.BytesIO(data)" if who.endswith("load") else ""
+        )
     raise TypeError(
         f"{who}: expected a path (str or os.PathLike) or a binary file object, got "
         f"{type(target).__name__} {target!r:.60}{hint}"

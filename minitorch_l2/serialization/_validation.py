@@ -6,6 +6,13 @@ Once the whole value is built, the parameters and gradients shared *between* mod
 checked: a file may share one only as Lua's ``share``/``clone`` do, the same field of two modules
 viewing the same memory the same way (a Siamese pair's weights). Anything else — a weight that is
 another module's gradient, two views overlapping by half — is refused.
+
+Before any of that, each attribute name is checked against the class (``check_attribute``): a
+file holds data, so it may not put an instance attribute over a method, a property or an alias
+(a Linear whose ``update_output`` is a Tanh would print as a Linear and compute a tanh), nor
+over a constant of a built-in class (SpatialReflectionPadding's ``rule``, BatchNormalization's
+``n_dim``, Module's ``takes_table``); only the class defaults an instance overrides
+(``INSTANCE_DEFAULTS``) may be set, and a user's class may hold defaults of its own.
 """
 
 from __future__ import annotations
@@ -16,6 +23,9 @@ import numpy as np
 
 from ..nn._parameters import array_key
 from ..nn._state_checks import overlaps, parameter_arrays
+
+#: The class attributes of built-in classes that an instance overrides with its own value.
+INSTANCE_DEFAULTS = frozenset({"train", "compute_grad_input", "inplace"})
 
 #: What a malformed value can make a ``validate()`` raise besides TypeError and ValueError.
 _MALFORMED = (AttributeError, LookupError, ArithmeticError)
@@ -36,6 +46,34 @@ def validated(owner: object) -> None:
             f"nn.{type(owner).__name__}: an attribute is missing or of the wrong kind "
             f"({type(error).__name__}: {error})"
         ) from None
+
+
+def check_attribute(cls: type, name: str) -> None:
+    """Refuse (ValueError) an attribute a file sets over what the class itself defines.
+
+    Parameters
+    ----------
+    cls : type
+        The module's or criterion's class.
+    name : str
+        The attribute the file sets.
+    """
+    owner = next((base for base in cls.__mro__ if name in vars(base)), None)
+    if owner is None:
+        return
+    value = vars(owner)[name]
+    who = f"nn.{cls.__name__}"
+    if callable(value) or hasattr(type(value), "__get__"):
+        raise ValueError(
+            f"{who}: the file sets {name!r}, which is a method or property of the class; a file "
+            f"sets data only"
+        )
+    built_in = owner.__module__.split(".")[0] == "minitorch_l2"
+    if built_in and name not in INSTANCE_DEFAULTS:
+        raise ValueError(
+            f"{who}: the file sets {name!r}, a constant of the class ({value!r:.40}), which no "
+            f"instance overrides"
+        )
 
 
 def check_sharing(owners: Iterable[object], places: dict[int, str] | None = None) -> None:

@@ -2,7 +2,8 @@
 
 Issue 18, items 6 and 7. Finite numbers whose exact answer is representable must get that
 answer (to rounding), not NaN or ±inf from an intermediate that overflowed, and no NumPy warning
-may leak out of a layer: LogSoftMax's backward where Σ g overflows, CosineEmbeddingCriterion on
+may leak out of a layer: LogSoftMax's backward where Σ g overflows, SoftMax's (SoftMin's,
+SpatialSoftMax's) where g − Σ gy does, CosineEmbeddingCriterion on
 rows whose |x|² overflows (scaled by a power of two, as L2Normalize does), MSECriterion's
 backward where x − t overflows, and L2Normalize's two backward paths where ‖g‖/‖x‖ is past the
 float range (both must give the exact answer wherever it is representable).
@@ -49,6 +50,21 @@ def test_log_softmax_backward_past_the_range_is_inf_not_nan():
     np.testing.assert_array_equal(result, [-1.5e308, 1.5e308])
     result = layer.backward(x, np.array([1e308, -1.7e308]))  # g₁ − Σg = 1.7e308 − ... fine
     assert np.isfinite(result).all()
+
+
+@pytest.mark.parametrize("cls", [nn.SoftMax, nn.SoftMin])  # SpatialSoftMax is SoftMax
+def test_softmax_backward_where_g_minus_its_mean_overflows(cls):
+    layer = cls()
+    sign = -1.0 if cls is nn.SoftMin else 1.0  # SoftMin is SoftMax of −x, and negates the result
+    x = sign * np.array([[0.0, -1000.0], [0.0, -700.0]])
+    y = layer.forward(x).copy()
+    assert y[0, 1] == 0.0 and 0 < y[1, 1] < 1e-300
+    g = np.array([[1e308, -1e308], [1e308, -1e308]])
+    result = layer.backward(x, g)
+    # Σ = Σⱼ gⱼyⱼ = 1e308 (y₁ − y₂) in each row; yᵢ(gᵢ − Σ): row 0 is (1·0, 0·(−2e308)) = 0, and
+    # in row 1 g₂ − Σ = −2e308 (1 − y₂), so y₂ times it is −2e308 y₂ to rounding.
+    np.testing.assert_array_equal(result[0], [0.0, 0.0])
+    np.testing.assert_allclose(result[1, 1], sign * -2 * (1e308 * y[1, 1]), rtol=1e-15)
 
 
 def test_cosine_embedding_with_rows_whose_squares_overflow():

@@ -46,6 +46,10 @@ VARIANTS = [
     nn.L2Normalize(eps=1e-8),
     nn.ClassNLLCriterion(),
     nn.MultiMarginCriterion(1, weights=[1.0, 2.0]),
+    # Not mapped to Lua (so not in EXAMPLES), but built in: fuzzed all the same.
+    nn.SpatialSubtractiveNormalization(2, np.ones((3, 3))),
+    nn.SpatialDivisiveNormalization(2, np.ones((3, 3)), 1e-3, 0.5),
+    nn.SpatialContrastiveNormalization(2, np.ones((3, 3))),
 ]
 
 #: Attributes whose shape no setting fixes: any array of floats is valid there.
@@ -53,7 +57,7 @@ FREE_SHAPE = {("WeightedMSECriterion", "weight"), ("AddConstant", "constant_scal
 #: Criterion class weights: the constructor takes any real numbers (ints, a list) and copies
 #: them to floats, so those forms are normalised, not refused; a None is no weights; their
 #: number is checked against the input's classes at each call.
-WEIGHTS = {"weights", "conn_table"}  # a connection table too: any whole numbers, copied
+WEIGHTS = {"weights", "conn_table", "kernel"}  # a connection table, a kernel: copied too
 #: Attributes ``validate()`` computes from others (what a file says there is not read).
 DERIVED = {("Reshape", "num_elements"), ("View", "num_elements")}
 
@@ -62,6 +66,17 @@ def examples() -> list[object]:
     found = [make() for make, _ in EXAMPLES.values()] + [copy.deepcopy(v) for v in VARIANTS]
     assert {f"nn.{type(o).__name__}" for o in found} >= set(EXAMPLES)
     return found
+
+
+def test_every_exported_class_has_an_example():
+    exported = {
+        name
+        for name in nn.__all__
+        if isinstance(cls := getattr(nn, name), type)
+        and issubclass(cls, nn.Module | nn.Criterion)
+        and cls not in (nn.Module, nn.Criterion, nn.Container)  # the abstract bases
+    }
+    assert exported - {type(o).__name__ for o in examples()} == set()
 
 
 def state(owner: object) -> dict:
@@ -226,6 +241,9 @@ def test_out_of_domain_settings_are_refused():
         (nn.CosineEmbeddingCriterion(), "margin", 1.5),
         (nn.View(4), "size", (0,)),
         (nn.Narrow(0, 1, 2), "length", 0),
+        (nn.SpatialSubtractiveNormalization(1, np.ones(3)), "kernel", np.zeros(3)),  # Σk = 0
+        (nn.SpatialDivisiveNormalization(1, np.ones(3)), "kernel", np.array([1, math.nan, 1])),
+        (nn.SpatialDivisiveNormalization(1, np.ones(3)), "kernel", None),
     ]
     for module, attribute, value in cases:
         setattr(module, attribute, value)
@@ -320,3 +338,70 @@ def test_every_class_s_validate_ends_in_the_shared_checks(name, example, monkeyp
         monkeypatch.setattr(base, "validate", counted)
     example.validate()
     assert type(example) in calls
+
+
+# ---------------------------------------------------------------------- what the class defines
+
+
+@pytest.mark.parametrize(
+    "module, attribute, node",
+    [
+        # A Linear computing a tanh, printing as a Linear: the method replaced by a module.
+        (nn.Linear(2, 2), "update_output", {"$": "module", "id": 99,
+                                            "class": "minitorch_l2.nn:Tanh",
+                                            "attributes": {"train": True}}),
+        (nn.Linear(2, 2), "forward", 1),
+        (nn.Linear(2, 2), "gradWeight", 1.0),  # a Lua alias: a property
+        (nn.Tanh(), "__class__", "x"),
+        (nn.BatchNormalization(2), "n_dim", 4),  # class constants of built-in classes
+        (nn.SpatialReflectionPadding(1, 1), "rule", "replicate"),
+        (nn.Linear(2, 2), "parameter_names", []),
+    ],
+)  # fmt: skip
+def test_a_file_cannot_set_what_the_class_defines(module, attribute, node):
+    def add(architecture: dict) -> None:
+        architecture["value"]["attributes"][attribute] = node
+
+    refused(with_architecture(npz_bytes(module), add), f"nn.{type(module).__name__}", attribute)
+
+
+class _Scaled(nn.Module):
+    """A user's module whose class holds a default an instance overrides."""
+
+    factor = 1.0
+
+    def __init__(self, factor: float) -> None:
+        super().__init__()
+        self.factor = factor
+
+    def update_output(self, input: np.ndarray) -> np.ndarray:
+        self.output = input * self.factor
+        return self.output
+
+
+def test_class_defaults_an_instance_overrides_still_load():
+    relu = nn.ReLU(True)  # inplace: a default annotated on the class
+    assert minitorch_l2.load(io.BytesIO(npz_bytes(relu))).inplace is True
+    assert minitorch_l2.load(io.BytesIO(npz_bytes(nn.Tanh().evaluate()))).train is False
+    assert minitorch_l2.load(io.BytesIO(npz_bytes(_Scaled(3.0)))).factor == 3.0
+
+
+@pytest.mark.parametrize("cls", [nn.MultiCriterion, nn.ParallelCriterion])
+def test_a_criterion_holding_itself_is_refused(cls):
+    """A cycle through criterions would recurse at every forward until RecursionError."""
+
+    def cycle(architecture: dict) -> None:
+        root = architecture["value"]
+        inner = root["attributes"]["criterions"][0]  # the inner one holds the outer again
+        inner["attributes"]["criterions"].append({"$": "module_ref", "id": root["id"]})
+        inner["attributes"]["weights"].append(1.0)
+
+    outer = cls().add(nn.MultiCriterion().add(nn.MSECriterion()))
+    refused(with_architecture(npz_bytes(outer), cycle), f"nn.{cls.__name__}", "itself")
+    inner = nn.MultiCriterion()
+    outer = cls().add(inner)
+    with pytest.raises(ValueError, match="itself"):
+        inner.add(outer)
+    assert inner.criterions == [] and inner.weights == []
+    shared = nn.MSECriterion()  # the same criterion twice is no cycle
+    assert nn.MultiCriterion().add(shared).add(shared).forward(np.ones(2), np.zeros(2)) == 2.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import time
+import tracemalloc
 import zipfile
 
 import numpy as np
@@ -88,3 +89,19 @@ def test_a_t7_larger_than_max_bytes_is_refused_before_it_is_read(tmp_path):
 def test_an_archive_member_shorter_than_declared_is_refused():
     short = archive_with({"short.npy": (npy_header((1000,)), 80)})
     timed_refusal(short, r"declares shape \(1000,\) .* holds fewer bytes")
+
+
+def test_a_negative_declared_size_cannot_lower_the_total():
+    # NumPy's header parser accepts shape (-2**40,); counted, it would add 8 TiB to what is left
+    # of max_bytes, and the 50 MB member after it would be inflated in full.
+    negative = npy_header((-(2**40),))
+    bomb = archive_with(
+        {"neg.npy": (negative, 0), "bomb.npy": (npy_header((6_250_000,)), 5 * 10**7)}
+    )
+    tracemalloc.start()
+    try:
+        timed_refusal(bomb, r"entry 'neg' declares the negative shape", max_bytes=10**6)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 5 * 10**6  # nothing of the 50 MB was inflated

@@ -33,7 +33,7 @@ def saved(tmp_path):
     [
         (1, "got int 1"),
         (None, "got NoneType None"),
-        (b"net.npz", r"got bytes .*pass io\.BytesIO\(data\)"),
+        (b"net.npz", r"got bytes .*pass os\.fsdecode\(path\)"),
         (2.5, "got float"),
         (io.StringIO(), "text-mode file"),
         ("", "non-empty str"),
@@ -44,6 +44,14 @@ def test_only_paths_and_binary_files_are_accepted(function, target, match):
     arguments = (target,) if function == "load" else (target, nn.Tanh())
     with pytest.raises(TypeError, match=f"minitorch_l2.{function}: .*{match}"):
         call(*arguments)
+
+
+def test_bytes_get_the_hint_of_each_function():
+    with pytest.raises(TypeError, match=r"to read bytes in memory io\.BytesIO\(data\)"):
+        minitorch_l2.load(b"PK\x03\x04")
+    with pytest.raises(TypeError) as error:
+        minitorch_l2.save(b"net.npz", nn.Tanh())
+    assert "read" not in str(error.value)  # save reads nothing
 
 
 def test_an_int_is_never_taken_as_a_file_descriptor():

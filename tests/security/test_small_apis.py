@@ -135,6 +135,7 @@ def test_data_flags_must_be_bools():
     [
         (lambda: data.make_spiral(noise=1e308), r"data.make_spiral: noise=1e\+308 puts points"),
         (lambda: data.make_blobs(std=1e308), r"data.make_blobs: radius=.* with std=1e\+308"),
+        (lambda: data.make_glyphs(2, noise=1e308), r"data.make_glyphs: noise=1e\+308 puts"),
     ],
 )
 def test_data_too_large_for_floats_is_refused_without_a_warning(make, match):

@@ -37,25 +37,33 @@ def smooth_transpose(module, grad: np.ndarray, kernel: np.ndarray) -> np.ndarray
     return fold(module, columns, where, 1)
 
 
-def normalised_kernel(who: str, kernel: object, planes: int, root: bool) -> np.ndarray:
-    """Lua's kernel, checked, as the 2-D kernel applied to the sum over the planes.
+def checked_kernel(who: str, kernel: object) -> np.ndarray:
+    """``kernel`` as a float64 array of its own (a copy), checked: real numbers, 1-D or 2-D with
+    odd sizes, finite, of non-zero sum (each weight is divided by the sum).
+
+    The constructor's and ``load``'s check (both run ``validate()``, which calls this).
+    """
+    if isinstance(kernel, list | tuple):
+        kernel = np.array(kernel)
+    if not isinstance(kernel, np.ndarray) or kernel.dtype.kind not in "iuf":
+        what = kernel.dtype if isinstance(kernel, np.ndarray) else type(kernel).__name__
+        raise TypeError(f"{who}: kernel must be a numpy.ndarray of real numbers, got {what}")
+    if kernel.ndim not in (1, 2) or any(k % 2 == 0 for k in kernel.shape):
+        raise ValueError(f"{who}: kernel must be 1-D or 2-D with odd sizes, got {kernel.shape}")
+    kernel = np.array(kernel, dtype=np.float64)  # the module's own copy, native float64
+    if not np.isfinite(kernel).all() or kernel.sum() == 0:
+        raise ValueError(f"{who}: kernel must be finite with a non-zero sum, got {kernel}")
+    return kernel
+
+
+def normalised_kernel(kernel: np.ndarray, planes: int, root: bool) -> np.ndarray:
+    """Lua's kernel (``checked_kernel``'s) as the 2-D kernel applied to the sum over the planes.
 
     A 2-D kernel k becomes k / (Σk · n); a 1-D one is applied along rows and columns, so it
     becomes the outer product of k / (Σk · n) with itself, or of k / (Σk · √n) with itself for
     the divisive normalisation (``root``), as Lua scales them. Lua also scales the caller's
     tensor in place; here it is copied.
     """
-    if kernel is None:
-        kernel = np.ones((9, 9))
-    if not isinstance(kernel, np.ndarray) or kernel.dtype.kind not in "iuf":
-        raise TypeError(
-            f"{who}: kernel must be a numpy.ndarray of numbers, got {type(kernel).__name__}"
-        )
-    if kernel.ndim not in (1, 2) or any(k % 2 == 0 for k in kernel.shape):
-        raise ValueError(
-            f"{who}: the averaging kernel must be 1-D or 2-D with odd sizes, got {kernel.shape}"
-        )
-    kernel = kernel.astype(np.float64)
     if kernel.ndim == 2:
         return kernel / (kernel.sum() * planes)
     one = kernel / (kernel.sum() * (np.sqrt(planes) if root else planes))

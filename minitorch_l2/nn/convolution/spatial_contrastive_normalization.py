@@ -43,16 +43,33 @@ class SpatialContrastiveNormalization(Module):
         thresval: float | None = None,
     ) -> None:
         super().__init__()
-        self.subtractive = SpatialSubtractiveNormalization(n_input_plane, kernel)
-        self.divisive = SpatialDivisiveNormalization(n_input_plane, kernel, threshold, thresval)
+        try:  # the stages check the arguments; the error is told under this module's name
+            self.subtractive = SpatialSubtractiveNormalization(n_input_plane, kernel)
+            self.divisive = SpatialDivisiveNormalization(n_input_plane, kernel, threshold, thresval)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{self._who()}: {error}") from None
         self.validate()
 
     def validate(self) -> None:
-        """Check both stages (their settings must agree: one plane count, one kernel)."""
-        self.subtractive.validate()
-        self.divisive.validate()
-        if self.subtractive.n_input_plane != self.divisive.n_input_plane:
-            raise ValueError(f"{self._who()}: the two stages disagree on n_input_plane")
+        """Check both stages (of their classes, agreeing on the plane count and the kernel)."""
+        who = self._who()
+        stages = (
+            ("subtractive", SpatialSubtractiveNormalization),
+            ("divisive", SpatialDivisiveNormalization),
+        )
+        for name, cls in stages:
+            stage = getattr(self, name)
+            if type(stage) is not cls:
+                raise TypeError(f"{who}: {name} must be an nn.{cls.__name__}, got {stage!r:.60}")
+            try:
+                stage.validate()
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"{who}: {name}: {error}") from None
+        first, second = self.subtractive, self.divisive
+        if first.n_input_plane != second.n_input_plane or not np.array_equal(
+            first.kernel, second.kernel
+        ):
+            raise ValueError(f"{who}: subtractive and divisive disagree on n_input_plane or kernel")
         super().validate()
 
     @property

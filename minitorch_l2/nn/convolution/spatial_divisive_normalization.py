@@ -22,7 +22,7 @@ from .._lua_names import attribute_alias
 from .._settings import integer, real
 from ..module import Module
 from ._shapes import as_batch
-from ._smoothing import normalised_kernel, smooth, smooth_transpose
+from ._smoothing import checked_kernel, normalised_kernel, smooth, smooth_transpose
 
 
 class SpatialDivisiveNormalization(Module):
@@ -55,7 +55,7 @@ class SpatialDivisiveNormalization(Module):
     ) -> None:
         super().__init__()
         self.n_input_plane = n_input_plane
-        self.kernel = np.ones((9, 9)) if kernel is None else np.array(kernel, dtype=np.float64)
+        self.kernel = np.ones((9, 9)) if kernel is None else kernel  # validate() copies it
         self.threshold = threshold
         self.thresval = threshold if thresval is None else thresval
         self.validate()
@@ -66,11 +66,11 @@ class SpatialDivisiveNormalization(Module):
         self.n_input_plane = integer(who, "n_input_plane", self.n_input_plane, 1)
         self.threshold = real(who, "threshold", self.threshold)
         self.thresval = real(who, "thresval", self.thresval)
-        self._weights()
+        self.kernel = checked_kernel(who, self.kernel)
         super().validate()
 
     def _weights(self) -> np.ndarray:
-        return normalised_kernel(self._who(), self.kernel, self.n_input_plane, root=True)
+        return normalised_kernel(self.kernel, self.n_input_plane, root=True)
 
     def _coef(self, x: np.ndarray) -> np.ndarray:
         coef = self._buffer("coef", (1, 1) + x.shape[2:], x.dtype)

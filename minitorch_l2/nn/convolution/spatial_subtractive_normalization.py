@@ -20,7 +20,7 @@ from .._lua_names import attribute_alias
 from .._settings import integer
 from ..module import Module
 from ._shapes import as_batch
-from ._smoothing import normalised_kernel, smooth, smooth_transpose
+from ._smoothing import checked_kernel, normalised_kernel, smooth, smooth_transpose
 
 
 class SpatialSubtractiveNormalization(Module):
@@ -41,18 +41,19 @@ class SpatialSubtractiveNormalization(Module):
     def __init__(self, n_input_plane: int = 1, kernel: np.ndarray | None = None) -> None:
         super().__init__()
         self.n_input_plane = n_input_plane
-        self.kernel = np.ones((9, 9)) if kernel is None else np.array(kernel, dtype=np.float64)
+        self.kernel = np.ones((9, 9)) if kernel is None else kernel  # validate() copies it
         self.validate()
 
     def validate(self) -> None:
-        """Check the plane count (an int ≥ 1) and the kernel (1-D or 2-D, odd sizes)."""
+        """Check the plane count (an int ≥ 1) and the kernel (1-D or 2-D, odd sizes, finite,
+        a non-zero sum), copied to float64."""
         who = f"nn.{type(self).__name__}"
         self.n_input_plane = integer(who, "n_input_plane", self.n_input_plane, 1)
-        self._weights()
+        self.kernel = checked_kernel(who, self.kernel)
         super().validate()
 
     def _weights(self) -> np.ndarray:
-        return normalised_kernel(self._who(), self.kernel, self.n_input_plane, root=False)
+        return normalised_kernel(self.kernel, self.n_input_plane, root=False)
 
     def _coef(self, x: np.ndarray) -> np.ndarray:
         # S applied to the plane-summed ones: the share of each window inside the image. It

@@ -42,7 +42,23 @@ class WeightedCriteria(Criterion):
                 f"{who}: has {len(criteria)} criterions but {len(weights)} weights (one each)"
             )
         self.weights = [real(who, "weights[i]", weight) for weight in weights]
+        self._refuse_cycle()
         super().validate()
+
+    def _refuse_cycle(self) -> None:
+        """A ValueError when this criterion is among its own criteria, at any depth (a file's
+        cycle, or ``add`` of an enclosing criterion): every call would recurse forever."""
+        stack, seen = list(self.criterions), set()
+        while stack:
+            criterion = stack.pop()
+            if criterion is self:
+                raise ValueError(
+                    f"{self._who()}: criterions holds the criterion itself (at some depth); a "
+                    f"criterion cannot contain itself"
+                )
+            if id(criterion) not in seen and isinstance(criterion, WeightedCriteria):
+                seen.add(id(criterion))
+                stack.extend(vars(criterion).get("criterions") or ())
 
     def add(self, criterion: Criterion, weight: float = 1.0) -> Self:
         """Append ``criterion`` with ``weight``; returns self, so calls chain.
@@ -58,6 +74,12 @@ class WeightedCriteria(Criterion):
             raise TypeError(f"{self._who()}: expected an nn.Criterion, got {describe(criterion)}")
         if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
             raise TypeError(f"{self._who()}: weight must be a real number, got {weight!r}")
+        weight = real(self._who(), "weight", weight)
         self.criterions.append(criterion)
-        self.weights.append(real(self._who(), "weight", weight))
+        try:
+            self._refuse_cycle()
+        except ValueError:
+            self.criterions.pop()
+            raise
+        self.weights.append(weight)
         return self
