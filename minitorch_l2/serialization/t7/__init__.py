@@ -72,6 +72,8 @@ def read_t7(
 def write_t7(value: object, byteorder: str = "<", long_size: int = 8, ascii: bool = False) -> bytes:
     """The bytes of a ``.t7`` file holding ``value`` (a WriteError for what Lua cannot hold).
 
+    The encoder only: load's checks of each module are ``save``'s, run before it calls this.
+
     Parameters
     ----------
     value : object
