@@ -50,7 +50,7 @@ def check_before_save(value: object) -> None:
     places: dict[int, str] = {}
     seen: set[int] = set()
     checked_names: set[tuple[type, str]] = set()  # check_attribute's answer is the class's
-    # (value, path, containers, owners_done): a module is pushed again, done, after its contents.
+    # (item, path, container chain, done): a module is pushed again, done, below its contents.
     stack: list[tuple[object, str, str, bool]] = [(value, "value", "", False)]
     while stack:
         item, path, chain, done = stack.pop()
@@ -58,7 +58,7 @@ def check_before_save(value: object) -> None:
             place = f"{path} ({chain})" if chain else path
             _check_owner(item, place, checked_names)
             owners.append(item)
-            places[id(item)] = f"at {path}, {chain}" if chain else f"at {path}"  # check_sharing's
+            places[id(item)] = f"at {path}, {chain}" if chain else f"at {path}"  # for sharing
             continue
         if id(item) in seen:
             continue
