@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_count, check_scale, finite_points
+from ._checks import check_count, check_scale, check_total, finite_points
 from ._random import rng_for
 
 
@@ -23,6 +23,10 @@ def make_blobs(
     seed: int | None = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Isotropic Gaussian clusters, one per class, grouped by class.
+
+    X holds at most 2**26 numbers (512 MiB of float64): toy
+    data stays small, and a larger request is refused with a ValueError before anything is
+    allocated.
 
     Parameters
     ----------
@@ -48,6 +52,8 @@ def make_blobs(
     n = check_count(who, "n_per_class", n_per_class)
     classes = check_count(who, "n_classes", n_classes)
     features = check_count(who, "n_features", n_features)
+    given = f"n_per_class={n}, n_classes={classes}, n_features={features}"
+    check_total(who, given, n * classes * features)
     radius = check_scale(who, "radius", radius)
     std = check_scale(who, "std", std)
     rng = rng_for(who, seed)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_count, check_scale, finite_points
+from ._checks import check_count, check_scale, check_total, finite_points
 from ._random import rng_for
 
 # Stroke ends in a unit box (x right, y down): the seven segments a…g of a seven-segment digit.
@@ -48,6 +48,10 @@ def make_glyphs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Images (n, 1, size, size) of digit-like glyphs at random places, and their labels 0…9.
 
+    X holds at most 2**26 numbers (512 MiB of float64): toy
+    data stays small, and a larger request is refused with a ValueError before anything is
+    allocated.
+
     Parameters
     ----------
     n_per_class : int
@@ -72,6 +76,7 @@ def make_glyphs(
     who = "data.make_glyphs"
     n = check_count(who, "n_per_class", n_per_class)
     size = check_count(who, "size", size, minimum=12)
+    check_total(who, f"n_per_class={n} with size={size}", 10 * n * size * size)
     scale = check_scale(who, "scale", scale)
     if not 0.2 <= scale <= 0.8:
         raise ValueError(f"{who}: scale must be in [0.2, 0.8], got {scale!r}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_count, check_scale, finite_points
+from ._checks import check_count, check_scale, check_total, finite_points
 from ._random import rng_for
 
 
@@ -20,6 +20,10 @@ def make_spiral(
     n_per_class: int = 100, n_classes: int = 3, noise: float = 0.2, seed: int | None = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points on ``n_classes`` spiral arms in the plane, grouped by class.
+
+    X holds at most 2**26 numbers (512 MiB of float64): toy
+    data stays small, and a larger request is refused with a ValueError before anything is
+    allocated.
 
     Parameters
     ----------
@@ -40,6 +44,7 @@ def make_spiral(
     who = "data.make_spiral"
     n = check_count(who, "n_per_class", n_per_class)
     classes = check_count(who, "n_classes", n_classes)
+    check_total(who, f"n_per_class={n} with n_classes={classes}", 2 * n * classes)
     noise = check_scale(who, "noise", noise)
     rng = rng_for(who, seed)
     radius = np.tile(np.arange(1, n + 1) / n, classes)

@@ -6,7 +6,12 @@ may leak out of a layer: LogSoftMax's backward where Σ g overflows, SoftMax's (
 SpatialSoftMax's) where g − Σ gy does, CosineEmbeddingCriterion on
 rows whose |x|² overflows (scaled by a power of two, as L2Normalize does), MSECriterion's
 backward where x − t overflows, and L2Normalize's two backward paths where ‖g‖/‖x‖ is past the
-float range (both must give the exact answer wherever it is representable).
+float range (both must give the exact answer wherever it is representable); CosineDistance
+(forward and backward) where |x|² over- or underflows, and PairwiseDistance where Σ|d|ᵖ does
+(p = 1, 2 and others), on seeded random rows whose entries span the whole float64 exponent
+range, against mpmath at 300 bits. "To rounding" is the plain formula's own error bound on
+ordinary input: a few ε times the size of the terms summed (normwise: cancellation between
+entries is not rounding-free on any input), plus the subnormal rounding of the result.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import pytest
 
 from minitorch_l2 import nn
 
+mpmath = pytest.importorskip("mpmath")
+
 
 @pytest.fixture(autouse=True)
 def warnings_are_errors():
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), mpmath.workprec(300):  # normwise-exact: see the docstring
         warnings.simplefilter("error")
         yield
 
@@ -149,3 +156,126 @@ def test_l2normalize_backward_truly_past_the_range_is_inf_on_both_paths():
         results.append(layer.backward(x, g).copy())
     np.testing.assert_array_equal(results[0], [[np.inf, -np.inf]])
     np.testing.assert_array_equal(results[1], results[0])
+
+
+EPS = float(np.finfo(np.float64).eps)
+FLOOR = 4 * 2.0**-1074  # the subnormal rounding of a result (and of the ε-sized terms)
+BIG = float(np.finfo(np.float64).max)
+
+
+def extreme_rows(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    """(n, d) float64 entries with exponents uniform over the whole range, one in six zero."""
+    exponent = rng.integers(-1074, 1024, size=(n, d))
+    values = np.ldexp(rng.uniform(0.5, 1.0, (n, d)) * rng.choice([-1.0, 1.0], (n, d)), exponent)
+    values[rng.uniform(size=(n, d)) < 1 / 6] = 0.0
+    return values
+
+
+def mp(values) -> list:
+    return [mpmath.mpf(float(v)) for v in values]
+
+
+def check_close(got: float, exact, tolerance) -> None:
+    """``got`` is the exact value to ``tolerance``; ±inf only where the exact value is past max."""
+    assert not math.isnan(got)
+    if abs(exact) > BIG * (1 + EPS / 2):  # rounds to ±inf
+        assert got == math.copysign(math.inf, exact) or abs(got - exact) <= tolerance
+        return
+    assert math.isfinite(got) or tolerance == mpmath.inf, (got, exact)
+    assert abs(mpmath.mpf(got) - exact) <= tolerance, (got, float(exact), float(tolerance))
+
+
+def exact_cosine(x1, x2, g):
+    """Lua's c = a / √(s1 s2) and g ∂c/∂x, with the normwise sizes of their terms."""
+    x1, x2, eps = mp(x1), mp(x2), mpmath.mpf(1e-12)
+    a = mpmath.fsum(u * v for u, v in zip(x1, x2))
+    norm1, norm2 = (
+        mpmath.sqrt(mpmath.fsum(u * u for u in x1)),
+        mpmath.sqrt(mpmath.fsum(v * v for v in x2)),
+    )
+    s1, s2 = norm1**2 + eps, norm2**2 + eps
+    w = 1 / mpmath.sqrt(s1 * s2)
+    grads, sizes = [], []
+    for mine, other, s in ((x1, x2, s1), (x2, x1, s2)):
+        grads.append([g * w * (v - a / s * u) for u, v in zip(mine, other)])
+        peak = max(abs(v) for v in other) + norm1 * norm2 / s * max(abs(u) for u in mine)
+        sizes.append(abs(g) * w * peak)
+    return a * w, norm1 * norm2 * w, grads, sizes
+
+
+def test_cosine_distance_the_reviews_case():
+    x1, x2 = np.array([[1e300, -1e308, 5e-324]]), np.array([[-5e-324, 1e155, 1e300]])
+    layer = nn.CosineDistance()
+    y = layer.forward([x1, x2])
+    exact, _, grads, _ = exact_cosine(x1[0], x2[0], mpmath.mpf(1))
+    assert y[0] == pytest.approx(float(exact), rel=4 * EPS)  # −1e-145
+    result = layer.backward([x1, x2], np.array([1.0]))
+    for got, want in zip(result, grads):
+        np.testing.assert_allclose(got[0], [float(v) for v in want], rtol=4 * EPS, atol=FLOOR)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cosine_distance_of_extreme_rows_is_the_formula_to_rounding(seed):
+    rng = np.random.default_rng(seed)
+    x1, x2 = extreme_rows(rng, 25, 3), extreme_rows(rng, 25, 3)
+    g = extreme_rows(rng, 1, 25)[0]
+    layer = nn.CosineDistance()
+    y = layer.forward([x1, x2]).copy()
+    grads = [grad.copy() for grad in layer.backward([x1, x2], g)]
+    for row in range(25):
+        exact, size, exact_grads, sizes = exact_cosine(x1[row], x2[row], mpmath.mpf(g[row]))
+        check_close(float(y[row]), exact, 8 * 3 * EPS * size + FLOOR)
+        for got, want, size in zip(grads, exact_grads, sizes):
+            for column in range(3):
+                check_close(float(got[row, column]), want[column], 16 * 3 * EPS * size + FLOOR)
+
+
+def test_cosine_embedding_gradient_of_a_tiny_row_against_a_huge_one():
+    x1, x2 = np.array([[1e-300, 0.0, 0.0]]), np.array([[1e300, 2e300, 0.0]])
+    criterion = nn.CosineEmbeddingCriterion()
+    criterion.forward([x1, x2], np.array([1]))
+    grads = criterion.backward([x1, x2], np.array([1]))
+    _, _, exact, _ = exact_cosine(x1[0], x2[0], mpmath.mpf(-1))  # ∂ℓ/∂c = −1
+    for got, want in zip(grads, exact):
+        np.testing.assert_allclose(got[0], [float(v) for v in want], rtol=8 * EPS, atol=FLOOR)
+    assert grads[0][0, 0] != 0  # ≈ −4.5e-295: the old scaled path had ε·2⁻²ᵉ overflow here
+
+
+def exact_distance(x1, x2, g, p):
+    """Lua's y = ‖x1 − x2‖ₚ, g ∂y/∂x1 = g sign(d) |d|ᵖ⁻¹ / (y + 1e-6)ᵖ⁻¹ and the latter's size."""
+    d = [u - v for u, v in zip(mp(x1), mp(x2))]
+    p = mpmath.mpf(p)
+    y = mpmath.fsum(abs(t) ** p for t in d) ** (1 / p)
+    ratio = [abs(t) / (y + mpmath.mpf(1e-6)) for t in d]
+    grad = [g * mpmath.sign(t) * r ** (p - 1) for t, r in zip(d, ratio)]
+    return y, grad, abs(g) * max(ratio) ** (p - 1)
+
+
+@pytest.mark.parametrize("p", [1, 2, 3, 1.5, 7.25])
+def test_pairwise_distance_of_extreme_rows_is_the_formula_to_rounding(p):
+    rng = np.random.default_rng(int(p * 4))
+    x1, x2 = extreme_rows(rng, 40, 3), extreme_rows(rng, 40, 3)
+    x2[:8] = x1[:8] * (1 + rng.uniform(-1e-3, 1e-3, (8, 3)))  # near pairs: small d, any scale
+    g = extreme_rows(rng, 1, 40)[0]
+    layer = nn.PairwiseDistance(p)
+    y = layer.forward([x1, x2]).copy()
+    grad1, grad2 = (grad.copy() for grad in layer.backward([x1, x2], g))
+    np.testing.assert_array_equal(grad2, -grad1)
+    for row in range(40):
+        exact, grad, size = exact_distance(x1[row], x2[row], mpmath.mpf(g[row]), p)
+        # y = S^(1/p) with 1/p rounded (Lua's formula too): a relative error up to |ln y| ε/2.
+        power = abs(mpmath.log(exact)) if exact else 0
+        check_close(float(y[row]), exact, (8 * 3 + power) * EPS * exact + FLOOR)
+        tolerance = (16 * 3 * p + (p - 1) * power) * EPS * size + FLOOR
+        for column in range(3):
+            check_close(float(grad1[row, column]), grad[column], tolerance)
+
+
+def test_pairwise_distance_where_the_sum_of_squares_overflows():
+    x1, x2 = np.array([[1e200, 1e200], [1.5e308, -1.5e308]]), np.array([[0.0, 0.0], [0.0, 0.0]])
+    layer = nn.PairwiseDistance(2)
+    y = layer.forward([x1, x2])
+    assert y[0] == pytest.approx(math.sqrt(2) * 1e200, rel=2 * EPS)  # Σd² = 2e400 overflows
+    assert y[1] == np.inf  # √2 · 1.5e308: truly past the range
+    grad = layer.backward([x1, x2], np.array([1.0, 1.0]))[0]
+    np.testing.assert_allclose(grad, [[0.5**0.5] * 2, [0.5**0.5, -(0.5**0.5)]], rtol=2 * EPS)

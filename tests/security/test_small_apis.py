@@ -154,3 +154,39 @@ def test_a_big_endian_input_is_told_to_convert_the_input_not_the_module(module):
         module.forward(big)
     assert ".double()" not in str(error.value) and ".float()" not in str(error.value)
     assert ".astype(np.float" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "make, match",
+    [
+        (lambda: data.make_spiral(10**30), r"data.make_spiral: n_per_class=10+ with n_classes=3"),
+        (lambda: data.make_spiral(2, np.int64(2**40)), r"make_spiral: .*n_classes=1099511627776 "),
+        (lambda: data.make_blobs(n_features=10**9), r"data.make_blobs: .*n_features=10+ would"),
+        (lambda: data.make_glyphs(10**6), r"data.make_glyphs: n_per_class=10+ with size=28"),
+        (lambda: data.make_glyphs(1, size=10**5), r"data.make_glyphs: .*size=10+ would"),
+    ],
+)
+def test_data_counts_too_large_for_memory_are_refused_before_allocating(make, match):
+    with pytest.raises(ValueError, match=match + r".*limit of 2\*\*26 = 67108864"):
+        make()
+
+
+def test_data_counts_one_past_the_limit_are_refused():
+    with pytest.raises(ValueError, match=r"n_per_class=33554433 with n_classes=1 would make X"):
+        data.make_spiral(2**25 + 1, 1)  # 2 coordinates: 2**26 + 2 numbers
+
+
+@pytest.mark.parametrize("make", [data.make_spiral, data.make_blobs, data.make_glyphs])
+@pytest.mark.parametrize("count", [-1, 0, 2.0, np.float64(3), True, "3", None])
+def test_data_counts_must_be_positive_ints(make, count):
+    with pytest.raises(ValueError, match=rf"data.{make.__name__}: n_per_class must be an int >= 1"):
+        make(count)
+
+
+@pytest.mark.parametrize(
+    "settings, name",
+    [({"pad_t": 1.5}, "pad_t"), ({"pad_t": -1}, "pad_t"), ({"pad_t": 1, "pad_w": 1.5}, "pad_w")],
+)
+def test_volumetric_convolution_names_the_pad_the_user_gave(settings, name):
+    with pytest.raises((TypeError, ValueError), match=rf"nn.VolumetricConvolution: {name} must"):
+        nn.VolumetricConvolution(1, 1, 1, 1, 1, **settings)

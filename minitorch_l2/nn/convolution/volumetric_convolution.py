@@ -61,7 +61,9 @@ class VolumetricConvolution(SpatialConvolution):
         super().__init__(n_input_plane, n_output_plane, k_w, k_h, d_w, d_h, pad_w, pad_h)
 
     def _integer_settings(self) -> dict[str, int]:
-        return {**super()._integer_settings(), "k_t": 1, "d_t": 1, "pad_t": 0}
+        # In Lua's argument order: a bad pad_t is named before the pad_w copied from it.
+        least = {"n_input_plane": 1, "n_output_plane": 1, "k_t": 1, "k_w": 1, "k_h": 1}
+        return {**least, "d_t": 1, "d_w": 1, "d_h": 1, "pad_t": 0, "pad_w": 0, "pad_h": 0}
 
     def _weight_shape(self) -> tuple[int, ...]:
         return (self.n_output_plane, self.n_input_plane, self.k_t, self.k_h, self.k_w)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import check_float_array, reuse
+from .._scaled_cosines import ScaledCosines, cosine_rows
 from .._settings import real
-from ..simple._out_of_range_rows import range_exponent
 from ._target_checks import check_sign_targets
 from .criterion import Criterion
 
@@ -79,21 +79,21 @@ class CosineEmbeddingCriterion(Criterion):
         dots, squares1, squares2, norms = stats
         # A NaN or ±inf element makes c NaN (inf/inf); forward then raises, naming it, so
         # NumPy's warnings about it would only repeat the error. A finite row whose squares
-        # overflow is redone at another scale below (_rescaled_rows).
+        # over- or underflow is redone at another scale below (nn/_scaled_cosines.py).
         with np.errstate(invalid="ignore", over="ignore"):
             np.einsum("ij,ij->i", rows1, rows2, out=dots)
             np.einsum("ij,ij->i", rows1, rows1, out=squares1)
             np.einsum("ij,ij->i", rows2, rows2, out=squares2)
+            rows = cosine_rows(stats[1:3], rows1, rows2)
             squares1 += EPSILON
             squares2 += EPSILON
             np.multiply(squares1, squares2, out=norms)
             np.sqrt(norms, out=norms)
             dots /= norms  # now the cosines
         self._scaled = None
-        if not np.isfinite(norms).all():
-            self._scaled = _rescaled_rows(rows1, rows2, norms)
-            if self._scaled is not None:
-                dots[self._scaled.rows] = self._scaled.cosines
+        if rows.size:
+            self._scaled = ScaledCosines(rows, rows1[rows], rows2[rows], EPSILON)
+            dots[rows] = self._scaled.cosines
         return rows1, rows2, target, dots, norms, squares1, squares2
 
     def update_output(self, input: tuple[np.ndarray, np.ndarray], target: np.ndarray) -> float:
@@ -121,54 +121,16 @@ class CosineEmbeddingCriterion(Criterion):
         scratch = self._scratch = reuse(self.__dict__.get("_scratch"), rows1.shape, dtype)
         across = (slope / norms)[:, None]  # ∂ℓ/∂c / D
         # ∂ℓ/∂x1 = ∂ℓ/∂c · (x2 / D − c x1 / (|x1|² + ε)), and the same with 1 and 2 swapped.
-        for grad, mine, other, squares in (
-            (grad1, rows1, rows2, squares1),
-            (grad2, rows2, rows1, squares2),
-        ):
-            flat = grad.reshape(rows1.shape)
-            np.multiply(other, across, out=flat)
-            np.multiply(mine, (slope * cosines / squares)[:, None], out=scratch)
-            flat -= scratch
+        with np.errstate(invalid="ignore", over="ignore"):  # such rows are redone below
+            for grad, mine, other, squares in (
+                (grad1, rows1, rows2, squares1),
+                (grad2, rows2, rows1, squares2),
+            ):
+                flat = grad.reshape(rows1.shape)
+                np.multiply(other, across, out=flat)
+                np.multiply(mine, (slope * cosines / squares)[:, None], out=scratch)
+                flat -= scratch
         if self._scaled is not None:
             self._scaled.gradients(slope, grad1.reshape(rows1.shape), grad2.reshape(rows1.shape))
         self.grad_input = [grad1, grad2]
         return self.grad_input
-
-
-class _ScaledRows:
-    """Rows whose |x|² overflows, computed at a scale: xₖ = 2^eₖ x̂ₖ with max|x̂ₖ| ∈ [1, 2).
-
-    c = ⟨x̂1, x̂2⟩ / √((|x̂1|² + ε₁)(|x̂2|² + ε₂)), εₖ = ε·2^(−2eₖ): the same number as the
-    formula's, every factor 2^e cancelling; ∂c/∂x1 = (x̂2 / D̂ − c x̂1 / (|x̂1|² + ε₁)) · 2^(−e1).
-    """
-
-    def __init__(self, rows: np.ndarray, x1: np.ndarray, x2: np.ndarray) -> None:
-        self.rows = rows
-        self.exponents = [range_exponent(x1), range_exponent(x2)]
-        self.scaled = [np.ldexp(x, -e[:, None]) for x, e in zip((x1, x2), self.exponents)]
-        with np.errstate(over="ignore", under="ignore"):
-            self.squares = [
-                np.einsum("ij,ij->i", x, x) + np.ldexp(EPSILON, -2 * e)
-                for x, e in zip(self.scaled, self.exponents)
-            ]
-        self.norms = np.sqrt(self.squares[0] * self.squares[1])
-        self.cosines = np.einsum("ij,ij->i", *self.scaled) / self.norms
-
-    def gradients(self, slope: np.ndarray, grad1: np.ndarray, grad2: np.ndarray) -> None:
-        """Write these rows of ∂ℓ/∂x1 and ∂ℓ/∂x2, ∂ℓ/∂c = ``slope`` (all rows)."""
-        slope, (x1, x2) = slope[self.rows], self.scaled
-        across = (slope / self.norms)[:, None]
-        with np.errstate(over="ignore", under="ignore"):  # a true gradient past the range
-            for grad, mine, other, squares, exponent in (
-                (grad1, x1, x2, self.squares[0], self.exponents[0]),
-                (grad2, x2, x1, self.squares[1], self.exponents[1]),
-            ):
-                part = other * across - mine * (slope * self.cosines / squares)[:, None]
-                grad[self.rows] = np.ldexp(part, -exponent[:, None])
-
-
-def _rescaled_rows(rows1: np.ndarray, rows2: np.ndarray, norms: np.ndarray) -> _ScaledRows | None:
-    """The rows of finite x1 and x2 whose D overflowed, at a scale (None when there is none)."""
-    finite = np.isfinite(rows1).all(axis=1) & np.isfinite(rows2).all(axis=1)
-    rows = np.flatnonzero(~np.isfinite(norms) & finite)
-    return _ScaledRows(rows, rows1[rows], rows2[rows]) if rows.size else None

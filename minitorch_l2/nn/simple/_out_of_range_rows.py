@@ -31,8 +31,7 @@ from functools import cache
 
 import numpy as np
 
-#: No row: what the forward hands on when every row was in range.
-NO_ROWS = np.empty(0, dtype=np.intp)
+from .._row_scaling import outside, scaled
 
 
 @cache
@@ -49,31 +48,10 @@ def g_range(dtype: np.dtype) -> tuple[float, float]:
     return float(info.tiny / info.eps), float(2.0 ** (info.maxexp - 1 - info.nmant) / 4)
 
 
-def in_range(values: np.ndarray, bounds: tuple[float, float]) -> bool:
-    """The guard: every value inside ``bounds`` (False for NaN); two reductions."""
-    return values.size == 0 or bool(bounds[0] <= values.min() and values.max() <= bounds[1])
-
-
-def outside(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
-    """The indices of the values outside ``bounds``, NaN included."""
-    return np.flatnonzero(~((bounds[0] <= values) & (values <= bounds[1])))
-
-
-def range_exponent(rows: np.ndarray) -> np.ndarray:
-    """Per row, e = (binary exponent of max|xᵢ|) − 1, so that max|xᵢ| / 2ᵉ ∈ [1, 2).
-
-    0 for a zero row and for a row holding ±inf or NaN, which have no scale to bring into range.
-    """
-    peak = np.max(np.abs(rows), axis=1, initial=0)
-    exponent = np.frexp(peak)[1].astype(np.int64) - 1
-    exponent[~(np.isfinite(peak) & (peak > 0))] = 0
-    return exponent
-
-
 def normalize_rows(x: np.ndarray, rows: np.ndarray, y: np.ndarray) -> None:
     """y[rows] = x[rows] / ‖x[rows]‖, from the rows divided by 2ᵉ (0 for a zero row)."""
-    scaled, _, norm = _in_range(x[rows])
-    y[rows] = np.divide(scaled, norm[:, None], out=scaled)
+    x_hat, _, norm = _in_range(x[rows])
+    y[rows] = np.divide(x_hat, norm[:, None], out=x_hat)
 
 
 def rows_to_redo(size: np.ndarray, g: np.ndarray, x_rows: np.ndarray) -> np.ndarray:
@@ -93,7 +71,7 @@ def rows_to_redo(size: np.ndarray, g: np.ndarray, x_rows: np.ndarray) -> np.ndar
 def gradient_rows(x: np.ndarray, g: np.ndarray, rows: np.ndarray, eps: float, grad: np.ndarray):
     """grad[rows] = J(x) g of those rows, exactly: see the module docstring."""
     scaled_x, x_exponent, norm = _in_range(x[rows])
-    scaled_g, g_exponent = _scaled(g[rows])
+    scaled_g, g_exponent = scaled(g[rows])
     shift = g_exponent - x_exponent
     with np.errstate(all="ignore"):  # rows of ±inf or NaN give NaN; the rest is in range
         out = np.divide(scaled_x, norm[:, None])  # y
@@ -113,21 +91,14 @@ def gradient_rows(x: np.ndarray, g: np.ndarray, rows: np.ndarray, eps: float, gr
     grad[rows] = out
 
 
-def _scaled(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A copy of the rows, each divided by its 2ᵉ (in place, exact), and e."""
-    exponent = range_exponent(rows)
-    with np.errstate(under="ignore"):
-        return np.ldexp(rows, -exponent[:, None], out=rows), exponent
-
-
 def _in_range(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_scaled`, and the scaled rows' norms (1 for a zero row, NaN for ±inf or NaN)."""
-    scaled, exponent = _scaled(rows)
+    """:func:`scaled`, and the scaled rows' norms (1 for a zero row, NaN for ±inf or NaN)."""
+    x_hat, exponent = scaled(rows)
     with np.errstate(over="ignore", invalid="ignore"):
-        norm = np.sqrt(np.vecdot(scaled, scaled))
+        norm = np.sqrt(np.vecdot(x_hat, x_hat))
     norm[norm == 0] = 1
     norm[~np.isfinite(norm)] = np.nan
-    return scaled, exponent, norm
+    return x_hat, exponent, norm
 
 
 def _exact(x: np.ndarray, g: np.ndarray, shift: np.ndarray) -> np.ndarray:

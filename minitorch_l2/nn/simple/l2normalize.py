@@ -6,7 +6,8 @@ The three functions below are that recipe (F1–F3, B4′–B5 in docs/l2normali
 rows inside the safe range. Each call runs it on every row, then guards once, with two
 reductions over n numbers: the rows it could not trust — a zero row, a row whose ‖x‖² over- or
 underflows, a row of ``grad_output`` too large or too small for the products — are recomputed by
-``_out_of_range_rows``, which divides each by a power of two (exact) and puts the factor back.
+``_out_of_range_rows``, which divides each by a power of two (exact: ``nn/_row_scaling.py``)
+and puts the factor back.
 """
 
 from __future__ import annotations
@@ -16,15 +17,13 @@ from collections.abc import Callable
 import numpy as np
 
 from .._checks import reuse
+from .._row_scaling import NO_ROWS, in_range, outside
 from .._settings import boolean, integer
 from ..module import Module
 from ._out_of_range_rows import (
-    NO_ROWS,
     g_range,
     gradient_rows,
-    in_range,
     normalize_rows,
-    outside,
     rows_to_redo,
     x_range,
 )
