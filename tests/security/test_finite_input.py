@@ -25,7 +25,9 @@ import pytest
 
 from minitorch_l2 import nn
 
-mpmath = pytest.importorskip("mpmath")
+mpmath = pytest.importorskip(
+    "mpmath", reason="mpmath (the [test] extra) gives the exact values compared with"
+)
 
 
 @pytest.fixture(autouse=True)
