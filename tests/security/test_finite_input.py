@@ -281,3 +281,60 @@ def test_pairwise_distance_where_the_sum_of_squares_overflows():
     assert y[1] == np.inf  # √2 · 1.5e308: truly past the range
     grad = layer.backward([x1, x2], np.array([1.0, 1.0]))[0]
     np.testing.assert_allclose(grad, [[0.5**0.5] * 2, [0.5**0.5, -(0.5**0.5)]], rtol=2 * EPS)
+
+
+def exact_normalize(x, g, p, eps):
+    """Lua's Normalize: y = x / N and g ∂y/∂x, with the normwise size of the gradient's terms.
+
+    S = Σ|x|ᵖ + eps, N = S^(1/p), b = |x|ᵖ⁻² x ((|x| + eps)ᵖ⁻² x for p < 2), gradient
+    (S g − b (x·g)) / (S N); p = ∞: N = max|x| + eps, (N g − eₖ xₖ (x·g) / N) / N².
+    """
+    x, g, eps = mp(x), mp(g), mpmath.mpf(eps)
+    dot = mpmath.fsum(u * v for u, v in zip(x, g))
+    if p == math.inf:
+        k = max(range(len(x)), key=lambda i: (abs(x[i]), -i))  # the first largest
+        norm = abs(x[k]) + eps
+        w = [x[k] / norm if i == k else 0 for i in range(len(x))]  # b N / S, as for finite p
+        grad = [gi - wi * dot / norm for gi, wi in zip(g, w)]
+    else:
+        p = mpmath.mpf(p)
+        total = mpmath.fsum(abs(u) ** p for u in x) + eps
+        norm = total ** (1 / p)
+        shift = eps if p < 2 else 0
+        w = [(abs(u) + shift) ** (p - 2) * u * norm / total if u else 0 for u in x]
+        grad = [gi - wi * dot / norm for gi, wi in zip(g, w)]
+    y = [u / norm for u in x]
+    size = max(abs(v) for v in g) + max(abs(v) for v in w) * mpmath.fsum(
+        abs(u * v) for u, v in zip(y, g)
+    )
+    return y, [v / norm for v in grad], norm, size / norm
+
+
+@pytest.mark.parametrize("eps", [1e-10, 0.0])
+@pytest.mark.parametrize("p", [1, 1.5, 2, 3, math.inf])
+def test_normalize_of_extreme_rows_is_lua_formula_to_rounding(p, eps):
+    rng = np.random.default_rng(int(40 + 4 * min(p, 9)))
+    x, g = extreme_rows(rng, 30, 3), extreme_rows(rng, 30, 3)
+    x[x.any(axis=1) == 0, 0] = 1.0  # no zero row (eps = 0: 0/0, NaN in Lua too)
+    layer = nn.Normalize(p, eps)
+    y = layer.forward(x).copy()
+    grad = layer.backward(x, g).copy()
+    for row in range(30):
+        exact_y, exact_grad, norm, size = exact_normalize(x[row], g[row], p, eps)
+        # N = S^(1/p) with 1/p rounded, eps^(1/p) and uᵖ⁻¹ too: relative errors of |ln|·ε.
+        power = abs(mpmath.log(norm)) + (abs(mpmath.log(eps)) if eps else 0) + min(p, 4)
+        for column in range(3):
+            tolerance = (8 * 3 + power) * EPS * abs(exact_y[column]) + FLOOR
+            check_close(float(y[row, column]), exact_y[column], tolerance)
+            tolerance = (16 * 3 * min(p, 4) + 2 * power) * EPS * size + FLOOR
+            check_close(float(grad[row, column]), exact_grad[column], tolerance)
+
+
+def test_normalize_where_the_sum_of_powers_overflows():
+    x = np.array([[3e200, 4e200], [1e-200, 0.0]])
+    layer = nn.Normalize(2)
+    # ‖x‖² = 2.5e401 overflows, N = 5e200; row 1: S = 1e-400 + 1e-10, N = 1e-5 (eps's scale).
+    np.testing.assert_allclose(layer.forward(x), [[0.6, 0.8], [1e-195, 0.0]], rtol=4 * EPS)
+    grad = layer.backward(x, np.array([[4.0, -3.0], [1e300, 0.0]]))
+    # Row 0: g ⊥ y, so J g = g / N; row 1: ≈ g / N = 1e305 (x·g = 1e100, negligible).
+    np.testing.assert_allclose(grad, [[8e-201, -6e-201], [1e305, 0.0]], rtol=8 * EPS)
