@@ -338,3 +338,39 @@ def test_normalize_where_the_sum_of_powers_overflows():
     grad = layer.backward(x, np.array([[4.0, -3.0], [1e300, 0.0]]))
     # Row 0: g ⊥ y, so J g = g / N; row 1: ≈ g / N = 1e305 (x·g = 1e100, negligible).
     np.testing.assert_allclose(grad, [[8e-201, -6e-201], [1e305, 0.0]], rtol=8 * EPS)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_euclidean_of_extreme_rows_and_centres_is_the_formula_to_rounding(seed):
+    rng = np.random.default_rng(60 + seed)
+    n, d, k = 8, 3, 5
+    x, w, g = extreme_rows(rng, n, d), extreme_rows(rng, d, k), extreme_rows(rng, n, k)
+    layer = nn.Euclidean(d, k)
+    layer.weight[...] = w
+    layer.zero_grad_parameters()
+    y = layer.forward(x).copy()
+    grad = layer.backward(x, g).copy()
+    x, centres, g = [[mp(row) for row in a] for a in (x, w.T, g)]
+    # y = ‖x − w‖, q = (x − w) / (y + 1e-7) (Lua's guard), ∂L/∂x = Σⱼ gⱼ qⱼ, ∂L/∂wⱼ = −Σₙ gₙⱼ qₙⱼ
+    exact = [
+        [mpmath.sqrt(mpmath.fsum((a - b) ** 2 for a, b in zip(r, c))) for c in centres] for r in x
+    ]
+    q = [
+        [
+            [(a - b) / (exact[i][j] + mpmath.mpf(1e-7)) for a, b in zip(x[i], centres[j])]
+            for j in range(k)
+        ]
+        for i in range(n)
+    ]
+    for i in range(n):
+        for j in range(k):
+            check_close(float(y[i, j]), exact[i][j], 8 * d * EPS * exact[i][j] + FLOOR)
+        size = mpmath.fsum(abs(v) for v in g[i])  # |q| ≤ 1: normwise
+        for c in range(d):
+            want = mpmath.fsum(g[i][j] * q[i][j][c] for j in range(k))
+            check_close(float(grad[i, c]), want, 16 * d * EPS * size + k * FLOOR)
+    for j in range(k):
+        size = mpmath.fsum(abs(g[i][j]) for i in range(n))
+        for c in range(d):
+            want = -mpmath.fsum(g[i][j] * q[i][j][c] for i in range(n))
+            check_close(float(layer.grad_weight[c, j]), want, 16 * d * EPS * size + n * FLOOR)
