@@ -26,30 +26,33 @@ def mlp() -> nn.Sequential:
     return nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 3), nn.LogSoftMax())
 
 
-def train(model: nn.Module, state: dict, steps: int, losses: list[float]) -> None:
-    """``steps`` Adam steps on the whole batch, as a Lua training loop does."""
+def steps(model, method, config, state, count, losses) -> None:
+    """``count`` calls of ``method`` on the whole batch, in the model's dtype."""
     criterion = nn.ClassNLLCriterion()
     params, grads = model.get_parameters()
+    x = X.astype(params.dtype)
 
-    def feval(x):
+    def feval(_):
         model.zero_grad_parameters()
-        output = model.forward(X)
+        output = model.forward(x)
         loss = criterion.forward(output, TARGETS)
-        model.backward(X, criterion.backward(output, TARGETS))
+        model.backward(x, criterion.backward(output, TARGETS))
         return loss, grads
 
-    for _ in range(steps):
-        _, (loss,) = optim.adam(feval, params, {"learning_rate": 0.01}, state)
-        losses.append(loss)
+    for _ in range(count):
+        losses.append([float(f) for f in method(feval, params, config, state)[1]])
+
+
+ADAM = {"learning_rate": 0.01}
 
 
 @pytest.mark.parametrize("format", ["npz", "t7"])
 def test_training_resumed_from_a_checkpoint_is_bit_identical(tmp_path, format):
     straight, straight_losses = mlp(), []
-    train(straight, {}, 30, straight_losses)
+    steps(straight, optim.adam, dict(ADAM), {}, 30, straight_losses)
 
     model, state, losses = mlp(), {}, []
-    train(model, state, 12, losses)
+    steps(model, optim.adam, dict(ADAM), state, 12, losses)
     path = tmp_path / f"checkpoint.{format}"
     vocab = {"a": 0, "b": 1, "é": 2}
     minitorch_l2.save(path, {"model": model, "optim_state": state, "vocab": vocab, "epoch": 7})
@@ -59,7 +62,7 @@ def test_training_resumed_from_a_checkpoint_is_bit_identical(tmp_path, format):
     assert checkpoint["epoch"] == 7 and checkpoint["vocab"] == vocab
     assert {"t", "m", "v", "denom"} <= set(checkpoint["optim_state"])  # Lua's names, and buffers
     assert checkpoint["optim_state"]["t"] == 12
-    train(checkpoint["model"], checkpoint["optim_state"], 18, losses)
+    steps(checkpoint["model"], optim.adam, dict(ADAM), checkpoint["optim_state"], 18, losses)
 
     assert losses == straight_losses
     for resumed, uninterrupted in zip(
@@ -80,23 +83,6 @@ OPTIMISERS = {
     "asgd": (optim.asgd, {"eta0": 0.1}),
     "rprop": (optim.rprop, {"stepsize": 0.01}),
 }
-
-
-def steps(model, method, config, state, count, losses) -> None:
-    """``count`` calls of ``method`` on the whole batch, in the model's dtype."""
-    criterion = nn.ClassNLLCriterion()
-    params, grads = model.get_parameters()
-    x = X.astype(params.dtype)
-
-    def feval(_):
-        model.zero_grad_parameters()
-        output = model.forward(x)
-        loss = criterion.forward(output, TARGETS)
-        model.backward(x, criterion.backward(output, TARGETS))
-        return loss, grads
-
-    for _ in range(count):
-        losses.append([float(f) for f in method(feval, params, config, state)[1]])
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])

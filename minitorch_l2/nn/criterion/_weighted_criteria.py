@@ -7,7 +7,6 @@ criterion is applied to.
 
 from __future__ import annotations
 
-import numbers
 from typing import Self
 
 from .._settings import real
@@ -42,13 +41,13 @@ class WeightedCriteria(Criterion):
                 f"{who}: has {len(criteria)} criterions but {len(weights)} weights (one each)"
             )
         self.weights = [real(who, "weights[i]", weight) for weight in weights]
-        self._refuse_cycle()
+        self._refuse_cycle(criteria)
         super().validate()
 
-    def _refuse_cycle(self) -> None:
-        """A ValueError when this criterion is among its own criteria, at any depth (a file's
-        cycle, or ``add`` of an enclosing criterion): every call would recurse forever."""
-        stack, seen = list(self.criterions), set()
+    def _refuse_cycle(self, criteria: list[Criterion]) -> None:
+        """A ValueError when this criterion is among ``criteria``, at any depth (a file's cycle,
+        or ``add`` of an enclosing criterion): every call would recurse forever."""
+        stack, seen = list(criteria), set()
         while stack:
             criterion = stack.pop()
             if criterion is self:
@@ -72,14 +71,8 @@ class WeightedCriteria(Criterion):
         """
         if not isinstance(criterion, Criterion):
             raise TypeError(f"{self._who()}: expected an nn.Criterion, got {describe(criterion)}")
-        if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
-            raise TypeError(f"{self._who()}: weight must be a real number, got {weight!r}")
         weight = real(self._who(), "weight", weight)
+        self._refuse_cycle([*self.criterions, criterion])  # checked before anything is appended
         self.criterions.append(criterion)
-        try:
-            self._refuse_cycle()
-        except ValueError:
-            self.criterions.pop()
-            raise
         self.weights.append(weight)
         return self

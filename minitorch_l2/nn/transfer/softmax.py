@@ -50,19 +50,19 @@ class SoftMax(Module):
         row = self._buffer("row", kept_shape(input.shape, axis), input.dtype)
         try:  # Σⱼ gⱼ yⱼ per row, then yᵢ (gᵢ − that sum), all in the buffer
             with np.errstate(over="raise", invalid="raise"):
-                self._product(grad_output, row, axis, 1.0)
+                self._product(grad_output, row, axis)
         except FloatingPointError:
             # Σⱼ gⱼ yⱼ is a mean of the gⱼ, so only gᵢ − Σ can pass the float range (then ±inf,
             # or NaN times a yᵢ of 0); with g halved it cannot, and 2·yᵢ(gᵢ/2 − Σ/2) is the
             # exact answer, which is always representable (|yᵢ(gᵢ − Σ)| ≤ max|g| / 2).
             with np.errstate(over="ignore", invalid="ignore"):
-                self._product(grad_output * 0.5, row, axis, 2.0)
+                self._product(grad_output * 0.5, row, axis)
+                self.grad_input *= 2.0
         return self.grad_input
 
-    def _product(self, g: np.ndarray, row: np.ndarray, axis: int, factor: float) -> None:
+    def _product(self, g: np.ndarray, row: np.ndarray, axis: int) -> None:
+        """grad_input = y (g − Σⱼ gⱼ yⱼ), the sum in ``row``."""
         np.multiply(g, self.output, out=self.grad_input)
         axis_sum(self.grad_input, axis, out=row)
         np.subtract(g, row, out=self.grad_input)
         self.grad_input *= self.output
-        if factor != 1.0:
-            self.grad_input *= factor
