@@ -51,8 +51,13 @@ def checked_kernel(who: str, kernel: object) -> np.ndarray:
     if kernel.ndim not in (1, 2) or any(k % 2 == 0 for k in kernel.shape):
         raise ValueError(f"{who}: kernel must be 1-D or 2-D with odd sizes, got {kernel.shape}")
     kernel = np.array(kernel, dtype=np.float64)  # the module's own copy, native float64
-    if not np.isfinite(kernel).all() or kernel.sum() == 0:
-        raise ValueError(f"{who}: kernel must be finite with a non-zero sum, got {kernel}")
+    if not np.isfinite(kernel).all():
+        bad = np.argwhere(~np.isfinite(kernel))[0]
+        raise ValueError(
+            f"{who}: kernel must be finite, got {kernel[tuple(bad)]} at {tuple(bad.tolist())}"
+        )
+    if kernel.sum() == 0:
+        raise ValueError(f"{who}: kernel must have a non-zero sum (each weight is divided by it)")
     return kernel
 
 
