@@ -456,3 +456,52 @@ def test_multi_margin_mean_of_squares_that_overflow_only_in_the_sum():
     # 3 (1e154 + 1)² / 5 = 6e307: representable though Σ = 3e308 is not.
     assert criterion.forward(x, target) == pytest.approx(6e307, rel=4 * EPS)
     np.testing.assert_allclose(criterion.backward(x, target), [[-1.2e154, 4e153, 4e153, 4e153, 0]])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cosine_of_extreme_rows_and_weights_is_the_formula_to_rounding(seed):
+    rng = np.random.default_rng(90 + seed)
+    n, d, k = 6, 3, 4
+    x, w, g = extreme_rows(rng, n, d), extreme_rows(rng, k, d), extreme_rows(rng, n, k)
+    if seed == 0:  # ordinary weights and slopes: only x's rows misbehave
+        w, g = rng.uniform(-1, 1, (k, d)), rng.uniform(-1, 1, (n, k))
+    layer = nn.Cosine(d, k)
+    layer.weight[...] = w
+    layer.zero_grad_parameters()
+    y = layer.forward(x).copy()
+    grad = layer.backward(x, g).copy()
+    x, w, g = [[mp(row) for row in a] for a in (x, w, g)]
+    eps = mpmath.mpf(1e-12)  # Lua's guard on each norm
+    norm_x, norm_w = [[mpmath.sqrt(mpmath.fsum(v * v for v in r)) for r in a] for a in (x, w)]
+    exact = [
+        [
+            mpmath.fsum(a * b for a, b in zip(x[i], w[j])) / ((norm_x[i] + eps) * (norm_w[j] + eps))
+            for j in range(k)
+        ]
+        for i in range(n)
+    ]
+    peak_x, peak_w = [[max(abs(v) for v in r) for r in a] for a in (x, w)]
+    for i in range(n):
+        for j in range(k):
+            size = norm_x[i] * norm_w[j] / ((norm_x[i] + eps) * (norm_w[j] + eps))
+            check_close(float(y[i, j]), exact[i][j], 8 * d * EPS * size + FLOOR)
+    # ∂L/∂xₙ = Σⱼ gₙⱼ (wⱼ/‖wⱼ‖ − yₙⱼ xₙ/‖xₙ‖) / ‖xₙ‖, ∂L/∂wⱼ the same with x and w swapped.
+    for grads, mine, other, norms, others, peaks, other_peaks, slope in (
+        (grad, x, w, norm_x, norm_w, peak_x, peak_w, lambda i, j: g[i][j]),
+        (layer.grad_weight, w, x, norm_w, norm_x, peak_w, peak_x, lambda j, i: g[i][j]),
+    ):
+        for a in range(len(mine)):
+            terms = range(len(other))
+            cos = [exact[a][b] if mine is x else exact[b][a] for b in terms]
+            size = mpmath.fsum(
+                abs(slope(a, b))
+                * (other_peaks[b] / (others[b] + eps) + abs(cos[b]) * peaks[a] / (norms[a] + eps))
+                for b in terms
+            ) / (norms[a] + eps)
+            for c in range(d):
+                want = mpmath.fsum(
+                    slope(a, b)
+                    * (other[b][c] / (others[b] + eps) - cos[b] * mine[a][c] / (norms[a] + eps))
+                    for b in terms
+                ) / (norms[a] + eps)
+                check_close(float(grads[a, c]), want, 16 * d * len(terms) * EPS * size + FLOOR)
