@@ -374,3 +374,134 @@ def test_euclidean_of_extreme_rows_and_centres_is_the_formula_to_rounding(seed):
         for c in range(d):
             want = -mpmath.fsum(g[i][j] * q[i][j][c] for i in range(n))
             check_close(float(layer.grad_weight[c, j]), want, 16 * d * EPS * size + n * FLOOR)
+
+
+def forward_allowing_overflow(criterion, x, target, exact) -> float:
+    """The loss; where the exact loss is past the range, inf with the criterion's own warning."""
+    if abs(exact) <= BIG:
+        return criterion.forward(x, target)
+    with pytest.warns(RuntimeWarning, match=criterion._who() + ": the loss is inf"):
+        return criterion.forward(x, target)
+
+
+def test_hinge_embedding_mean_where_the_sum_overflows():
+    criterion = nn.HingeEmbeddingCriterion(1e308)
+    x, target = np.array([0.0, 0.0, 0.0, 5.0]), np.array([-1.0, -1.0, -1.0, 1.0])
+    assert criterion.forward(x, target) == pytest.approx(0.75e308, rel=2 * EPS)  # Σ = 3e308
+    single = nn.HingeEmbeddingCriterion(1e308).float()  # margin − x is inf in float32
+    assert single.forward(x.astype(np.float32), target.astype(np.float32)) > 7e307
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_hinge_embedding_of_extreme_distances_is_the_formula_to_rounding(seed):
+    rng = np.random.default_rng(70 + seed)
+    for margin in (1e308, 1.5e308, 1.0):
+        x, target = extreme_rows(rng, 1, 6)[0], rng.choice([-1.0, 1.0], 6)
+        exact = mpmath.fsum(
+            mpmath.mpf(v) if t == 1 else max(0, mpmath.mpf(margin) - mpmath.mpf(v))
+            for v, t in zip(x, target)
+        )
+        size = mpmath.fsum(abs(mpmath.mpf(v)) for v in x) + 6 * margin  # the terms summed
+        loss = forward_allowing_overflow(nn.HingeEmbeddingCriterion(margin), x, target, exact / 6)
+        check_close(loss, exact / 6, 8 * 6 * EPS * size / 6 + FLOOR)
+
+
+def exact_multi_margin(x, target, p, weights):
+    """Σᵢ Σⱼ≠tᵢ w[tᵢ] max(0, 1 − x[i, tᵢ] + x[i, j])ᵖ / C / n and its gradient, with sizes."""
+    n, classes = x.shape
+    rows = [mp(row) for row in x]
+    total, size, grads, sizes = 0, 0, [], []
+    for i, row in enumerate(rows):
+        w = 1 if weights is None else mpmath.mpf(float(weights[target[i]]))
+        z = [max(0, 1 - row[target[i]] + v) if j != target[i] else 0 for j, v in enumerate(row)]
+        total += w * mpmath.fsum(t**p for t in z)
+        grad = [w * (t > 0 if p == 1 else 2 * t) / (n * classes) for t in z]
+        grad[target[i]] = -mpmath.fsum(grad)
+        grads.append(grad)
+        peak = 1 + 2 * max(abs(v) for v in row)  # the largest |z|
+        size += abs(w) * peak**p / n  # the terms summed, normwise
+        sizes.append(abs(w) * (1 if p == 1 else 2 * peak) / n)
+    return total / classes / n, size, grads, sizes
+
+
+@pytest.mark.parametrize("p", [1, 2])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_multi_margin_of_extreme_scores_is_the_formula_to_rounding(p, weighted):
+    rng = np.random.default_rng(80 + 2 * p + weighted)
+    for trial in range(6):
+        x = extreme_rows(rng, 3, 4)
+        if trial % 2:  # scores near 1e154: squares that overflow only in the sum
+            x = np.ldexp(rng.uniform(-1, 1, (3, 4)), rng.integers(508, 513, (3, 4)))
+        target = rng.integers(0, 4, 3)
+        if trial == 0:  # z = 3e308 overflows; z / 12 does not
+            x[0, target[0]], x[0, (target[0] + 1) % 4] = -1.5e308, 1.5e308
+        weights = np.abs(extreme_rows(rng, 1, 4)[0]) if weighted else None
+        exact, size, grads, sizes = exact_multi_margin(x, target, p, weights)
+        criterion = nn.MultiMarginCriterion(p, weights)
+        loss = forward_allowing_overflow(criterion, x, target, exact)
+        check_close(loss, exact, 8 * 12 * EPS * size + FLOOR)
+        if any(abs(v) > BIG for row in grads for v in row):
+            with pytest.warns(RuntimeWarning, match="MultiMarginCriterion: the gradient is past"):
+                grad = criterion.backward(x, target)
+        else:
+            grad = criterion.backward(x, target)
+        for i in range(3):
+            for j in range(4):
+                check_close(float(grad[i, j]), grads[i][j], 16 * 4 * EPS * sizes[i] + FLOOR)
+
+
+def test_multi_margin_mean_of_squares_that_overflow_only_in_the_sum():
+    x, target = np.array([[0.0, 1e154, 1e154, 1e154, -1e154]]), np.array([0])
+    criterion = nn.MultiMarginCriterion(p=2)
+    # 3 (1e154 + 1)² / 5 = 6e307: representable though Σ = 3e308 is not.
+    assert criterion.forward(x, target) == pytest.approx(6e307, rel=4 * EPS)
+    np.testing.assert_allclose(criterion.backward(x, target), [[-1.2e154, 4e153, 4e153, 4e153, 0]])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_cosine_of_extreme_rows_and_weights_is_the_formula_to_rounding(seed):
+    rng = np.random.default_rng(90 + seed)
+    n, d, k = 6, 3, 4
+    x, w, g = extreme_rows(rng, n, d), extreme_rows(rng, k, d), extreme_rows(rng, n, k)
+    if seed == 0:  # ordinary weights and slopes: only x's rows misbehave
+        w, g = rng.uniform(-1, 1, (k, d)), rng.uniform(-1, 1, (n, k))
+    layer = nn.Cosine(d, k)
+    layer.weight[...] = w
+    layer.zero_grad_parameters()
+    y = layer.forward(x).copy()
+    grad = layer.backward(x, g).copy()
+    x, w, g = [[mp(row) for row in a] for a in (x, w, g)]
+    eps = mpmath.mpf(1e-12)  # Lua's guard on each norm
+    norm_x, norm_w = [[mpmath.sqrt(mpmath.fsum(v * v for v in r)) for r in a] for a in (x, w)]
+    exact = [
+        [
+            mpmath.fsum(a * b for a, b in zip(x[i], w[j])) / ((norm_x[i] + eps) * (norm_w[j] + eps))
+            for j in range(k)
+        ]
+        for i in range(n)
+    ]
+    peak_x, peak_w = [[max(abs(v) for v in r) for r in a] for a in (x, w)]
+    for i in range(n):
+        for j in range(k):
+            size = norm_x[i] * norm_w[j] / ((norm_x[i] + eps) * (norm_w[j] + eps))
+            check_close(float(y[i, j]), exact[i][j], 8 * d * EPS * size + FLOOR)
+    # ∂L/∂xₙ = Σⱼ gₙⱼ (wⱼ/‖wⱼ‖ − yₙⱼ xₙ/‖xₙ‖) / ‖xₙ‖, ∂L/∂wⱼ the same with x and w swapped.
+    for grads, mine, other, norms, others, peaks, other_peaks, slope in (
+        (grad, x, w, norm_x, norm_w, peak_x, peak_w, lambda i, j: g[i][j]),
+        (layer.grad_weight, w, x, norm_w, norm_x, peak_w, peak_x, lambda j, i: g[i][j]),
+    ):
+        for a in range(len(mine)):
+            terms = range(len(other))
+            cos = [exact[a][b] if mine is x else exact[b][a] for b in terms]
+            size = mpmath.fsum(
+                abs(slope(a, b))
+                * (other_peaks[b] / (others[b] + eps) + abs(cos[b]) * peaks[a] / (norms[a] + eps))
+                for b in terms
+            ) / (norms[a] + eps)
+            for c in range(d):
+                want = mpmath.fsum(
+                    slope(a, b)
+                    * (other[b][c] / (others[b] + eps) - cos[b] * mine[a][c] / (norms[a] + eps))
+                    for b in terms
+                ) / (norms[a] + eps)
+                check_close(float(grads[a, c]), want, 16 * d * len(terms) * EPS * size + FLOOR)

@@ -5,9 +5,13 @@
     ∂L/∂xᵢ = yᵢ / N, except 0 where yᵢ = −1 and xᵢ > margin.
 
 The input is a tensor of distances (e.g. an L1 ``PairwiseDistance``), not a table, as in Lua.
+Where Σᵢ ℓᵢ (or margin − xᵢ) overflows, the terms are redone divided by a power of two 2ᵏ > 4N
+(exact) and the mean multiplied back: a representable mean is returned, inf only past the range.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -37,13 +41,26 @@ class HingeEmbeddingCriterion(MarginSetting):
     def update_output(self, input: np.ndarray, target: object) -> float:
         target = self._checked(input, target)
         loss = self._loss = reuse(self.__dict__.get("_loss"), input.shape, input.dtype)
-        np.subtract(self.margin, input, out=loss)
-        np.maximum(loss, 0, out=loss)  # max(0, margin − x), for y = −1
-        np.copyto(loss, input, where=target == 1)  # x, for y = 1
-        self.output = float(loss.sum())
-        if self.size_average:
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is redone below
+            np.subtract(self.margin, input, out=loss)
+            np.maximum(loss, 0, out=loss)  # max(0, margin − x), for y = −1
+            np.copyto(loss, input, where=target == 1)  # x, for y = 1
+            self.output = float(loss.sum())
+        if not math.isfinite(self.output):
+            self.output = self._scaled_loss(input, target)
+        elif self.size_average:
             self.output /= input.size
         return self.output
+
+    def _scaled_loss(self, input: np.ndarray, target: np.ndarray) -> float:
+        """L from every term divided by 2ᵏ > 4N, in float64: no overflow before the mean."""
+        k = input.size.bit_length() + 2
+        divisor = input.size if self.size_average else 1
+        with np.errstate(all="ignore"):  # inf (then forward's own warning) only past the range
+            scaled = np.ldexp(input.astype(np.float64), -k)
+            terms = np.maximum(np.ldexp(self.margin, -k) - scaled, 0)
+            np.copyto(terms, scaled, where=target == 1)
+            return float(np.ldexp(terms.sum() / divisor, k))
 
     def update_grad_input(self, input: np.ndarray, target: object) -> np.ndarray:
         target = self._checked(input, target)

@@ -5,10 +5,16 @@ For each row i, with zᵢⱼ = margin − x[i, tᵢ] + x[i, j] over the other cl
     L = Σᵢ Σⱼ≠tᵢ w[tᵢ] max(0, zᵢⱼ)ᵖ / C / n      (p = 1 or 2; no 1/n without averaging),
     ∂L/∂x[i, j] = w[tᵢ] p max(0, zᵢⱼ)ᵖ⁻¹ / (C n),   ∂L/∂x[i, tᵢ] = −Σⱼ≠tᵢ ∂L/∂x[i, j],
 
-C the number of classes; class targets are 0-based (Lua's are 1-based).
+C the number of classes; class targets are 0-based (Lua's are 1-based). Where a zᵢⱼ, its square
+or the sum overflows, it is redone in float64 with x, margin and w divided by powers of two (exact)
+and the power put back at the end: the representable answer, inf (with the library's warning)
+only past the range.
 """
 
 from __future__ import annotations
+
+import math
+import warnings
 
 import numpy as np
 
@@ -63,17 +69,30 @@ class MultiMarginCriterion(Criterion):
         super().validate()
 
     def update_output(self, input: np.ndarray, target: object) -> float:
-        hinge, target = self._hinge(input, target)
-        if self.p == 2:
-            hinge *= hinge
-        if self.weights is not None:
-            hinge *= self.weights[target][:, None]  # w[tᵢ] on the whole row
-        self.output = float(hinge.sum()) / input.shape[-1]
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is redone below
+            hinge, target = self._hinge(input, target)
+            if self.p == 2:
+                hinge *= hinge
+            if self.weights is not None:
+                hinge *= self.weights[target][:, None]  # w[tᵢ] on the whole row
+            total = float(hinge.sum())
+        if not math.isfinite(total):
+            self.output = self._scaled_loss(input, target)
+            return self.output
+        self.output = total / input.shape[-1]
         if self.size_average:
             self.output /= hinge.shape[0]
         return self.output
 
     def update_grad_input(self, input: np.ndarray, target: object) -> np.ndarray:
+        try:
+            with np.errstate(over="raise"):  # z, 2 g w z or a row's sum past the float range
+                return self._gradient(input, target)
+        except FloatingPointError:
+            return self._scaled_gradient(input, target)
+
+    def _gradient(self, input: np.ndarray, target: object) -> np.ndarray:
+        """∂L/∂x, as Lua computes it."""
         hinge, target = self._hinge(input, target)
         n, classes = hinge.shape
         grad = self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
@@ -88,6 +107,56 @@ class MultiMarginCriterion(Criterion):
             rows *= self.weights[target][:, None]
         rows[np.arange(n), target] = -rows.sum(axis=1)  # the target column is 0 before this
         return grad
+
+    def _scaled(self, input: np.ndarray, target: np.ndarray, k: int) -> tuple:
+        """(max(0, z)/2ᵏ per row and class in float64; w[tᵢ] = ŵᵢ 2^eᵢ per row, as columns)."""
+        rows = np.ldexp(input.reshape(-1, input.shape[-1]).astype(np.float64), -k)
+        n = rows.shape[0]
+        hinge = np.ldexp(self.margin, -k) - rows[np.arange(n), target][:, None] + rows
+        np.maximum(hinge, 0, out=hinge)
+        hinge[np.arange(n), target] = 0
+        weights = np.ones(n) if self.weights is None else self.weights[target].astype(np.float64)
+        mantissas, exponents = np.frexp(weights)
+        return hinge, mantissas[:, None], exponents[:, None]
+
+    def _scaled_loss(self, input: np.ndarray, target: np.ndarray) -> float:
+        """L with z/2ᵏ (k large enough that Σ (z/2ᵏ)ᵖ cannot overflow), the powers put back."""
+        terms = input.size.bit_length() + 5
+        k = terms if self.p == 1 else (1025 + terms) // 2 + 1
+        with np.errstate(all="ignore"):  # inf (then forward's own warning) only past the range
+            hinge, weights, e = self._scaled(input, target, k)
+            mantissas, f = np.frexp(weights[:, 0] * (hinge**self.p).sum(axis=1))
+            exponents = f + e[:, 0] + self.p * k  # row i's loss is mantissaᵢ 2^exponentᵢ
+            live = exponents[mantissas != 0]  # a zero row's exponent says nothing
+            top = live.max() if live.size else 0
+            total = np.ldexp(mantissas, exponents - top).sum() / input.shape[-1]
+            if self.size_average:
+                total /= hinge.shape[0]
+            return float(np.ldexp(total, top))
+
+    def _scaled_gradient(self, input: np.ndarray, target: object) -> np.ndarray:
+        """∂L/∂x from z/8 and ŵ, the power put back: inf (and a warning) only past the range."""
+        target = check_class_targets(self._who(), input, target)
+        n, classes = input.reshape(-1, input.shape[-1]).shape
+        g = 1 / (n * classes) if self.size_average else 1 / classes
+        with np.errstate(all="ignore"):
+            hinge, weights, e = self._scaled(input, target, 3)
+            if self.p == 1:
+                hinge = np.ldexp((hinge > 0) * g, -3)
+            else:
+                hinge *= 2 * g
+            hinge *= weights
+            hinge[np.arange(n), target] = -hinge.sum(axis=1)  # then each row at its own scale
+            self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
+            self.grad_input.reshape(hinge.shape)[...] = np.ldexp(hinge, 3 + e)
+        if not np.isfinite(self.grad_input).all():
+            warnings.warn(
+                f"{self._who()}: the gradient is past the float range for finite input; it "
+                f"holds inf there",
+                RuntimeWarning,
+                stacklevel=4,
+            )
+        return self.grad_input
 
     def _hinge(self, input: np.ndarray, target: object) -> tuple[np.ndarray, np.ndarray]:
         """(max(0, z) per row and class, 0 at the target class; the checked targets)."""
