@@ -541,3 +541,30 @@ def test_a_nan_class_weight_is_named_not_called_an_overflow(criterion_class):
     x = np.log(np.full((2, 3), 1 / 3))
     with pytest.raises(ValueError, match=r"weights holds nan at index \(0,\)"):
         criterion.forward(x, np.array([0, 1]))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: nn.HingeEmbeddingCriterion(),
+        lambda: nn.MSECriterion(),
+        lambda: nn.SmoothL1Criterion(),
+        lambda: nn.MarginCriterion(),
+    ],
+)
+def test_float_after_a_forward_on_large_values_drops_the_work_buffers(make):
+    # A work buffer holding 1e39 cast to float32 would overflow (NumPy's cast warning); the
+    # criterion drops its per-call state on a type change as Module.type does.
+    criterion = make()
+    x = np.full((3, 4), 1e39)
+    target = np.ones((3, 4))
+    criterion.forward(x, target)
+    criterion.backward(x, target)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        criterion.float()
+    assert criterion.grad_input is None and criterion.output == 0.0
+    small = np.full((3, 4), 0.5, dtype=np.float32)
+    expected = make().forward(small.astype(np.float64), target)
+    assert criterion.forward(small, target.astype(np.float32)) == pytest.approx(expected, rel=1e-6)
+    assert criterion.backward(small, target.astype(np.float32)).dtype == np.float32

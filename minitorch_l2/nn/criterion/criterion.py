@@ -210,13 +210,17 @@ class Criterion:
         Returns
         -------
         Criterion or str
-            ``self``, with ``grad_input`` dropped; or, without ``dtype``, the type name.
+            ``self``, with its per-call state (``output``, ``grad_input``, work buffers)
+            dropped; or, without ``dtype``, the type name.
         """
         if dtype is NO_ARGUMENT:
             return lua_type_name(self._array_dtype() or np.dtype(np.float64))
         dtype = as_module_dtype(dtype, self._who())
+        transient = type(self).transient_attributes()
         for name, value in list(vars(self).items()):
-            if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            if name in transient:  # per-call state: dropped as Module.type drops it, not cast
+                setattr(self, name, getattr(type(self), name, None))
+            elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
                 setattr(self, name, value.astype(dtype))
             elif isinstance(value, Criterion | Module):
                 value.type(dtype)
@@ -224,7 +228,6 @@ class Criterion:
                 for item in value:
                     if isinstance(item, Criterion | Module):
                         item.type(dtype)
-        self.grad_input = None
         return self
 
     def _array_dtype(self) -> np.dtype | None:
