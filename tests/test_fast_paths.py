@@ -277,3 +277,27 @@ def test_a_warm_linear_step_allocates_no_arrays(dtype):
     x = np.random.default_rng(0).normal(size=(300, 100)).astype(dtype)
     g = np.ones((300, 100), dtype)
     assert warm_peak(layer, x, g) < 4096
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cosine_backward_leans_on_the_last_forward_only(dtype):
+    # The backward reuses the forward's norms and rows to redo: a forward at other input in
+    # between must leave no trace, so every call matches a fresh layer's bit for bit.
+    rng = np.random.default_rng(5)
+    big = float(np.finfo(dtype).max) ** 0.75
+    ordinary = rng.standard_normal((6, 4)).astype(dtype)
+    extreme = ordinary.copy()
+    extreme[2] *= big  # its ‖x‖² overflows: redone at a scale
+    g = rng.standard_normal((6, 3)).astype(dtype)
+    layer = nn.Cosine(4, 3).type(dtype)
+    for first, second in ((extreme, ordinary), (ordinary, extreme), (extreme[:3], extreme)):
+        fresh = nn.Cosine(4, 3).type(dtype)
+        fresh.weight[...] = layer.weight
+        layer.zero_grad_parameters()
+        layer.forward(first)
+        y = layer.forward(second)
+        grad = layer.backward(second, g)
+        assert np.isfinite(grad).all() and np.isfinite(layer.grad_weight).all()
+        np.testing.assert_array_equal(y, fresh.forward(second))
+        np.testing.assert_array_equal(grad, fresh.backward(second, g))
+        np.testing.assert_array_equal(layer.grad_weight, fresh.grad_weight)
