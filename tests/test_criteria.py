@@ -522,7 +522,13 @@ def test_a_non_finite_value_the_loss_never_reads_is_allowed():
     assert nn.CrossEntropyCriterion().forward(np.array([[-np.inf, 1.0]]), np.array([1])) == 0
 
 
-@pytest.mark.parametrize("dtype, big", [(np.float64, 1e200), (np.float32, 3e38)])
+def test_a_float32_loss_past_float32_range_is_the_exact_python_float():
+    x, t = np.array([3e38, 0.0], dtype=np.float32), np.array([-3e38, 0.0], dtype=np.float32)
+    exact = (2 * float(x[0])) ** 2 / 2  # the loss is a Python float: redone in float64
+    assert nn.MSECriterion().forward(x, t) == pytest.approx(exact, rel=1e-15)
+
+
+@pytest.mark.parametrize("dtype, big", [(np.float64, 1e200)])
 def test_an_overflow_from_finite_input_returns_inf_with_a_warning(dtype, big):
     x, t = np.array([big, 0.0], dtype=dtype), np.array([-big, 0.0], dtype=dtype)
     # (2·big)² / 2 is beyond the largest float of the dtype: IEEE arithmetic gives inf.

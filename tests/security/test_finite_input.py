@@ -380,7 +380,7 @@ def forward_allowing_overflow(criterion, x, target, exact) -> float:
     """The loss; where the exact loss is past the range, inf with the criterion's own warning."""
     if abs(exact) <= BIG:
         return criterion.forward(x, target)
-    with pytest.warns(RuntimeWarning, match=criterion._who() + ": the loss is inf"):
+    with pytest.warns(RuntimeWarning, match=criterion._who() + ": the loss is -?inf"):
         return criterion.forward(x, target)
 
 
@@ -505,3 +505,121 @@ def test_cosine_of_extreme_rows_and_weights_is_the_formula_to_rounding(seed):
                     for b in terms
                 ) / (norms[a] + eps)
                 check_close(float(grads[a, c]), want, 16 * d * len(terms) * EPS * size + FLOOR)
+
+
+# The reductions (nn/criterion/_exact_mean.py): a loss whose terms, products, sum or total weight
+# overflow is redone exactly scaled; each case below gave ±inf, NaN or a NumPy warning before.
+def _picked(x, t):
+    return [mpmath.mpf(float(x[i, c])) for i, c in enumerate(t)]
+
+
+def _cross_entropy_terms(x, t):
+    return [
+        mpmath.log(mpmath.fsum(mpmath.exp(v) for v in mp(row))) - mpmath.mpf(float(row[c]))
+        for row, c in zip(x, t)
+    ]
+
+
+REDUCTIONS = {  # name: (criterion, inputs from rng, exact (terms, weights, divisor), scale)
+    "MSE": lambda x, t: [(a - b) ** 2 for a, b in zip(mp(x.ravel()), mp(t.ravel()))],
+    "Abs": lambda x, t: [abs(a - b) for a, b in zip(mp(x.ravel()), mp(t.ravel()))],
+    "SmoothL1": lambda x, t: [
+        (a - b) ** 2 / 2 if abs(a - b) < 1 else abs(a - b) - mpmath.mpf(0.5)
+        for a, b in zip(mp(x.ravel()), mp(t.ravel()))
+    ],
+    "DistKLDiv": lambda x, t: [
+        b * (mpmath.log(b) - a) if b > 0 else mpmath.mpf(0)
+        for a, b in zip(mp(x.ravel()), mp(t.ravel()))
+    ],
+    "Margin": lambda x, t: [max(0, 1 - a * b) for a, b in zip(mp(x.ravel()), mp(t.ravel()))],
+}
+
+
+@pytest.mark.parametrize("name", sorted(REDUCTIONS))
+@pytest.mark.parametrize("size_average", [True, False])
+def test_elementwise_losses_of_extreme_input_are_the_exact_mean(name, size_average):
+    rng = np.random.default_rng(18)
+    for _ in range(4):
+        x, t = extreme_rows(rng, 4, 3), extreme_rows(rng, 4, 3)
+        if name == "DistKLDiv":
+            t = np.abs(t)
+        if name == "Margin":
+            t = np.sign(t) + (t == 0)
+        criterion = getattr(nn, name + "Criterion")(size_average=size_average)
+        terms = REDUCTIONS[name](x, t)
+        divisor = x.size if size_average else 1
+        exact = mpmath.fsum(terms) / divisor
+        scale = mpmath.fsum(abs(v) for v in terms) / divisor
+        loss = forward_allowing_overflow(criterion, x, t, exact)
+        check_close(loss, exact, 16 * EPS * scale + FLOOR)
+
+
+@pytest.mark.parametrize("cross_entropy", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("size_average", [True, False])
+def test_class_losses_of_extreme_input_are_the_exact_weighted_mean(
+    cross_entropy, weighted, size_average
+):
+    rng = np.random.default_rng(6)
+    for _ in range(4):
+        x, t = extreme_rows(rng, 4, 3), rng.integers(0, 3, 4)
+        w = np.abs(extreme_rows(rng, 1, 3)[0]) + 1e300 if weighted else None  # Σ w[tᵢ] may overflow
+        cls = nn.CrossEntropyCriterion if cross_entropy else nn.ClassNLLCriterion
+        criterion = cls(weights=w, size_average=size_average)
+        terms = _cross_entropy_terms(x, t) if cross_entropy else [-v for v in _picked(x, t)]
+        weights = [mpmath.mpf(1)] * 4 if w is None else mp(w[t])
+        divisor = mpmath.fsum(weights) if size_average else 1
+        products = [a * b for a, b in zip(weights, terms)]
+        exact = mpmath.fsum(products) / divisor
+        scale = mpmath.fsum(abs(v) for v in products) / divisor
+        loss = forward_allowing_overflow(criterion, x, t, exact)
+        check_close(loss, exact, 16 * EPS * scale + FLOOR)
+        if weighted and size_average:  # ∂L/∂x[i, tᵢ] = −w[tᵢ]/Z even where Z overflows
+            grad = nn.ClassNLLCriterion(w).backward(x, t)[np.arange(4), t]
+            for got, exact_step in zip(grad, weights):
+                check_close(
+                    float(got), -exact_step / divisor, 4 * EPS * exact_step / divisor + FLOOR
+                )
+
+
+@pytest.mark.parametrize(
+    "make, x, t, exact",
+    [
+        (
+            nn.CrossEntropyCriterion,
+            np.array([[1e308, -1e308], [0.0, 0.0]]),
+            np.array([1, 0]),
+            1e308,
+        ),
+        (nn.MSECriterion, np.full(4, 1e154), np.zeros(4), 1e308),
+        (nn.SmoothL1Criterion, np.array([1e308, 0, 0, 0]), np.array([-1e308, 0, 0, 0]), 5e307),
+        (nn.SoftMarginCriterion, np.full(4, -1e308), np.ones(4), 1e308),
+        (nn.MultiLabelSoftMarginCriterion, np.full((2, 2), -1e308), np.ones((2, 2)), 1e308),
+        (
+            nn.SpatialClassNLLCriterion,
+            np.full((1, 2, 2, 2), -1e308),
+            np.zeros((1, 2, 2), int),
+            1e308,
+        ),
+    ],
+)
+def test_one_term_or_the_sum_past_the_range_with_a_representable_mean(make, x, t, exact):
+    assert make().forward(x, t) == pytest.approx(exact, rel=4 * EPS)
+
+
+def test_margin_ranking_where_x1_minus_x2_overflows():
+    criterion = nn.MarginRankingCriterion()
+    x1, x2 = np.array([-1e308, 0.0, 0.0, 0.0]), np.array([1e308, 0.0, 0.0, 0.0])
+    assert criterion.forward([x1, x2], np.ones(4)) == pytest.approx(0.5e308 + 0.75, rel=4 * EPS)
+
+
+def test_dist_kl_div_with_terms_of_both_signs_past_the_range_is_inf_not_nan():
+    criterion = nn.DistKLDivCriterion()  # exact: (1e616 − 1e600 + ...) / 4, past the range
+    x, t = np.array([-1e308, 1e300, 0.0, 0.0]), np.array([1e308, 1e300, 0.0, 0.0])
+    with pytest.warns(RuntimeWarning, match="DistKLDivCriterion: the loss is inf"):
+        assert criterion.forward(x, t) == math.inf
+
+
+def test_smooth_l1_backward_where_x_minus_t_overflows_leaks_no_warning():
+    grad = nn.SmoothL1Criterion().backward(np.array([1e308, 0.0]), np.array([-1e308, 0.0]))
+    np.testing.assert_array_equal(grad, [0.5, 0.0])

@@ -7,16 +7,20 @@ weights w (default all 1) and the rows K whose target is not ``ignore_index``:
 
 Torch's definition: the average is over the *weights of the targets*, not the row count (the two
 agree without weights). As in Torch 7, a total target weight of 0 gives L = 0, not 0/0.
-Gradient: ∂L/∂x[i, tᵢ] = −w[tᵢ] / Z for i ∈ K, zero elsewhere.
+Gradient: ∂L/∂x[i, tᵢ] = −w[tᵢ] / Z for i ∈ K, zero elsewhere. Where a product, the sum or Z
+overflows, both are redone exactly scaled (``_exact_mean.py``): ±inf only past the range.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from .._checks import check_class_scores, reuse
 from .._lua_names import attribute_alias
 from .._settings import integer
+from ._exact_mean import exact_shares, exact_total
 from ._target_checks import check_class_targets
 from ._weights import check_weight_count, checked_weights
 from .criterion import Criterion
@@ -79,8 +83,24 @@ class ClassNLLCriterion(Criterion):
         target_weights, total = self._target_weights_and_normaliser(log_probabilities, target)
         rows = log_probabilities.reshape(-1, log_probabilities.shape[-1])
         picked = rows[rows_kept, target]  # x[i, tᵢ]
-        loss = -float(picked.sum() if target_weights is None else np.dot(target_weights, picked))
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is redone below
+            loss = -float(
+                picked.sum() if target_weights is None else np.dot(target_weights, picked)
+            )
+        if not (math.isfinite(loss) and math.isfinite(total)):
+            normaliser = (
+                target_weights if self.size_average and target_weights is not None else total
+            )
+            return exact_total(-picked, target_weights, divisor=normaliser)
         return loss / total if total else 0.0
+
+    def _steps(self, target_weights: np.ndarray | None, total: float) -> np.ndarray | float:
+        """w[tᵢ] / Z per kept row (1/Z unweighted); exactly scaled when Z is past the range."""
+        if target_weights is None:
+            return 1.0 / total
+        if not math.isfinite(total):
+            return exact_shares(target_weights, target_weights)
+        return target_weights * (1.0 / total)
 
     def update_grad_input(self, input: np.ndarray, target: np.ndarray) -> np.ndarray:
         rows_kept, target = self._kept(self._checked_targets(input, target))
@@ -89,8 +109,7 @@ class ClassNLLCriterion(Criterion):
         self.grad_input.fill(0)
         if total:
             rows = self.grad_input.reshape(-1, input.shape[-1])  # a view of the buffer
-            step = -1.0 / total if target_weights is None else target_weights * (-1.0 / total)
-            rows[rows_kept, target] = step
+            rows[rows_kept, target] = -self._steps(target_weights, total)
         return self.grad_input
 
     def _checked_targets(self, input: np.ndarray, target: object) -> np.ndarray:
@@ -113,4 +132,5 @@ class ClassNLLCriterion(Criterion):
             return None, (target.size if self.size_average else 1)
         check_weight_count(self._who(), self.weights, input)
         target_weights = self.weights[target]
-        return target_weights, (float(target_weights.sum()) if self.size_average else 1.0)
+        with np.errstate(over="ignore"):  # Z past the range: see _loss and _steps
+            return target_weights, (float(target_weights.sum()) if self.size_average else 1.0)

@@ -6,7 +6,9 @@ with p = softmax(x) and Z as in ClassNLLCriterion. The log-sum-exp is taken afte
 row maximum, so logits of ±1000 are exact. ``backward`` does not depend on a previous ``forward``:
 it reuses the forward's log-softmax only when ``input`` equals, element for element, the input
 ``forward`` saw (a copy is kept, and comparing it costs one pass instead of the log-softmax's
-six); otherwise it computes the log-softmax again.
+six); otherwise it computes the log-softmax again. A loss past the float range from finite
+logits (a row spanning ±1e308) is redone from halved terms (``_exact_mean.py``): ±inf only where
+the exact loss is past the range.
 
 The gradient is written in the closed form above (p = exp(log-softmax), subtract 1 at the
 targets, scale) rather than chained through ClassNLL's one-hot gradient and LogSoftMax's
@@ -16,10 +18,13 @@ once per call instead of twice.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._checks import check_class_scores, reuse
 from ..transfer.log_softmax import LogSoftMax
+from ._exact_mean import exact_total
 from ._target_checks import check_class_targets
 from ._weights import check_weight_count, checked_weights
 from .class_nll_criterion import ClassNLLCriterion
@@ -67,9 +72,23 @@ class CrossEntropyCriterion(Criterion):
     def update_output(self, input: np.ndarray, target: np.ndarray) -> float:
         target = self._checked_targets(input, target)
         self.output = self.nll._loss(self.lsm.update_output(input), target)
+        if not math.isfinite(self.output):  # a term or the sum past the range: redone scaled
+            self.output = self._exact_loss(input, target)
         self._seen_input = reuse(getattr(self, "_seen_input", None), input.shape, input.dtype)
         np.copyto(self._seen_input, input)  # backward may reuse lsm.output for this very input
         return self.output
+
+    def _exact_loss(self, input: np.ndarray, target: np.ndarray) -> float:
+        """L from halved terms (m − x[i, tᵢ])/2 + log Σⱼ exp(x[i, j] − m)/2, m the row's max."""
+        rows_kept, target = self.nll._kept(target)
+        target_weights, total = self.nll._target_weights_and_normaliser(input, target)
+        with np.errstate(all="ignore"):  # x − m is −inf, exp 0, for rows spanning the range
+            rows = input.reshape(-1, input.shape[-1])[rows_kept].astype(np.float64)
+            peak = rows.max(axis=1)
+            spread = np.log(np.exp(rows - peak[:, None]).sum(axis=1))
+            halves = (peak * 0.5 - rows[np.arange(target.size), target] * 0.5) + spread * 0.5
+        normaliser = target_weights if self.size_average and target_weights is not None else total
+        return exact_total(halves, target_weights, exponent=1, divisor=normaliser)
 
     def _log_softmax(self, input: np.ndarray) -> np.ndarray:
         seen = getattr(self, "_seen_input", None)
@@ -96,7 +115,7 @@ class CrossEntropyCriterion(Criterion):
         if target_weights is None:
             self.grad_input *= 1.0 / total
         else:
-            rows *= (target_weights * (1.0 / total))[:, None]  # · w[tᵢ] / Z, row by row
+            rows *= self.nll._steps(target_weights, total)[:, None]  # · w[tᵢ] / Z, row by row
         return self.grad_input
 
     def _inputs_to_scan(self, input: object, target: object) -> list[tuple[str, object]]:

@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from .._checks import reuse
+from ._exact_mean import exact_total
 from ._margin import MarginSetting
 from ._target_checks import check_real_target, check_sign_values
 
@@ -60,7 +61,7 @@ class HingeEmbeddingCriterion(MarginSetting):
             scaled = np.ldexp(input.astype(np.float64), -k)
             terms = np.maximum(np.ldexp(self.margin, -k) - scaled, 0)
             np.copyto(terms, scaled, where=target == 1)
-            return float(np.ldexp(terms.sum() / divisor, k))
+        return exact_total(terms, exponent=k, divisor=divisor)
 
     def update_grad_input(self, input: np.ndarray, target: object) -> np.ndarray:
         target = self._checked(input, target)

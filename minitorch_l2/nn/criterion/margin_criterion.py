@@ -8,9 +8,12 @@ any real y gives the formula's value.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._checks import reuse
+from ._exact_mean import exact_total
 from ._margin import MarginSetting
 from ._target_checks import check_real_target
 
@@ -37,9 +40,15 @@ class MarginCriterion(MarginSetting):
         hinge = self._hinge = reuse(self.__dict__.get("_hinge"), input.shape, input.dtype)
         with np.errstate(invalid="ignore"):  # inf · 0: forward names the element instead
             np.multiply(input, target, out=hinge)  # x y
-        np.subtract(self.margin, hinge, out=hinge)
-        self.output = float(np.maximum(hinge, 0, out=hinge).sum())  # Σ max(0, margin − x y)
-        if self.size_average:
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is redone below
+            np.subtract(self.margin, hinge, out=hinge)
+            self.output = float(np.maximum(hinge, 0, out=hinge).sum())  # Σ max(0, margin − x y)
+        if not math.isfinite(self.output):
+            with np.errstate(all="ignore"):  # halved terms max(0, margin/2 − (x/2) y)
+                half = self.margin * 0.5 - input.astype(np.float64) * 0.5 * target
+            divisor = input.size if self.size_average else 1
+            self.output = exact_total(np.maximum(half, 0), exponent=1, divisor=divisor)
+        elif self.size_average:
             self.output /= input.size
         return self.output
 

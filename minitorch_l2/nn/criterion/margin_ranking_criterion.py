@@ -8,12 +8,14 @@ A single number y ranks one pair of 1-element tensors (Lua's non-batch mode, nev
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 
 from .._checks import reuse
 from .._tables import describe, reuse_list
+from ._exact_mean import exact_total
 from ._margin import MarginSetting
 from ._target_checks import check_sign_targets
 
@@ -56,16 +58,24 @@ class MarginRankingCriterion(MarginSetting):
             )
         target = check_sign_targets(who, x1.size, single, target)
         hinge = self._hinge = reuse(self.__dict__.get("_hinge"), (x1.size,), x1.dtype)
-        np.subtract(x1.reshape(-1), x2.reshape(-1), out=hinge)
-        np.negative(hinge, out=hinge)
-        hinge *= target
-        hinge += self.margin
+        with np.errstate(over="ignore"):  # x1 − x2 past the range: the loss is redone scaled
+            np.subtract(x1.reshape(-1), x2.reshape(-1), out=hinge)
+            np.negative(hinge, out=hinge)
+            hinge *= target
+            hinge += self.margin
         return x1, x2, target, hinge, single
 
     def update_output(self, input: list[np.ndarray], target: object) -> float:
         _, _, target, hinge, single = self._distances(input, target)
-        self.output = float(np.maximum(hinge, 0).sum())
-        if self.size_average and not single:
+        with np.errstate(over="ignore"):  # an overflow is redone below
+            self.output = float(np.maximum(hinge, 0).sum())
+        if not math.isfinite(self.output):  # halved terms max(0, −y (x1/2 − x2/2) + margin/2)
+            x1, x2 = (np.asarray(x, dtype=np.float64).reshape(-1) * 0.5 for x in input)
+            with np.errstate(all="ignore"):
+                half = np.maximum(-target * (x1 - x2) + self.margin * 0.5, 0)
+            divisor = target.size if self.size_average and not single else 1
+            self.output = exact_total(half, exponent=1, divisor=divisor)
+        elif self.size_average and not single:
             self.output /= target.size
         return self.output
 

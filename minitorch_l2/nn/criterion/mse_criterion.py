@@ -2,15 +2,19 @@
 
 Gradient: ∂L/∂xᵢ = 2 (xᵢ − tᵢ) / N. Input and target may have any shape with the same number of
 elements, as in Lua (a (128,) target for a (128, 1) output); the gradient has the input's shape.
+Where x − t, a square or the sum overflows, the loss is redone from d = x/2 − t/2 as Σ d·d·2² with
+exact scaling (``_exact_mean.py``): ±inf only where the exact loss is past the range.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 
 from .._checks import reuse
+from ._exact_mean import exact_total
 from ._target_checks import check_float_target
 from .criterion import Criterion
 
@@ -45,7 +49,12 @@ class MSECriterion(Criterion):
             np.subtract(input, target, out=diff)
             flat = diff.reshape(-1)
             self.output = float(np.dot(flat, flat))  # Σ (x − t)²
-        if self.size_average:
+        if not math.isfinite(self.output):
+            with np.errstate(all="ignore"):
+                half = input.astype(np.float64) * 0.5 - target.reshape(input.shape) * 0.5
+            divisor = input.size if self.size_average else 1
+            self.output = exact_total(half, half, exponent=2, divisor=divisor)
+        elif self.size_average:
             self.output /= input.size
         return self.output
 

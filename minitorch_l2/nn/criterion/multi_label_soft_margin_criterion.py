@@ -11,10 +11,13 @@ without averaging).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._checks import reuse
 from .._logistic import logistic
+from ._exact_mean import exact_total
 from ._weights import WeightsCriterion
 
 
@@ -47,10 +50,16 @@ class MultiLabelSoftMarginCriterion(WeightsCriterion):
         with np.errstate(invalid="ignore"):  # inf · 0: forward names the element instead
             linear *= input  # x (y − [x ≥ 0])
         loss -= linear
-        if self.weights is not None:
-            loss *= self.weights
-        self.output = float(loss.sum())
-        if self.size_average:
+        with np.errstate(over="ignore"):  # an overflow is redone below
+            unweighted = loss if self.weights is None else loss.copy()
+            if self.weights is not None:
+                loss *= self.weights
+            self.output = float(loss.sum())
+        if not math.isfinite(self.output):  # a product or the sum overflowed
+            factors = None if self.weights is None else np.broadcast_to(self.weights, loss.shape)
+            divisor = input.size if self.size_average else 1
+            self.output = exact_total(unweighted, factors, divisor=divisor)
+        elif self.size_average:
             self.output /= input.size
         return self.output
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from .._checks import check_class_scores, reuse
 from .._settings import choice, real
+from ._exact_mean import exact_total
 from ._target_checks import check_class_targets
 from ._weights import check_weight_count, checked_weights, scan_with_weights
 from .criterion import Criterion
@@ -125,14 +126,9 @@ class MultiMarginCriterion(Criterion):
         k = terms if self.p == 1 else (1025 + terms) // 2 + 1
         with np.errstate(all="ignore"):  # inf (then forward's own warning) only past the range
             hinge, weights, e = self._scaled(input, target, k)
-            mantissas, f = np.frexp(weights[:, 0] * (hinge**self.p).sum(axis=1))
-            exponents = f + e[:, 0] + self.p * k  # row i's loss is mantissaᵢ 2^exponentᵢ
-            live = exponents[mantissas != 0]  # a zero row's exponent says nothing
-            top = live.max() if live.size else 0
-            total = np.ldexp(mantissas, exponents - top).sum() / input.shape[-1]
-            if self.size_average:
-                total /= hinge.shape[0]
-            return float(np.ldexp(total, top))
+            rows = (hinge**self.p).sum(axis=1)
+        divisor = input.shape[-1] * (hinge.shape[0] if self.size_average else 1)
+        return exact_total(rows, weights[:, 0], exponent=e[:, 0] + self.p * k, divisor=divisor)
 
     def _scaled_gradient(self, input: np.ndarray, target: object) -> np.ndarray:
         """∂L/∂x from z/8 and ŵ, the power put back: inf (and a warning) only past the range."""

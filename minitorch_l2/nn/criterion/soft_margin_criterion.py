@@ -9,10 +9,13 @@ far on the wrong side gives its large finite loss where Lua's log(1 + exp(·)) o
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._checks import reuse
 from .._logistic import logistic
+from ._exact_mean import exact_total
 from ._target_checks import check_real_target
 from .criterion import Criterion
 
@@ -40,11 +43,14 @@ class SoftMarginCriterion(Criterion):
     def update_output(self, input: np.ndarray, target: object) -> float:
         target = check_real_target(self._who(), input, target)
         loss = self._loss = reuse(self.__dict__.get("_loss"), input.shape, input.dtype)
-        with np.errstate(invalid="ignore"):  # NaN, inf · 0: forward names the element instead
+        with np.errstate(invalid="ignore", over="ignore"):  # NaN input: forward names it
             np.multiply(input, target, out=loss)
             np.negative(loss, out=loss)  # −x y
-            self.output = float(np.logaddexp(0, loss, out=loss).sum())  # Σ log(1 + e^(−x y))
-        if self.size_average:
+            np.logaddexp(0, loss, out=loss)  # log(1 + e^(−x y)), each finite for finite x y
+            self.output = float(loss.sum())
+        if not math.isfinite(self.output):  # the sum overflowed: added exactly scaled
+            self.output = exact_total(loss, divisor=input.size if self.size_average else 1)
+        elif self.size_average:
             self.output /= input.size
         return self.output
 

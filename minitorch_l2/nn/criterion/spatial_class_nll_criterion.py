@@ -12,9 +12,12 @@ with a target (H, W) is read as a batch of one (Lua wants the batch).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._checks import reuse
+from ._exact_mean import exact_shares, exact_total
 from ._weights import WeightsCriterion
 
 
@@ -73,7 +76,12 @@ class SpatialClassNLLCriterion(WeightsCriterion):
         x, t = self._checked(input, target)
         picked = np.take_along_axis(x, t, axis=1)  # x[n, t[n, i, j], i, j]
         weights, total = self._normaliser(t)
-        loss = -float(picked.sum() if weights is None else np.vdot(weights, picked))
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is redone below
+            loss = -float(picked.sum() if weights is None else np.vdot(weights, picked))
+        if not (math.isfinite(loss) and math.isfinite(total)):
+            normaliser = weights if self.size_average and weights is not None else total
+            self.output = exact_total(-picked, weights, divisor=normaliser)
+            return self.output
         self.output = loss / total if total else 0.0
         return self.output
 
@@ -83,6 +91,11 @@ class SpatialClassNLLCriterion(WeightsCriterion):
         self.grad_input = reuse(self.grad_input, input.shape, input.dtype)
         self.grad_input.fill(0)
         if total:
-            step = np.full(t.shape, -1.0 / total) if weights is None else weights * (-1.0 / total)
+            if weights is None:
+                step = np.full(t.shape, -1.0 / total)
+            elif math.isfinite(total):
+                step = weights * (-1.0 / total)
+            else:  # Z past the range: wᵢ / Z exactly scaled
+                step = -exact_shares(weights, weights)
             np.put_along_axis(self.grad_input.reshape(x.shape), t, step, axis=1)
         return self.grad_input
