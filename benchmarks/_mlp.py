@@ -27,9 +27,12 @@ def our_model(sizes: tuple[int, ...], dtype: type) -> nn.Sequential:
     return nn.Sequential(*layers[:-1]).type(dtype)
 
 
-def our_step(net: nn.Sequential, x: np.ndarray, target: np.ndarray):
-    """The Torch 7 training step as a closure; returns (step, grads)."""
-    criterion = nn.CrossEntropyCriterion()
+def our_step(
+    net: nn.Sequential, x: np.ndarray, target: np.ndarray, criterion: nn.Criterion | None = None
+):
+    """The Torch 7 training step as a closure (CrossEntropyCriterion unless another is given);
+    returns (step, grads)."""
+    criterion = nn.CrossEntropyCriterion() if criterion is None else criterion
     params, grads = net.get_parameters()
     config = {"learning_rate": LEARNING_RATE}
 

@@ -40,12 +40,13 @@ if __name__ == "__main__":
     _timing.limit_threads(_timing.parse_args(__doc__, sys.argv[1:]).threads)
 
 import numpy as np  # noqa: E402
+from _mlp import LEARNING_RATE  # noqa: E402
+from _mlp import our_step as mlp_step  # noqa: E402
 
 import minitorch_l2  # noqa: E402
-from minitorch_l2 import nn, optim  # noqa: E402
+from minitorch_l2 import nn  # noqa: E402
 
 TARGET = 1.5
-LEARNING_RATE = 0.01
 DTYPE = np.float32
 # (batch, image side, LeNet's classifier widths), and the CIFAR block (batch, channels, side)
 FULL = {"lenet": (64, 28, (120, 84)), "block": (32, 64, 16)}
@@ -130,19 +131,8 @@ def buffer_bytes(module: nn.Module) -> int:
 
 
 def our_step(net: nn.Sequential, x: np.ndarray, target: np.ndarray):
-    """The Torch 7 training step as a closure; returns (step, grads)."""
-    criterion = nn.ClassNLLCriterion()
-    params, grads = net.get_parameters()
-    config = {"learning_rate": LEARNING_RATE}
-
-    def feval(_params: np.ndarray) -> tuple[float, np.ndarray]:
-        net.zero_grad_parameters()
-        scores = net.forward(x)
-        loss = criterion.forward(scores, target)
-        net.backward(x, criterion.backward(scores, target))
-        return loss, grads
-
-    return (lambda: optim.sgd(feval, params, config)), grads
+    """The Torch 7 training step, ClassNLLCriterion after the net's LogSoftMax; (step, grads)."""
+    return mlp_step(net, x, target, nn.ClassNLLCriterion())
 
 
 def torch_step(torch, net: nn.Sequential, x: np.ndarray, target: np.ndarray):
